@@ -1,0 +1,86 @@
+import type { Metadata } from "next";
+import { PageHeader } from "@/components/portal/page-header";
+import { Badge } from "@/components/ui/badge";
+import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
+import { CopyButton } from "@/components/ui/copy-button";
+import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
+import { listMembers } from "@/db/queries/organizations";
+import { requireSession } from "@/lib/auth/session";
+import { formatDateTime } from "@/lib/format";
+import { PLAN_INFO } from "@/lib/plans";
+
+export const metadata: Metadata = { title: "Settings" };
+
+export default async function SettingsPage() {
+  const { user, org } = await requireSession();
+  const members = await listMembers({ orgId: org.id });
+  return (
+    <>
+      <PageHeader title="Settings" description="Your organization and the people in it." />
+      <div className="space-y-6">
+        <Card>
+          <CardHeader>
+            <CardTitle>Organization</CardTitle>
+            <CardDescription>How Herald identifies your organization.</CardDescription>
+          </CardHeader>
+          <CardContent>
+            <dl className="grid gap-4 text-sm sm:grid-cols-2">
+              <div>
+                <dt className="text-muted-foreground">Name</dt>
+                <dd className="mt-1 font-medium" data-testid="org-name">{org.name}</dd>
+              </div>
+              <div>
+                <dt className="text-muted-foreground">Plan</dt>
+                <dd className="mt-1">
+                  <Badge variant="secondary">{PLAN_INFO[org.plan].name}</Badge>
+                </dd>
+              </div>
+              <div>
+                <dt className="text-muted-foreground">Slug</dt>
+                <dd className="mt-1 font-mono">{org.slug}</dd>
+              </div>
+              <div>
+                <dt className="text-muted-foreground">Organization ID</dt>
+                <dd className="mt-1 flex items-center gap-1 font-mono">
+                  {org.id} <CopyButton value={org.id} label="Copy organization ID" />
+                </dd>
+              </div>
+            </dl>
+          </CardContent>
+        </Card>
+        <Card>
+          <CardHeader>
+            <CardTitle>Members</CardTitle>
+            <CardDescription>People who can sign in to {org.name}&apos;s portal.</CardDescription>
+          </CardHeader>
+          <CardContent>
+            <Table>
+              <TableHeader>
+                <TableRow>
+                  <TableHead>Name</TableHead>
+                  <TableHead>Email</TableHead>
+                  <TableHead>Role</TableHead>
+                  <TableHead>Last sign-in</TableHead>
+                </TableRow>
+              </TableHeader>
+              <TableBody>
+                {members.map((m) => (
+                  <TableRow key={m.id}>
+                    <TableCell className="font-medium">
+                      {m.name} {m.id === user.id ? <span className="text-muted-foreground">(you)</span> : null}
+                    </TableCell>
+                    <TableCell>{m.email}</TableCell>
+                    <TableCell>
+                      <Badge variant="outline" className="capitalize">{m.role}</Badge>
+                    </TableCell>
+                    <TableCell className="text-muted-foreground">{formatDateTime(m.lastLoginAt)}</TableCell>
+                  </TableRow>
+                ))}
+              </TableBody>
+            </Table>
+          </CardContent>
+        </Card>
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,30 @@
+import { CreditCard, KeyRound, ScrollText, Settings, ShieldCheck, Webhook, type LucideIcon } from "lucide-react";
+
+export interface NavItem {
+  href: string;
+  label: string;
+  icon: LucideIcon;
+  children?: NavItem[];
+  adminOnly?: boolean;
+}
+
+export const NAV_ITEMS: NavItem[] = [
+  {
+    href: "/webhooks",
+    label: "Webhooks",
+    icon: Webhook,
+    children: [{ href: "/webhooks/logs", label: "Logs", icon: ScrollText }],
+  },
+  { href: "/api-keys", label: "API keys", icon: KeyRound },
+  { href: "/billing", label: "Billing", icon: CreditCard },
+  { href: "/settings", label: "Settings", icon: Settings },
+  { href: "/admin", label: "Admin", icon: ShieldCheck, adminOnly: true },
+];
+
+/** The most specific nav entry that contains `pathname`, so /webhooks/logs lights Logs and not Webhooks. */
+export function activeHref(pathname: string, items: NavItem[]): string | undefined {
+  const all = items.flatMap((i) => [i, ...(i.children ?? [])]);
+  return all
+    .filter((i) => pathname === i.href || pathname.startsWith(`${i.href}/`))
+    .sort((a, b) => b.href.length - a.href.length)[0]?.href;
+}

@@ -1,0 +1,80 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { count, eq, sql } from "drizzle-orm";
+import { afterAll, describe, expect, it } from "vitest";
+import { closeDb, getDb, getDriver, openDatabase, pingDatabase } from "@/db";
+import { organizations, users } from "@/db/schema";
+import { DEMO_ACCOUNTS, seedDemoData } from "@/db/seed";
+import { verifyPassword } from "@/lib/auth/password";
+
+afterAll(async () => {
+  await closeDb();
+});
+
+describe("database start-up", () => {
+  it("applies every migration and seeds the demo accounts on first use", async () => {
+    const db = await getDb();
+    const tables = await db.execute<{ table_name: string }>(
+      sql`select table_name from information_schema.tables where table_schema = 'public' order by table_name`,
+    );
+    // postgres.js returns the rows; PGlite returns { rows }.
+    const rows0 = Array.isArray(tables) ? tables : (tables as unknown as { rows: { table_name: string }[] }).rows;
+    const names = rows0.map((r) => r.table_name);
+    expect(names).toEqual(expect.arrayContaining(["organizations", "users", "login_attempts"]));
+
+    const rows = await db
+      .select({ email: users.email, org: organizations.name, plan: organizations.plan, admin: users.isPlatformAdmin, hash: users.passwordHash })
+      .from(users)
+      .innerJoin(organizations, eq(organizations.id, users.organizationId));
+    for (const account of DEMO_ACCOUNTS) {
+      const row = rows.find((r) => r.email === account.email);
+      expect(row, account.email).toBeDefined();
+      expect(row?.org).toBe(account.org.name);
+      expect(row?.plan).toBe(account.org.plan);
+      expect(row?.admin).toBe(account.isPlatformAdmin);
+      // Stored hashed (argon2id), never in clear, and the demo password verifies.
+      expect(row?.hash).toMatch(/^\$argon2id\$/);
+      expect(await verifyPassword(row?.hash ?? "", account.password)).toBe(true);
+    }
+  });
+
+  it("re-applies migrations idempotently and never seeds twice", async () => {
+    if ((await getDriver()) === "postgres") {
+      // Two more app instances starting at once on the same PostgreSQL: migrations and seed run once.
+      const db = await getDb();
+      const before = await db.select({ n: count() }).from(users);
+      const [a, b] = await Promise.all([openDatabase({ migrate: true, seed: true }), openDatabase({ migrate: true, seed: true })]);
+      await Promise.all([a.close(), b.close()]);
+      expect(await seedDemoData(db)).toEqual({ seeded: false });
+      const after = await db.select({ n: count() }).from(users);
+      expect(after[0]?.n).toBe(before[0]?.n);
+    } else {
+      // PGlite is one process: the repeat that matters is a restart on the same data folder.
+      const dir = await mkdtemp(path.join(tmpdir(), "herald-pglite-"));
+      try {
+        const first = await openDatabase({ migrate: true, seed: true, pgliteDataDir: dir });
+        await first.close();
+        const second = await openDatabase({ migrate: true, seed: true, pgliteDataDir: dir });
+        const rows = await second.db.select({ n: count() }).from(users);
+        await second.close();
+        expect(rows[0]?.n).toBe(DEMO_ACCOUNTS.length);
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    }
+  });
+
+  it("refuses a second account with the same email in another case", async () => {
+    const db = await getDb();
+    const [org] = await db.select({ id: organizations.id }).from(organizations).limit(1);
+    await expect(
+      db.insert(users).values({ id: "usr_case_dup", organizationId: org!.id, email: "PARTNER@example.com", name: "Dup" }),
+    ).rejects.toThrow();
+  });
+
+  it("answers a ping", async () => {
+    expect(await pingDatabase()).toBe(true);
+    expect(["postgres", "pglite"]).toContain(await getDriver());
+  });
+});

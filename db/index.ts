@@ -1,0 +1,148 @@
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import { sql } from "drizzle-orm";
+import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import { env } from "@/lib/env";
+import { logger } from "@/lib/logger";
+import * as schema from "./schema";
+
+export type Schema = typeof schema;
+/** The one database type features use: the same on PostgreSQL (postgres.js) and on embedded PGlite. */
+export type Db = PgDatabase<PgQueryResultHKT, Schema>;
+export type Driver = "postgres" | "pglite";
+
+interface Handle {
+  db: Db;
+  driver: Driver;
+  close: () => Promise<void>;
+}
+
+export interface OpenOptions {
+  /** Apply pending migrations before the handle is returned (idempotent). */
+  migrate?: boolean;
+  /** Seed the demo organizations and accounts when the database has no organization yet. */
+  seed?: boolean;
+  databaseUrl?: string;
+  pgliteDataDir?: string;
+}
+
+const MIGRATIONS_FOLDER = path.join(/*turbopackIgnore: true*/ process.cwd(), "db", "migrations");
+// Any fixed number works: it only has to be the same in every process that migrates this database.
+const MIGRATION_LOCK_KEY = 727_001;
+
+/** Opens a database handle: postgres.js when a URL is given, else PGlite in a folder (or `memory://`). */
+export async function openDatabase(options: OpenOptions = {}): Promise<Handle> {
+  const url = options.databaseUrl ?? env.databaseUrl;
+  const handle = url ? await openPostgres(url) : await openPglite(options.pgliteDataDir ?? env.pgliteDataDir);
+  try {
+    if (options.migrate) await runMigrations(handle, url);
+    if (options.seed) {
+      const { seedDemoData } = await import("./seed");
+      await seedDemoData(handle.db);
+    }
+  } catch (error) {
+    await handle.close().catch(() => undefined);
+    throw error;
+  }
+  return handle;
+}
+
+async function openPostgres(url: string): Promise<Handle> {
+  const { default: postgres } = await import("postgres");
+  const { drizzle } = await import("drizzle-orm/postgres-js");
+  const client = postgres(url, { max: env.databasePoolMax, onnotice: () => undefined, connect_timeout: 10 });
+  const db = drizzle(client, { schema }) as unknown as Db;
+  return { db, driver: "postgres", close: () => client.end({ timeout: 5 }) };
+}
+
+async function openPglite(dataDir: string): Promise<Handle> {
+  const { PGlite } = await import("@electric-sql/pglite");
+  const { drizzle } = await import("drizzle-orm/pglite");
+  if (dataDir !== "memory://") mkdirSync(dataDir, { recursive: true });
+  const client = new PGlite(dataDir);
+  await client.waitReady;
+  const db = drizzle(client, { schema }) as unknown as Db;
+  return { db, driver: "pglite", close: () => client.close() };
+}
+
+async function runMigrations(handle: Handle, url: string | undefined): Promise<void> {
+  const started = Date.now();
+  if (handle.driver === "pglite") {
+    const { migrate } = await import("drizzle-orm/pglite/migrator");
+    await migrate(handle.db as never, { migrationsFolder: MIGRATIONS_FOLDER });
+  } else {
+    // drizzle's migrator has no lock of its own: several app processes starting together on one PostgreSQL would
+    // race. One connection holds a session-level advisory lock while it migrates; the others wait, then find
+    // nothing pending.
+    const { default: postgres } = await import("postgres");
+    const { drizzle } = await import("drizzle-orm/postgres-js");
+    const { migrate } = await import("drizzle-orm/postgres-js/migrator");
+    const client = postgres(url as string, { max: 1, onnotice: () => undefined, connect_timeout: 10 });
+    try {
+      await client`select pg_advisory_lock(${MIGRATION_LOCK_KEY})`;
+      await migrate(drizzle(client), { migrationsFolder: MIGRATIONS_FOLDER });
+      await client`select pg_advisory_unlock(${MIGRATION_LOCK_KEY})`;
+    } finally {
+      await client.end({ timeout: 5 });
+    }
+  }
+  logger.debug("database migrations applied", { driver: handle.driver, ms: Date.now() - started });
+}
+
+// Kept on globalThis so that dev hot-reload and Next's separate module graphs (instrumentation, routes, proxy)
+// share one connection pool and, above all, never open the same PGlite folder twice.
+const globalStore = globalThis as typeof globalThis & { __heraldDb?: Promise<Handle> };
+
+function appHandle(): Promise<Handle> {
+  globalStore.__heraldDb ??= openDatabase({ migrate: true, seed: env.seedDemo })
+    .then((handle) => {
+      logger.info("database ready", {
+        driver: handle.driver,
+        location: handle.driver === "pglite" ? env.pgliteDataDir : "DATABASE_URL",
+      });
+      return handle;
+    })
+    .catch((error: unknown) => {
+      globalStore.__heraldDb = undefined;
+      throw error;
+    });
+  return globalStore.__heraldDb;
+}
+
+/** The app's database, opened lazily on first use with pending migrations applied (and demo data, in dev). */
+export async function getDb(): Promise<Db> {
+  return (await appHandle()).db;
+}
+
+export async function getDriver(): Promise<Driver> {
+  return (await appHandle()).driver;
+}
+
+/** Closes the app's database (tests and scripts; the server keeps it open for its lifetime). */
+export async function closeDb(): Promise<void> {
+  const pending = globalStore.__heraldDb;
+  globalStore.__heraldDb = undefined;
+  if (pending) await (await pending).close();
+}
+
+/** Round-trips to the database within `timeoutMs`; false when it is down or too slow. */
+export async function pingDatabase(timeoutMs = 2_000): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), timeoutMs);
+  });
+  const ping = (async () => {
+    const db = await getDb();
+    await db.execute(sql`select 1`);
+    return true as const;
+  })();
+  try {
+    return await Promise.race([ping, timeout]);
+  } catch (error) {
+    logger.warn("database ping failed", { error });
+    return false;
+  } finally {
+    clearTimeout(timer);
+    ping.catch(() => undefined);
+  }
+}

@@ -1,0 +1,23 @@
+import { expect, test } from "./fixtures";
+
+test.describe("admin section", () => {
+  test("is hidden from partners: no link, and /admin is not found", async ({ page, signInAs }) => {
+    const shell = await signInAs("partner");
+    await expect(shell.link("Webhooks")).toBeVisible();
+    await expect(shell.link("Admin")).toHaveCount(0);
+    const response = await page.goto("/admin");
+    expect(response?.status()).toBe(404);
+    await expect(page.getByRole("heading", { name: "Page not found" })).toBeVisible();
+    await expect(page.getByText("Globex Credentials")).toHaveCount(0);
+  });
+
+  test("shows platform admins every organization", async ({ page, signInAs }) => {
+    const shell = await signInAs("admin");
+    await shell.link("Admin").click();
+    await expect(page).toHaveURL(/\/admin$/);
+    const rows = page.getByTestId("admin-org-row");
+    await expect(rows.filter({ hasText: "Acme Verify" })).toContainText("Enterprise");
+    await expect(rows.filter({ hasText: "Globex Credentials" })).toContainText("Free");
+    await expect(rows.filter({ hasText: "Herald Platform" })).toBeVisible();
+  });
+});

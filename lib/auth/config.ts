@@ -1,0 +1,51 @@
+import type { NextAuthConfig } from "next-auth";
+import { env } from "@/lib/env";
+
+/** Paths anyone may open; everything else the proxy sends to /login without a session. */
+const PUBLIC_PATHS = ["/login"];
+
+export function isPublicPath(pathname: string): boolean {
+  return PUBLIC_PATHS.some((p) => pathname === p || pathname.startsWith(`${p}/`));
+}
+
+export const SESSION_MAX_AGE_SECONDS = 7 * 24 * 60 * 60;
+
+/**
+ * The database-free half of the Auth.js configuration: the proxy (proxy.ts) runs it on every request to decide
+ * whether a session exists. Providers that need the database are added in lib/auth/index.ts.
+ */
+export const authConfig = {
+  secret: env.authSecret,
+  // Herald is self-hosted behind whatever proxy its operator runs; the host header is trusted as Auth.js documents
+  // for self-hosting (set AUTH_URL to pin it).
+  trustHost: true,
+  pages: { signIn: "/login" },
+  session: { strategy: "jwt", maxAge: SESSION_MAX_AGE_SECONDS },
+  providers: [],
+  callbacks: {
+    authorized({ auth, request }) {
+      const { pathname, search } = request.nextUrl;
+      if (isPublicPath(pathname) || auth?.user?.id) return true;
+      // Our own redirect rather than Auth.js's, so the callbackUrl is a path on this site, not an absolute URL.
+      const login = new URL("/login", request.nextUrl);
+      login.searchParams.set("callbackUrl", `${pathname}${search}`);
+      return Response.redirect(login);
+    },
+    jwt({ token, user }) {
+      if (user?.id && user.orgId) {
+        token.uid = user.id;
+        token.orgId = user.orgId;
+        token.isAdmin = user.isAdmin ?? false;
+      }
+      return token;
+    },
+    session({ session, token }) {
+      if (token.uid && token.orgId) {
+        session.user.id = token.uid;
+        session.user.orgId = token.orgId;
+        session.user.isAdmin = token.isAdmin ?? false;
+      }
+      return session;
+    },
+  },
+} satisfies NextAuthConfig;

@@ -1,0 +1,58 @@
+import { CredentialsSignin } from "@auth/core/errors";
+import { clearFailures, countRecentFailures, recordLoginAttempt } from "@/db/queries/login-attempts";
+import { findUserForSignIn, markSignedIn } from "@/db/queries/users";
+import { env } from "@/lib/env";
+import { logger } from "@/lib/logger";
+import { verifyAgainstDummy, verifyPassword } from "./password";
+import { signInSchema } from "./schemas";
+import { clientIpFrom, evaluateThrottle } from "./throttle";
+
+export const THROTTLED_CODE_PREFIX = "throttled:";
+
+/**
+ * Thrown from `authorize` when the email or IP has used up its failure budget. Auth.js hands only `code` on to
+ * the caller, so the wait travels inside it: `throttled:<seconds>`.
+ */
+export class SignInThrottled extends CredentialsSignin {
+  constructor(readonly retryAfterSeconds: number) {
+    super();
+    this.code = `${THROTTLED_CODE_PREFIX}${retryAfterSeconds}`;
+  }
+}
+
+export interface AuthorizedUser {
+  id: string;
+  email: string;
+  name: string;
+  orgId: string;
+  isAdmin: boolean;
+}
+
+/**
+ * The Credentials provider's check: throttle, then the password. Null for any wrong email or password (the same
+ * answer, in the same time, for both); throws SignInThrottled when the budget is spent.
+ */
+export async function authorizeWithPassword(raw: unknown, request: Pick<Request, "headers">): Promise<AuthorizedUser | null> {
+  const parsed = signInSchema.safeParse(raw);
+  if (!parsed.success) return null;
+  const { email, password } = parsed.data;
+  const ip = clientIpFrom(request.headers);
+  const now = new Date();
+  const since = new Date(now.getTime() - env.loginThrottle.windowMinutes * 60_000);
+
+  const verdict = evaluateThrottle(await countRecentFailures({ email, ip, since }), env.loginThrottle, now);
+  if (verdict.limited) {
+    logger.warn("sign-in throttled", { email, ip, retryAfterSeconds: verdict.retryAfterSeconds });
+    throw new SignInThrottled(verdict.retryAfterSeconds);
+  }
+
+  const user = await findUserForSignIn(email);
+  const ok = user?.passwordHash ? await verifyPassword(user.passwordHash, password) : await verifyAgainstDummy(password);
+  if (!user || !ok) {
+    await recordLoginAttempt({ email, ip, succeeded: false });
+    logger.info("sign-in failed", { email, ip });
+    return null;
+  }
+  await Promise.all([recordLoginAttempt({ email, ip, succeeded: true }), clearFailures({ email, ip }), markSignedIn(user.id)]);
+  return { id: user.id, email: user.email, name: user.name, orgId: user.organizationId, isAdmin: user.isPlatformAdmin };
+}

@@ -1,0 +1,127 @@
+import { randomBytes } from "node:crypto";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { z } from "zod";
+
+/**
+ * The one place that reads process.env. Every variable has a default that lets the first run (`npm run dev`)
+ * work with nothing configured; production refuses to start without the secrets (see `assertRuntimeConfig`).
+ * Every variable is documented in .env.example.
+ */
+
+const flag = z
+  .enum(["1", "0", "true", "false", "yes", "no", ""])
+  .optional()
+  .transform((v) => (v === undefined || v === "" ? undefined : ["1", "true", "yes"].includes(v)));
+
+const optionalString = z
+  .string()
+  .optional()
+  .transform((v) => (v && v.trim() !== "" ? v.trim() : undefined));
+
+const schema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  NEXT_PHASE: optionalString,
+  DATA_DIR: z.string().default(".data"),
+  DATABASE_URL: optionalString.pipe(
+    z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, "DATABASE_URL must be a postgres:// or postgresql:// URL")
+      .optional(),
+  ),
+  PGLITE_DATA_DIR: optionalString,
+  DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),
+  SEED_DEMO: flag,
+  AUTH_SECRET: optionalString.pipe(z.string().min(32, "AUTH_SECRET must be at least 32 characters").optional()),
+  AUTH_GITHUB_ID: optionalString,
+  AUTH_GITHUB_SECRET: optionalString,
+  AUTH_OIDC_ISSUER: optionalString.pipe(z.url("AUTH_OIDC_ISSUER must be a URL").optional()),
+  AUTH_OIDC_ID: optionalString,
+  AUTH_OIDC_SECRET: optionalString,
+  AUTH_OIDC_NAME: z.string().default("Single sign-on"),
+  LOGIN_MAX_FAILURES_PER_EMAIL: z.coerce.number().int().min(1).default(10),
+  LOGIN_MAX_FAILURES_PER_IP: z.coerce.number().int().min(1).default(30),
+  LOGIN_WINDOW_MINUTES: z.coerce.number().int().min(1).default(15),
+  LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+});
+
+function parseEnv() {
+  const parsed = schema.safeParse(process.env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  - ${i.path.join(".")}: ${i.message}`).join("\n");
+    throw new Error(`Invalid environment configuration:\n${lines}\nSee .env.example for every variable.`);
+  }
+  return parsed.data;
+}
+
+const raw = parseEnv();
+const isProduction = raw.NODE_ENV === "production";
+const isBuild = raw.NEXT_PHASE === "phase-production-build";
+const dataDir = path.resolve(/*turbopackIgnore: true*/ raw.DATA_DIR);
+
+/**
+ * In development a missing secret is generated once and kept under DATA_DIR, so sessions survive restarts
+ * without any set-up. Production never does this: a secret that changes per machine would log everyone out.
+ */
+function resolveDevSecret(name: string, file: string): string {
+  const full = path.join(/*turbopackIgnore: true*/ dataDir, file);
+  try {
+    const existing = readFileSync(full, "utf8").trim();
+    if (existing.length >= 32) return existing;
+  } catch {
+    // Not there yet: create it below.
+  }
+  const secret = randomBytes(32).toString("base64url");
+  mkdirSync(dataDir, { recursive: true });
+  writeFileSync(full, `${secret}\n`, { mode: 0o600 });
+  process.stderr.write(`[herald] generated a development ${name} in ${full}\n`);
+  return secret;
+}
+
+const authSecret = raw.AUTH_SECRET ?? (isProduction ? undefined : resolveDevSecret("AUTH_SECRET", "auth-secret"));
+
+export const env = {
+  nodeEnv: raw.NODE_ENV,
+  isProduction,
+  isBuild,
+  dataDir,
+  databaseUrl: raw.DATABASE_URL,
+  /** Where PGlite keeps its files when DATABASE_URL is unset; `memory://` keeps nothing. */
+  pgliteDataDir:
+    raw.PGLITE_DATA_DIR === "memory://"
+      ? "memory://"
+      : path.resolve(/*turbopackIgnore: true*/ raw.PGLITE_DATA_DIR ?? path.join(dataDir, "pglite")),
+  databasePoolMax: raw.DATABASE_POOL_MAX,
+  /** Demo accounts are seeded into an empty database outside production, or anywhere SEED_DEMO=1 asks. */
+  seedDemo: raw.SEED_DEMO ?? !isProduction,
+  authSecret,
+  github:
+    raw.AUTH_GITHUB_ID && raw.AUTH_GITHUB_SECRET
+      ? { clientId: raw.AUTH_GITHUB_ID, clientSecret: raw.AUTH_GITHUB_SECRET }
+      : undefined,
+  oidc:
+    raw.AUTH_OIDC_ISSUER && raw.AUTH_OIDC_ID && raw.AUTH_OIDC_SECRET
+      ? { issuer: raw.AUTH_OIDC_ISSUER, clientId: raw.AUTH_OIDC_ID, clientSecret: raw.AUTH_OIDC_SECRET, name: raw.AUTH_OIDC_NAME }
+      : undefined,
+  loginThrottle: {
+    maxFailuresPerEmail: raw.LOGIN_MAX_FAILURES_PER_EMAIL,
+    maxFailuresPerIp: raw.LOGIN_MAX_FAILURES_PER_IP,
+    windowMinutes: raw.LOGIN_WINDOW_MINUTES,
+  },
+  logLevel: raw.LOG_LEVEL,
+} as const;
+
+export type Env = typeof env;
+
+/**
+ * Called when the server starts (instrumentation.ts): a production server without its secrets stops here with a
+ * message that says what to set, instead of failing on the first sign-in.
+ */
+export function assertRuntimeConfig(): void {
+  if (isProduction && !isBuild && !env.authSecret) {
+    throw new Error(
+      "AUTH_SECRET is not set. Production needs a fixed secret of at least 32 characters to sign sessions: " +
+        "generate one with `openssl rand -base64 32` and set AUTH_SECRET (see .env.example).",
+    );
+  }
+}

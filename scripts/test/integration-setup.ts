@@ -1,0 +1,12 @@
+import { inject } from "vitest";
+
+// Runs in each test worker before the test file is imported, so lib/env.ts parses these values.
+const databaseUrl = inject("databaseUrl");
+if (databaseUrl) {
+  process.env.DATABASE_URL = databaseUrl;
+} else {
+  delete process.env.DATABASE_URL;
+  process.env.PGLITE_DATA_DIR = "memory://";
+}
+process.env.SEED_DEMO = "1";
+process.env.LOG_LEVEL = "warn";
