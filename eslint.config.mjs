@@ -16,5 +16,10 @@ export default defineConfig([
     files: ["scripts/**", "e2e/**", "**/*.test.ts"],
     rules: { "no-console": "off" },
   },
+  {
+    // Playwright fixtures receive a callback named `use`; it is not React's hook.
+    files: ["e2e/**"],
+    rules: { "react-hooks/rules-of-hooks": "off" },
+  },
   globalIgnores([".next/**", "node_modules/**", ".data/**", "db/migrations/**", "next-env.d.ts", "test-results/**", "playwright-report/**"]),
 ]);

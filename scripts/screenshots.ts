@@ -1,0 +1,55 @@
+/**
+ * `npm run screenshots -- [baseURL]`: signs in to a running Herald (default http://localhost:3000) with the demo
+ * accounts and saves screenshots of the main pages to public/screenshots/ (the README shows them).
+ */
+import { mkdir } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import { chromium, type Page } from "@playwright/test";
+
+const baseURL = process.argv[2] ?? "http://localhost:3000";
+const out = "public/screenshots";
+const executablePath = [process.env.CHROMIUM_PATH, "/usr/bin/chromium"].find((p) => p && existsSync(p));
+
+async function signIn(page: Page, email: string, password: string) {
+  await page.goto(`${baseURL}/login`);
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.waitForURL(/\/webhooks$/);
+}
+
+async function main() {
+  await mkdir(out, { recursive: true });
+  const browser = await chromium.launch({
+    executablePath,
+    args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking", "--no-first-run"],
+  });
+  try {
+    const desktop = await browser.newPage({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1 });
+    await desktop.goto(`${baseURL}/login`);
+    await desktop.screenshot({ path: `${out}/login.png` });
+    await signIn(desktop, "partner@example.com", "partner-demo-password");
+    await desktop.screenshot({ path: `${out}/webhooks.png` });
+    for (const path of ["settings", "billing"]) {
+      await desktop.goto(`${baseURL}/${path}`);
+      await desktop.screenshot({ path: `${out}/${path}.png` });
+    }
+    const admin = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await signIn(admin, "admin@example.com", "admin-demo-password");
+    await admin.goto(`${baseURL}/admin`);
+    await admin.screenshot({ path: `${out}/admin.png` });
+    const phone = await browser.newPage({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 1 });
+    await signIn(phone, "other@example.com", "other-demo-password");
+    await phone.screenshot({ path: `${out}/mobile.png` });
+    await phone.getByRole("button", { name: "Open menu" }).click();
+    await phone.screenshot({ path: `${out}/mobile-menu.png` });
+    console.log(`screenshots saved to ${out}/`);
+  } finally {
+    await browser.close();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
