@@ -15,7 +15,7 @@ test.describe("portal shell", () => {
       await expect(shell.link(name)).toHaveAttribute("aria-current", "page");
     }
     await shell.link("Settings").click();
-    await expect(page.getByTestId("org-name")).toHaveText("Acme Verify");
+    await expect(page.getByLabel("Organization name")).toHaveValue("Acme Verify");
     await expect(page.getByRole("cell", { name: "partner@example.com" })).toBeVisible();
     await expect(page.getByText("other@example.com")).toHaveCount(0);
   });

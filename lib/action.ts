@@ -1,3 +1,4 @@
+import { unstable_rethrow } from "next/navigation";
 import type { z } from "zod";
 import { requireActionSession, type SessionContext } from "@/lib/auth/session";
 import { AppError, isAppError, type ErrorCode } from "@/lib/errors";
@@ -51,6 +52,8 @@ export function createAction<S extends z.ZodType, T>(
       }
       return { ok: true, data: await handler(parsed.data, ctx) };
     } catch (error) {
+      // Next's own control flow (redirect, notFound) must travel on, not become an error result.
+      unstable_rethrow(error);
       return { ok: false, error: toActionError(error) };
     }
   };

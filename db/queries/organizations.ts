@@ -52,3 +52,14 @@ export async function listOrganizationsForAdmin({ isPlatformAdmin }: { isPlatfor
     .groupBy(organizations.id)
     .orderBy(asc(organizations.name));
 }
+
+/** Renames the caller's organization. The slug stays: it is an identifier others may have stored. */
+export async function renameOrganization({ orgId, name }: { orgId: string; name: string }): Promise<boolean> {
+  const db = await getDb();
+  const rows = await db
+    .update(organizations)
+    .set({ name, updatedAt: new Date() })
+    .where(eq(organizations.id, orgId))
+    .returning({ id: organizations.id });
+  return rows.length === 1;
+}

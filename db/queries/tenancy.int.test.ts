@@ -1,8 +1,8 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closeDb, getDb } from "@/db";
-import { listMembers, listOrganizationsForAdmin } from "@/db/queries/organizations";
-import { getSessionContext } from "@/db/queries/users";
+import { listMembers, listOrganizationsForAdmin, renameOrganization } from "@/db/queries/organizations";
+import { getSessionContext, updateUserName } from "@/db/queries/users";
 import { users } from "@/db/schema";
 
 afterAll(async () => {
@@ -42,5 +42,25 @@ describe("tenant-scoped queries", () => {
     expect(all.map((o) => o.name)).toEqual(expect.arrayContaining(["Acme Verify", "Globex Credentials", "Herald Platform"]));
     expect(all.find((o) => o.name === "Acme Verify")?.memberCount).toBe(1);
     expect(await listOrganizationsForAdmin({ isPlatformAdmin: false })).toEqual([]);
+  });
+
+  it("renames a user only inside the caller's organization", async () => {
+    const acme = ids["partner@example.com"]!;
+    const globex = ids["other@example.com"]!;
+    // Globex's session naming Acme's user id: nothing changes.
+    expect(await updateUserName({ orgId: globex.orgId, userId: acme.userId, name: "Hijacked" })).toBe(false);
+    expect((await getSessionContext(acme))?.user.name).toBe("Paula Partner");
+    expect(await updateUserName({ orgId: globex.orgId, userId: globex.userId, name: "Oscar O." })).toBe(true);
+    expect((await getSessionContext(globex))?.user.name).toBe("Oscar O.");
+    await updateUserName({ orgId: globex.orgId, userId: globex.userId, name: "Oscar Other" });
+  });
+
+  it("renames only the organization it is given", async () => {
+    const globex = ids["other@example.com"]!;
+    expect(await renameOrganization({ orgId: globex.orgId, name: "Globex Renamed" })).toBe(true);
+    const names = (await listOrganizationsForAdmin({ isPlatformAdmin: true })).map((o) => o.name);
+    expect(names).toEqual(expect.arrayContaining(["Acme Verify", "Globex Renamed"]));
+    await renameOrganization({ orgId: globex.orgId, name: "Globex Credentials" });
+    expect(await renameOrganization({ orgId: "org_missing", name: "x" })).toBe(false);
   });
 });

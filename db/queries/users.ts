@@ -70,3 +70,14 @@ export async function getSessionContext({ userId, orgId }: { userId: string; org
     org: { id: row.orgId, slug: row.slug, name: row.orgName, plan: row.plan },
   };
 }
+
+/** Renames the signed-in user; scoped by organization too, so a forged user id from another tenant changes nothing. */
+export async function updateUserName({ orgId, userId, name }: { orgId: string; userId: string; name: string }): Promise<boolean> {
+  const db = await getDb();
+  const rows = await db
+    .update(users)
+    .set({ name, updatedAt: new Date() })
+    .where(and(eq(users.id, userId), eq(users.organizationId, orgId)))
+    .returning({ id: users.id });
+  return rows.length === 1;
+}

@@ -10,3 +10,4 @@ if (databaseUrl) {
 }
 process.env.SEED_DEMO = "1";
 process.env.LOG_LEVEL = "warn";
+process.env.AUTH_SECRET ??= "integration-tests-only-secret-0123456789abcdef";

@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { PageHeader } from "@/components/portal/page-header";
+import { NameForm } from "@/components/settings/name-form";
 import { Badge } from "@/components/ui/badge";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { CopyButton } from "@/components/ui/copy-button";
@@ -8,6 +9,7 @@ import { listMembers } from "@/db/queries/organizations";
 import { requireSession } from "@/lib/auth/session";
 import { formatDateTime } from "@/lib/format";
 import { PLAN_INFO } from "@/lib/plans";
+import { updateOrganizationAction, updateProfileAction } from "./actions";
 
 export const metadata: Metadata = { title: "Settings" };
 
@@ -20,15 +22,29 @@ export default async function SettingsPage() {
       <div className="space-y-6">
         <Card>
           <CardHeader>
+            <CardTitle>Your profile</CardTitle>
+            <CardDescription>
+              Signed in as <span className="font-medium text-foreground">{user.email}</span>.
+            </CardDescription>
+          </CardHeader>
+          <CardContent>
+            <NameForm label="Your name" initialName={user.name} action={updateProfileAction} successMessage="Your name was saved." />
+          </CardContent>
+        </Card>
+        <Card>
+          <CardHeader>
             <CardTitle>Organization</CardTitle>
             <CardDescription>How Herald identifies your organization.</CardDescription>
           </CardHeader>
-          <CardContent>
+          <CardContent className="space-y-6">
+            <NameForm
+              label="Organization name"
+              initialName={org.name}
+              action={updateOrganizationAction}
+              successMessage="The organization was renamed."
+              disabledReason={user.role === "owner" ? undefined : "Only an owner can rename the organization."}
+            />
             <dl className="grid gap-4 text-sm sm:grid-cols-2">
-              <div>
-                <dt className="text-muted-foreground">Name</dt>
-                <dd className="mt-1 font-medium" data-testid="org-name">{org.name}</dd>
-              </div>
               <div>
                 <dt className="text-muted-foreground">Plan</dt>
                 <dd className="mt-1">

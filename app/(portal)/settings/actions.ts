@@ -1,0 +1,34 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { renameOrganization } from "@/db/queries/organizations";
+import { updateUserName } from "@/db/queries/users";
+import { createAction, type ActionResult } from "@/lib/action";
+import { AppError } from "@/lib/errors";
+import { organizationSchema, profileSchema } from "./schemas";
+
+const updateProfile = createAction(profileSchema, async ({ name }, { user, org }) => {
+  const updated = await updateUserName({ orgId: org.id, userId: user.id, name });
+  if (!updated) throw new AppError("not_found:user", { message: "Your account no longer exists. Sign in again." });
+  revalidatePath("/", "layout");
+  return { name };
+});
+
+const updateOrganization = createAction(organizationSchema, async ({ name }, { user, org }) => {
+  if (user.role !== "owner") {
+    throw new AppError("forbidden:organization", { message: "Only an owner of the organization can rename it." });
+  }
+  await renameOrganization({ orgId: org.id, name });
+  revalidatePath("/", "layout");
+  return { name };
+});
+
+/** Changes the signed-in person's display name. */
+export async function updateProfileAction(input: unknown): Promise<ActionResult<{ name: string }>> {
+  return updateProfile(input);
+}
+
+/** Renames the signed-in person's organization (owners only). */
+export async function updateOrganizationAction(input: unknown): Promise<ActionResult<{ name: string }>> {
+  return updateOrganization(input);
+}
