@@ -62,6 +62,7 @@ export default defineConfig({
       ...e2eDatabaseEnv(),
       NODE_ENV: "production",
       AUTH_SECRET: "e2e-only-secret-0123456789abcdefghijklmnopqrstuvwxyz",
+      APP_ENCRYPTION_KEY: Buffer.alloc(32, 42).toString("base64"),
       SEED_DEMO: "1",
       NEXT_TELEMETRY_DISABLED: "1",
       LOG_LEVEL: "warn",

@@ -12,8 +12,8 @@ export default defineConfig({
         extends: true,
         test: {
           name: "unit",
-          include: ["{app,components,db,inngest,lib}/**/*.test.ts"],
-          exclude: ["**/*.int.test.ts"],
+          include: ["{app,components,db,inngest,lib}/**/*.test.{ts,tsx}"],
+          exclude: ["**/*.int.test.ts", "**/*.int.test.tsx"],
         },
       },
       {

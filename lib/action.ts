@@ -1,6 +1,6 @@
 import { unstable_rethrow } from "next/navigation";
 import type { z } from "zod";
-import { requireActionSession, type SessionContext } from "@/lib/auth/session";
+import type { SessionContext } from "@/db/queries/users";
 import { AppError, isAppError, type ErrorCode } from "@/lib/errors";
 import { logger } from "@/lib/logger";
 
@@ -12,7 +12,10 @@ export interface ActionError {
 
 export type ActionResult<T> = { ok: true; data: T } | { ok: false; error: ActionError };
 
-/** Turns zod issues into one message per field, keyed by the field's dotted path ("" for the form as a whole). */
+/** What a feature writes: the input schema and the body, which receives parsed input and the caller's context. */
+export type ActionHandler<S extends z.ZodType, T> = (input: z.output<S>, ctx: SessionContext) => Promise<T>;
+
+/** Turns zod issues into messages keyed by the field's dotted path (`headers.0.name`; "" for the whole form). */
 export function toFieldErrors(error: z.ZodError): Record<string, string[]> {
   const out: Record<string, string[]> = {};
   for (const issue of error.issues) {
@@ -31,30 +34,28 @@ export function toActionError(error: unknown): ActionError {
 }
 
 /**
- * Wraps a server action body in the project's order: session -> tenant from the session (never from the client)
- * -> zod parse -> handler -> typed result. The handler revalidates what it changed. Every action is a public
- * endpoint: `input` is whatever a client chose to send.
+ * Runs an action body for a known caller: zod parse -> handler -> typed result. The session step lives in
+ * lib/auth/action.ts (`createAction`); keeping it out of here lets integration tests run real actions for a given
+ * organization against a real database.
  */
-export function createAction<S extends z.ZodType, T>(
+export async function runAction<S extends z.ZodType, T>(
+  ctx: SessionContext,
   schema: S,
-  handler: (input: z.infer<S>, ctx: SessionContext) => Promise<T>,
-): (input: unknown) => Promise<ActionResult<T>> {
-  return async (input: unknown) => {
-    try {
-      const ctx = await requireActionSession();
-      const parsed = schema.safeParse(input);
-      if (!parsed.success) {
-        const fieldErrors = toFieldErrors(parsed.error);
-        return {
-          ok: false,
-          error: { code: "bad_request:validation", message: "Please correct the highlighted fields.", fieldErrors },
-        };
-      }
-      return { ok: true, data: await handler(parsed.data, ctx) };
-    } catch (error) {
-      // Next's own control flow (redirect, notFound) must travel on, not become an error result.
-      unstable_rethrow(error);
-      return { ok: false, error: toActionError(error) };
+  handler: ActionHandler<S, T>,
+  input: unknown,
+): Promise<ActionResult<T>> {
+  try {
+    const parsed = schema.safeParse(input);
+    if (!parsed.success) {
+      return {
+        ok: false,
+        error: { code: "bad_request:validation", message: "Please correct the highlighted fields.", fieldErrors: toFieldErrors(parsed.error) },
+      };
     }
-  };
+    return { ok: true, data: await handler(parsed.data, ctx) };
+  } catch (error) {
+    // Next's own control flow (redirect, notFound) must travel on, not become an error result.
+    unstable_rethrow(error);
+    return { ok: false, error: toActionError(error) };
+  }
 }

@@ -43,6 +43,17 @@ const schema = z.object({
   LOGIN_MAX_FAILURES_PER_IP: z.coerce.number().int().min(1).default(30),
   LOGIN_WINDOW_MINUTES: z.coerce.number().int().min(1).default(15),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+  APP_ENCRYPTION_KEY: optionalString.pipe(
+    z
+      .string()
+      .refine((v) => Buffer.from(v, "base64").length === 32, "APP_ENCRYPTION_KEY must be 32 bytes, base64-encoded (`openssl rand -base64 32`)")
+      .optional(),
+  ),
+  WEBHOOK_BRAND: z
+    .string()
+    .regex(/^[A-Za-z0-9]{1,32}$/, "WEBHOOK_BRAND must be 1-32 letters or digits (it becomes part of header names)")
+    .default("Herald"),
+  WEBHOOKS_REQUIRED_PLAN: z.enum(["free", "pro", "enterprise", "none"]).default("enterprise"),
 });
 
 function parseEnv() {
@@ -63,7 +74,7 @@ const dataDir = path.resolve(/*turbopackIgnore: true*/ raw.DATA_DIR);
  * In development a missing secret is generated once and kept under DATA_DIR, so sessions survive restarts
  * without any set-up. Production never does this: a secret that changes per machine would log everyone out.
  */
-function resolveDevSecret(name: string, file: string): string {
+function resolveDevSecret(name: string, file: string, encoding: "base64url" | "base64" = "base64url"): string {
   const full = path.join(/*turbopackIgnore: true*/ dataDir, file);
   try {
     const existing = readFileSync(full, "utf8").trim();
@@ -71,7 +82,7 @@ function resolveDevSecret(name: string, file: string): string {
   } catch {
     // Not there yet: create it below.
   }
-  const secret = randomBytes(32).toString("base64url");
+  const secret = randomBytes(32).toString(encoding);
   mkdirSync(dataDir, { recursive: true });
   writeFileSync(full, `${secret}\n`, { mode: 0o600 });
   process.stderr.write(`[herald] generated a development ${name} in ${full}\n`);
@@ -79,6 +90,8 @@ function resolveDevSecret(name: string, file: string): string {
 }
 
 const authSecret = raw.AUTH_SECRET ?? (isProduction ? undefined : resolveDevSecret("AUTH_SECRET", "auth-secret"));
+const encryptionKey =
+  raw.APP_ENCRYPTION_KEY ?? (isProduction ? undefined : resolveDevSecret("APP_ENCRYPTION_KEY", "encryption-key", "base64"));
 
 export const env = {
   nodeEnv: raw.NODE_ENV,
@@ -109,6 +122,12 @@ export const env = {
     windowMinutes: raw.LOGIN_WINDOW_MINUTES,
   },
   logLevel: raw.LOG_LEVEL,
+  /** base64 of the 32-byte AES-256-GCM key for secrets at rest; see lib/crypto.ts. */
+  encryptionKey,
+  /** Names Herald's own headers: X-<brand>-Signature, X-<brand>-Event. */
+  webhookBrand: raw.WEBHOOK_BRAND,
+  /** The least plan that includes outbound webhooks; "none" offers them to every plan. */
+  webhooksRequiredPlan: raw.WEBHOOKS_REQUIRED_PLAN,
 } as const;
 
 export type Env = typeof env;
@@ -118,10 +137,18 @@ export type Env = typeof env;
  * message that says what to set, instead of failing on the first sign-in.
  */
 export function assertRuntimeConfig(): void {
-  if (isProduction && !isBuild && !env.authSecret) {
+  if (!isProduction || isBuild) return;
+  if (!env.authSecret) {
     throw new Error(
       "AUTH_SECRET is not set. Production needs a fixed secret of at least 32 characters to sign sessions: " +
         "generate one with `openssl rand -base64 32` and set AUTH_SECRET (see .env.example).",
+    );
+  }
+  if (!env.encryptionKey) {
+    throw new Error(
+      "APP_ENCRYPTION_KEY is not set. Production needs a fixed 32-byte key, base64-encoded, to encrypt signing " +
+        "secrets and header values at rest: generate one with `openssl rand -base64 32` (see .env.example). Keep it: " +
+        "without it, stored secrets cannot be read.",
     );
   }
 }

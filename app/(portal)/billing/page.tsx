@@ -1,11 +1,11 @@
-import { Check, CreditCard } from "lucide-react";
+import { Check, CreditCard, Minus } from "lucide-react";
 import type { Metadata } from "next";
 import { PageHeader } from "@/components/portal/page-header";
 import { Badge } from "@/components/ui/badge";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { PLANS } from "@/db/schema";
 import { requireSession } from "@/lib/auth/session";
-import { PLAN_INFO } from "@/lib/plans";
+import { PLAN_INFO, planIncludesWebhooks } from "@/lib/plans";
 
 export const metadata: Metadata = { title: "Billing" };
 
@@ -35,6 +35,19 @@ export default async function BillingPage() {
                       {f}
                     </li>
                   ))}
+                  {planIncludesWebhooks(id) ? (
+                    <li className="flex items-center gap-2 font-medium">
+                      <Check className="size-4 text-success" aria-hidden />
+                      Outbound webhooks
+                    </li>
+                  ) : (
+                    <li className="flex items-center gap-2 text-muted-foreground">
+                      <Minus className="size-4" aria-hidden />
+                      <span>
+                        Outbound webhooks <span className="sr-only">not included</span>
+                      </span>
+                    </li>
+                  )}
                 </ul>
               </CardContent>
             </Card>

@@ -3,7 +3,8 @@
 import { revalidatePath } from "next/cache";
 import { renameOrganization } from "@/db/queries/organizations";
 import { updateUserName } from "@/db/queries/users";
-import { createAction, type ActionResult } from "@/lib/action";
+import type { ActionResult } from "@/lib/action";
+import { createAction } from "@/lib/auth/action";
 import { AppError } from "@/lib/errors";
 import { organizationSchema, profileSchema } from "./schemas";
 

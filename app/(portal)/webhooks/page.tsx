@@ -1,24 +1,69 @@
-import { Webhook } from "lucide-react";
+import { Plus, Webhook } from "lucide-react";
 import type { Metadata } from "next";
-import { ComingSoon } from "@/components/portal/coming-soon";
+import Link from "next/link";
 import { PageHeader } from "@/components/portal/page-header";
+import { Button } from "@/components/ui/button";
+import { EmptyState } from "@/components/ui/empty-state";
+import { EndpointsTable } from "@/components/webhooks/endpoints-table";
+import { UpgradeNotice } from "@/components/webhooks/upgrade-notice";
+import { requireSession } from "@/lib/auth/session";
+import { planIncludesWebhooks, webhooksPlanName } from "@/lib/plans";
+import { listEndpoints } from "@/lib/webhooks/endpoints";
 
 export const metadata: Metadata = { title: "Webhooks" };
 
-export default function WebhooksPage() {
+const DESCRIPTION =
+  "Endpoints on your servers that Herald notifies, in real time, when a verification session ends or a credential changes.";
+
+export default async function WebhooksPage() {
+  const { org } = await requireSession();
+  if (!planIncludesWebhooks(org.plan)) {
+    return (
+      <>
+        <PageHeader title="Webhooks" description={DESCRIPTION} />
+        <UpgradeNotice planName={webhooksPlanName()} currentPlan={org.plan} />
+      </>
+    );
+  }
+  const endpoints = await listEndpoints({ orgId: org.id });
+  const createButton = (
+    <Button asChild>
+      <Link href="/webhooks/new">
+        <Plus className="size-4" aria-hidden />
+        Create Webhook
+      </Link>
+    </Button>
+  );
   return (
     <>
-      <PageHeader
-        title="Webhooks"
-        description="Endpoints on your servers that Herald notifies, in real time, when a verification session ends or a credential changes."
-      />
-      <ComingSoon icon={Webhook} title="Webhook endpoints are on their way">
-        <p>
-          Here you will create HTTPS endpoints, choose the events each one receives, add custom auth headers, and
-          send test events. Every delivery will be signed and retried with backoff.
-        </p>
-        <p>This version of Herald does not create endpoints or deliver events yet.</p>
-      </ComingSoon>
+      <PageHeader title="Webhooks" description={DESCRIPTION} actions={endpoints.length > 0 ? createButton : undefined} />
+      {endpoints.length === 0 ? (
+        <EmptyState
+          icon={Webhook}
+          title="No webhook endpoints yet"
+          description={
+            <>
+              Add an HTTPS endpoint and Herald will POST each event you choose to it, signed with HMAC-SHA256 and retried
+              with exponential backoff until your server answers 2xx.
+            </>
+          }
+          action={createButton}
+        />
+      ) : (
+        <EndpointsTable
+          endpoints={endpoints.map((e) => ({
+            id: e.id,
+            url: e.url,
+            description: e.description,
+            active: e.active,
+            disabledReason: e.disabledReason,
+            eventTypes: e.eventTypes,
+            timeoutSeconds: e.timeoutSeconds,
+            maxRetries: e.maxRetries,
+            createdAt: e.createdAt,
+          }))}
+        />
+      )}
     </>
   );
 }

@@ -1,0 +1,96 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { PageHeader } from "@/components/portal/page-header";
+import { Badge } from "@/components/ui/badge";
+import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
+import { DeleteEndpoint } from "@/components/webhooks/delete-endpoint";
+import { EndpointForm } from "@/components/webhooks/endpoint-form";
+import { EndpointStatusSwitch } from "@/components/webhooks/endpoint-status-switch";
+import { SigningSecret } from "@/components/webhooks/signing-secret";
+import { UpgradeNotice } from "@/components/webhooks/upgrade-notice";
+import { VerifySnippet } from "@/components/webhooks/verify-snippet";
+import { requireSession } from "@/lib/auth/session";
+import { env } from "@/lib/env";
+import { formatDateTime } from "@/lib/format";
+import { planIncludesWebhooks, webhooksPlanName } from "@/lib/plans";
+import { EVENT_CHOICES } from "@/lib/webhooks/catalog";
+import { getEndpoint } from "@/lib/webhooks/endpoints";
+import { endpointIdSchema } from "../schemas";
+
+export const metadata: Metadata = { title: "Endpoint" };
+
+export default async function EndpointPage({ params }: { params: Promise<{ id: string }> }) {
+  const { org } = await requireSession();
+  const { id } = await params;
+  // A malformed id, an unknown one and another organization's all end in the same 404.
+  const endpoint = endpointIdSchema.safeParse(id).success ? await getEndpoint({ orgId: org.id, id }) : undefined;
+  if (!endpoint) notFound();
+  const allowed = planIncludesWebhooks(org.plan);
+
+  return (
+    <div className="mx-auto max-w-4xl space-y-6">
+      <div>
+        <nav aria-label="Breadcrumb" className="mb-2 text-sm text-muted-foreground">
+          <Link href="/webhooks" className="hover:text-foreground hover:underline">
+            Webhooks
+          </Link>{" "}
+          / Endpoint
+        </nav>
+        <PageHeader
+          title={endpoint.description || new URL(endpoint.url).host}
+          actions={allowed || endpoint.active ? <EndpointStatusSwitch id={endpoint.id} active={endpoint.active} /> : undefined}
+        />
+        <div className="-mt-5 flex flex-wrap items-center gap-2 text-sm">
+          <code className="break-all font-mono" data-testid="endpoint-url">
+            {endpoint.url}
+          </code>
+          {endpoint.active ? <Badge variant="success">Active</Badge> : <Badge variant="secondary">Disabled</Badge>}
+          {endpoint.disabledReason ? <span className="text-muted-foreground">{endpoint.disabledReason}</span> : null}
+          <span className="text-muted-foreground">· created {formatDateTime(endpoint.createdAt)}</span>
+        </div>
+      </div>
+
+      {allowed ? null : <UpgradeNotice planName={webhooksPlanName()} currentPlan={org.plan} />}
+
+      <Card>
+        <CardHeader>
+          <CardTitle>Signing secret</CardTitle>
+          <CardDescription>
+            Every request is signed with this secret (Standard Webhooks: <code className="font-mono">webhook-signature</code>,
+            and <code className="font-mono">X-{env.webhookBrand}-Signature</code>). Verify it before trusting a request.
+          </CardDescription>
+        </CardHeader>
+        <CardContent>
+          <SigningSecret id={endpoint.id} previousSecretExpiresAt={endpoint.previousSecretExpiresAt} />
+        </CardContent>
+      </Card>
+
+      {allowed ? <EndpointForm events={EVENT_CHOICES} endpoint={endpoint} /> : null}
+
+      <Card>
+        <CardHeader>
+          <CardTitle>Verify our signature</CardTitle>
+          <CardDescription>
+            Compute HMAC-SHA256 of <code className="font-mono">webhook-id.webhook-timestamp.body</code> with your secret
+            and compare it, in constant time, with each <code className="font-mono">v1,</code> signature in the header.
+            Reject requests older than five minutes.
+          </CardDescription>
+        </CardHeader>
+        <CardContent>
+          <VerifySnippet />
+        </CardContent>
+      </Card>
+
+      <Card className="border-destructive/40">
+        <CardHeader>
+          <CardTitle>Delete endpoint</CardTitle>
+          <CardDescription>Stops all deliveries to this URL. Past deliveries stay readable in Logs.</CardDescription>
+        </CardHeader>
+        <CardContent>
+          <DeleteEndpoint id={endpoint.id} url={endpoint.url} />
+        </CardContent>
+      </Card>
+    </div>
+  );
+}

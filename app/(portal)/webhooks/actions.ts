@@ -1,0 +1,58 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import type { ActionResult } from "@/lib/action";
+import { createAction } from "@/lib/auth/action";
+import {
+  createEndpoint,
+  deleteEndpoint,
+  revealSecret,
+  rotateSecret,
+  setEndpointActive,
+  updateEndpoint,
+  type RevealedSecret,
+} from "@/lib/webhooks/endpoints";
+import { createEndpointSchema, endpointRefSchema, setEndpointActiveSchema, updateEndpointSchema } from "./schemas";
+
+const create = createAction(createEndpointSchema, createEndpoint);
+const update = createAction(updateEndpointSchema, updateEndpoint);
+const setActive = createAction(setEndpointActiveSchema, setEndpointActive);
+const remove = createAction(endpointRefSchema, deleteEndpoint);
+const reveal = createAction(endpointRefSchema, revealSecret);
+const rotate = createAction(endpointRefSchema, rotateSecret);
+
+/** Refreshes the list and, when given, the endpoint's page after a successful change. */
+function revalidated<T>(result: ActionResult<T>, id?: string): ActionResult<T> {
+  if (result.ok) {
+    revalidatePath("/webhooks");
+    if (id) revalidatePath(`/webhooks/${id}`);
+  }
+  return result;
+}
+
+export async function createEndpointAction(input: unknown): Promise<ActionResult<{ id: string }>> {
+  return revalidated(await create(input));
+}
+
+export async function updateEndpointAction(input: unknown): Promise<ActionResult<{ id: string }>> {
+  const result = await update(input);
+  return revalidated(result, result.ok ? result.data.id : undefined);
+}
+
+export async function setEndpointActiveAction(input: unknown): Promise<ActionResult<{ id: string; active: boolean }>> {
+  const result = await setActive(input);
+  return revalidated(result, result.ok ? result.data.id : undefined);
+}
+
+export async function deleteEndpointAction(input: unknown): Promise<ActionResult<{ id: string }>> {
+  const result = await remove(input);
+  return revalidated(result, result.ok ? result.data.id : undefined);
+}
+
+export async function revealSecretAction(input: unknown): Promise<ActionResult<RevealedSecret>> {
+  return reveal(input);
+}
+
+export async function rotateSecretAction(input: unknown): Promise<ActionResult<{ previousSecretExpiresAt: string }>> {
+  return revalidated(await rotate(input));
+}

@@ -1,0 +1,108 @@
+import { z } from "zod";
+import { env } from "@/lib/env";
+import { eventTypeSchema } from "@/lib/webhooks/catalog";
+import {
+  checkHeaderName,
+  checkHeaderValue,
+  duplicateHeaderMessage,
+  findDuplicateHeaderNames,
+  MAX_CUSTOM_HEADERS,
+} from "@/lib/webhooks/headers";
+import { checkEndpointUrl } from "@/lib/webhooks/url-guard";
+
+/**
+ * The endpoint schemas: one definition for the portal's form actions and the public API. Messages are written for
+ * the person filling in the form; field paths (`headers.2.value`) tell the form where to show them.
+ */
+
+export const endpointIdSchema = z
+  .string({ error: "Endpoint not found." })
+  .regex(/^ep_[0-9a-z]{20}$/, "Endpoint not found.");
+
+const urlSchema = z
+  .string({ error: "Enter the endpoint URL." })
+  .transform((value, ctx) => {
+    const check = checkEndpointUrl(value);
+    if (!check.ok) {
+      ctx.addIssue({ code: "custom", message: check.message });
+      return z.NEVER;
+    }
+    return check.url;
+  });
+
+const headerSchema = z.object({
+  /** Set for a header that is already saved: without a new value, the stored (encrypted) value is kept. */
+  id: z.string().max(40).optional(),
+  name: z.string({ error: "Enter a header name." }).trim(),
+  value: z.string().optional(),
+});
+
+const headersSchema = z
+  .array(headerSchema)
+  .max(MAX_CUSTOM_HEADERS, `At most ${MAX_CUSTOM_HEADERS} custom headers.`)
+  .superRefine((headers, ctx) => {
+    headers.forEach((header, i) => {
+      const nameError = checkHeaderName(header.name, env.webhookBrand);
+      if (nameError) ctx.addIssue({ code: "custom", path: [i, "name"], message: nameError });
+      if (header.value !== undefined || !header.id) {
+        const valueError = checkHeaderValue(header.value ?? "");
+        if (valueError) ctx.addIssue({ code: "custom", path: [i, "value"], message: valueError });
+      }
+    });
+    const duplicates = new Set(findDuplicateHeaderNames(headers.map((h) => h.name)).map((n) => n.toLowerCase()));
+    const seen = new Set<string>();
+    headers.forEach((header, i) => {
+      const key = header.name.toLowerCase();
+      if (duplicates.has(key) && seen.has(key)) {
+        ctx.addIssue({ code: "custom", path: [i, "name"], message: duplicateHeaderMessage(header.name) });
+      }
+      seen.add(key);
+    });
+  });
+
+const eventTypesSchema = z.union(
+  [
+    z.literal("all"),
+    z
+      .array(eventTypeSchema)
+      .min(1, "Choose at least one event, or All events.")
+      .transform((types) => [...new Set(types)]),
+  ],
+  { error: "Choose at least one event, or All events." },
+);
+
+const integerIn = (label: string, min: number, max: number, unit = "") =>
+  z.coerce
+    .number({ error: `${label} must be a whole number from ${min} to ${max}${unit}.` })
+    .int(`${label} must be a whole number from ${min} to ${max}${unit}.`)
+    .min(min, `${label} must be a whole number from ${min} to ${max}${unit}.`)
+    .max(max, `${label} must be a whole number from ${min} to ${max}${unit}.`);
+
+export const endpointFieldsSchema = z.object({
+  url: urlSchema,
+  description: z
+    .string()
+    .trim()
+    .max(200, "Keep the description under 201 characters.")
+    .regex(/^[^\p{Cc}]*$/u, "The description cannot contain control characters.")
+    .default(""),
+  eventTypes: eventTypesSchema.default("all"),
+  headers: headersSchema.default([]),
+  timeoutSeconds: integerIn("Timeout", 1, 30, " seconds").default(30),
+  maxRetries: integerIn("Retries", 0, 10).default(3),
+  active: z.boolean({ error: "Active must be on or off." }).default(true),
+});
+
+export const createEndpointSchema = endpointFieldsSchema;
+export type CreateEndpointInput = z.input<typeof createEndpointSchema>;
+
+/** Editing leaves `active` alone unless it is sent: the endpoint page switches it separately. */
+export const updateEndpointSchema = endpointFieldsSchema.extend({
+  id: endpointIdSchema,
+  active: z.boolean({ error: "Active must be on or off." }).optional(),
+});
+export type UpdateEndpointInput = z.input<typeof updateEndpointSchema>;
+
+export const endpointRefSchema = z.object({ id: endpointIdSchema });
+
+export const setEndpointActiveSchema = z.object({ id: endpointIdSchema, active: z.boolean() });

@@ -1,0 +1,344 @@
+"use client";
+
+import { Plus, Trash2 } from "lucide-react";
+import Link from "next/link";
+import { useRouter } from "next/navigation";
+import { useId, useState, useTransition } from "react";
+import { createEndpointAction, updateEndpointAction } from "@/app/(portal)/webhooks/actions";
+import { Button } from "@/components/ui/button";
+import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
+import { cn } from "@/components/ui/cn";
+import { Input } from "@/components/ui/input";
+import { Label } from "@/components/ui/label";
+import { Switch } from "@/components/ui/switch";
+import { toast } from "@/components/ui/toast";
+import type { EventChoice } from "@/lib/webhooks/catalog";
+import type { EndpointView } from "@/lib/webhooks/endpoints";
+
+const MAX_HEADERS = 10;
+
+interface HeaderRow {
+  key: string;
+  id?: string;
+  name: string;
+  /** undefined: keep the saved value (shown masked) until the partner presses Replace. */
+  value?: string;
+  maskedValue?: string;
+}
+
+type FieldErrors = Record<string, string[]>;
+
+function FieldError({ id, errors }: { id: string; errors?: string[] }) {
+  if (!errors?.length) return null;
+  return (
+    <p id={id} className="text-sm text-destructive" data-testid="field-error">
+      {errors[0]}
+    </p>
+  );
+}
+
+let rowCounter = 0;
+const nextKey = () => `row-${(rowCounter += 1)}`;
+
+interface EndpointFormProps {
+  events: EventChoice[];
+  /** The endpoint being edited; absent when creating. */
+  endpoint?: EndpointView;
+}
+
+/** Create and edit an endpoint. Validation is the server's (the same zod schema the API uses); errors show beside each field. */
+export function EndpointForm({ events, endpoint }: EndpointFormProps) {
+  const router = useRouter();
+  const uid = useId();
+  const [pending, startTransition] = useTransition();
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const [url, setUrl] = useState(endpoint?.url ?? "");
+  const [description, setDescription] = useState(endpoint?.description ?? "");
+  const [allEvents, setAllEvents] = useState(endpoint ? endpoint.eventTypes === null : true);
+  const [selected, setSelected] = useState<Set<string>>(new Set(endpoint?.eventTypes ?? []));
+  const [headers, setHeaders] = useState<HeaderRow[]>(
+    endpoint?.headers.map((h) => ({ key: nextKey(), id: h.id, name: h.name, maskedValue: h.maskedValue })) ?? [],
+  );
+  const [timeoutSeconds, setTimeoutSeconds] = useState(String(endpoint?.timeoutSeconds ?? 30));
+  const [maxRetries, setMaxRetries] = useState(String(endpoint?.maxRetries ?? 3));
+  const [active, setActive] = useState(true);
+
+  const fieldId = (name: string) => `${uid}-${name.replace(/\./g, "-")}`;
+  const errorFor = (name: string) => errors[name];
+  const describedBy = (name: string, hint?: string) =>
+    [errors[name]?.length ? `${fieldId(name)}-error` : undefined, hint].filter(Boolean).join(" ") || undefined;
+
+  function updateHeader(key: string, patch: Partial<HeaderRow>) {
+    setHeaders((rows) => rows.map((r) => (r.key === key ? { ...r, ...patch } : r)));
+  }
+
+  function toggleEvent(type: string, checked: boolean) {
+    setSelected((current) => {
+      const next = new Set(current);
+      if (checked) next.add(type);
+      else next.delete(type);
+      return next;
+    });
+  }
+
+  function submit(event: React.FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const input = {
+      ...(endpoint ? { id: endpoint.id } : {}),
+      url,
+      description,
+      eventTypes: allEvents ? "all" : events.map((e) => e.type).filter((t) => selected.has(t)),
+      headers: headers.map((h) => ({ id: h.id, name: h.name, ...(h.value !== undefined ? { value: h.value } : {}) })),
+      timeoutSeconds,
+      maxRetries,
+      ...(endpoint ? {} : { active }),
+    };
+    startTransition(async () => {
+      const result = endpoint ? await updateEndpointAction(input) : await createEndpointAction(input);
+      if (!result.ok) {
+        setErrors(result.error.fieldErrors ?? {});
+        toast.error(result.error.fieldErrors ? "Some fields need attention" : "Could not save the endpoint", result.error.message);
+        return;
+      }
+      setErrors({});
+      if (endpoint) {
+        toast.success("Endpoint saved");
+        setHeaders((rows) => rows.filter((r) => r.name.trim() !== ""));
+        router.refresh();
+      } else {
+        toast.success("Webhook created", "Copy its signing secret to verify our requests.");
+        router.push(`/webhooks/${result.data.id}`);
+      }
+    });
+  }
+
+  const categories = [...new Set(events.map((e) => e.category))];
+  const formError = errors[""]?.[0];
+
+  return (
+    <form onSubmit={submit} noValidate className="space-y-6" aria-label={endpoint ? "Edit endpoint" : "Create webhook"}>
+      {formError ? <p className="text-sm text-destructive">{formError}</p> : null}
+      <Card>
+        <CardHeader>
+          <CardTitle>Endpoint</CardTitle>
+          <CardDescription>Where Herald sends events. Only public HTTPS URLs are accepted.</CardDescription>
+        </CardHeader>
+        <CardContent className="space-y-5">
+          <div className="space-y-1.5">
+            <Label htmlFor={fieldId("url")}>Endpoint URL</Label>
+            <Input
+              id={fieldId("url")}
+              type="url"
+              inputMode="url"
+              placeholder="https://api.example.com/webhooks/herald"
+              value={url}
+              onChange={(e) => setUrl(e.target.value)}
+              maxLength={4096}
+              autoFocus={!endpoint}
+              aria-invalid={errorFor("url") ? true : undefined}
+              aria-describedby={describedBy("url")}
+            />
+            <FieldError id={`${fieldId("url")}-error`} errors={errorFor("url")} />
+          </div>
+          <div className="space-y-1.5">
+            <Label htmlFor={fieldId("description")}>
+              Description <span className="font-normal text-muted-foreground">(optional)</span>
+            </Label>
+            <Input
+              id={fieldId("description")}
+              placeholder="Production receiver for verification results"
+              value={description}
+              onChange={(e) => setDescription(e.target.value)}
+              aria-invalid={errorFor("description") ? true : undefined}
+              aria-describedby={describedBy("description")}
+            />
+            <FieldError id={`${fieldId("description")}-error`} errors={errorFor("description")} />
+          </div>
+          <div className="grid gap-5 sm:grid-cols-3">
+            <div className="space-y-1.5">
+              <Label htmlFor={fieldId("timeoutSeconds")}>Timeout (seconds)</Label>
+              <Input
+                id={fieldId("timeoutSeconds")}
+                type="number"
+                min={1}
+                max={30}
+                step={1}
+                value={timeoutSeconds}
+                onChange={(e) => setTimeoutSeconds(e.target.value)}
+                aria-invalid={errorFor("timeoutSeconds") ? true : undefined}
+                aria-describedby={describedBy("timeoutSeconds", `${fieldId("timeoutSeconds")}-hint`)}
+              />
+              <p id={`${fieldId("timeoutSeconds")}-hint`} className="text-xs text-muted-foreground">
+                1 to 30. Covers connecting, headers and body.
+              </p>
+              <FieldError id={`${fieldId("timeoutSeconds")}-error`} errors={errorFor("timeoutSeconds")} />
+            </div>
+            <div className="space-y-1.5">
+              <Label htmlFor={fieldId("maxRetries")}>Retries</Label>
+              <Input
+                id={fieldId("maxRetries")}
+                type="number"
+                min={0}
+                max={10}
+                step={1}
+                value={maxRetries}
+                onChange={(e) => setMaxRetries(e.target.value)}
+                aria-invalid={errorFor("maxRetries") ? true : undefined}
+                aria-describedby={describedBy("maxRetries", `${fieldId("maxRetries")}-hint`)}
+              />
+              <p id={`${fieldId("maxRetries")}-hint`} className="text-xs text-muted-foreground">
+                0 to 10 retries after the first attempt, with exponential backoff.
+              </p>
+              <FieldError id={`${fieldId("maxRetries")}-error`} errors={errorFor("maxRetries")} />
+            </div>
+            {endpoint ? null : (
+              <div className="space-y-1.5">
+                <Label htmlFor={fieldId("active")}>Active</Label>
+                <div className="flex h-9 items-center gap-2">
+                  <Switch id={fieldId("active")} checked={active} onCheckedChange={setActive} />
+                  <span className="text-sm text-muted-foreground">{active ? "Receives events" : "Paused"}</span>
+                </div>
+              </div>
+            )}
+          </div>
+        </CardContent>
+      </Card>
+
+      <Card>
+        <CardHeader>
+          <CardTitle>Events</CardTitle>
+          <CardDescription>Which events this endpoint receives.</CardDescription>
+        </CardHeader>
+        <CardContent className="space-y-4">
+          <fieldset className="space-y-2">
+            <legend className="sr-only">Event subscription</legend>
+            <label className="flex items-start gap-2 text-sm">
+              <input type="radio" name={`${uid}-events`} checked={allEvents} onChange={() => setAllEvents(true)} className="mt-0.5 accent-primary" />
+              <span>
+                <span className="font-medium">All events</span>
+                <span className="block text-muted-foreground">Including event types added to the catalog later.</span>
+              </span>
+            </label>
+            <label className="flex items-start gap-2 text-sm">
+              <input type="radio" name={`${uid}-events`} checked={!allEvents} onChange={() => setAllEvents(false)} className="mt-0.5 accent-primary" />
+              <span className="font-medium">Only the events I choose</span>
+            </label>
+          </fieldset>
+          {!allEvents ? (
+            <div className="space-y-4 rounded-md border p-4" aria-describedby={describedBy("eventTypes")}>
+              {categories.map((category) => (
+                <fieldset key={category} className="space-y-2">
+                  <legend className="text-xs font-semibold uppercase tracking-wide text-muted-foreground">{category}</legend>
+                  {events
+                    .filter((e) => e.category === category)
+                    .map((e) => (
+                      <label key={e.type} className="flex items-start gap-2 text-sm">
+                        <input
+                          type="checkbox"
+                          className="mt-0.5 accent-primary"
+                          checked={selected.has(e.type)}
+                          onChange={(ev) => toggleEvent(e.type, ev.target.checked)}
+                        />
+                        <span>
+                          <code className="font-mono text-[13px]">{e.type}</code>
+                          <span className="block text-muted-foreground">{e.description}</span>
+                        </span>
+                      </label>
+                    ))}
+                </fieldset>
+              ))}
+            </div>
+          ) : null}
+          <FieldError id={`${fieldId("eventTypes")}-error`} errors={errorFor("eventTypes")} />
+        </CardContent>
+      </Card>
+
+      <Card>
+        <CardHeader>
+          <CardTitle>Custom headers</CardTitle>
+          <CardDescription>
+            Sent with every request, e.g. <code className="font-mono">X-API-Key</code> for your receiver&apos;s own auth.
+            Values are encrypted at rest and shown masked after saving.
+          </CardDescription>
+        </CardHeader>
+        <CardContent className="space-y-3">
+          {headers.length === 0 ? <p className="text-sm text-muted-foreground">No custom headers.</p> : null}
+          {headers.map((h, i) => (
+            <div key={h.key} className="grid gap-2 sm:grid-cols-[1fr_1.5fr_auto]" data-testid="header-row">
+              <div className="space-y-1">
+                <Label htmlFor={fieldId(`headers.${i}.name`)} className={cn(i > 0 && "sm:sr-only")}>
+                  Header name
+                </Label>
+                <Input
+                  id={fieldId(`headers.${i}.name`)}
+                  placeholder="X-API-Key"
+                  value={h.name}
+                  onChange={(e) => updateHeader(h.key, { name: e.target.value })}
+                  aria-invalid={errorFor(`headers.${i}.name`) ? true : undefined}
+                  aria-describedby={describedBy(`headers.${i}.name`)}
+                />
+                <FieldError id={`${fieldId(`headers.${i}.name`)}-error`} errors={errorFor(`headers.${i}.name`)} />
+              </div>
+              <div className="space-y-1">
+                <Label htmlFor={fieldId(`headers.${i}.value`)} className={cn(i > 0 && "sm:sr-only")}>
+                  Header value
+                </Label>
+                {h.value === undefined && h.maskedValue ? (
+                  <div className="flex gap-2">
+                    <Input id={fieldId(`headers.${i}.value`)} value={h.maskedValue} readOnly className="font-mono text-muted-foreground" />
+                    <Button type="button" variant="outline" onClick={() => updateHeader(h.key, { value: "" })}>
+                      Replace
+                    </Button>
+                  </div>
+                ) : (
+                  <Input
+                    id={fieldId(`headers.${i}.value`)}
+                    placeholder="your-secret"
+                    value={h.value ?? ""}
+                    autoComplete="off"
+                    onChange={(e) => updateHeader(h.key, { value: e.target.value })}
+                    aria-invalid={errorFor(`headers.${i}.value`) ? true : undefined}
+                    aria-describedby={describedBy(`headers.${i}.value`)}
+                  />
+                )}
+                <FieldError id={`${fieldId(`headers.${i}.value`)}-error`} errors={errorFor(`headers.${i}.value`)} />
+              </div>
+              <div className={cn("flex items-start", i === 0 && "sm:pt-6")}>
+                <Button
+                  type="button"
+                  variant="ghost"
+                  size="icon"
+                  aria-label={`Remove header ${h.name || i + 1}`}
+                  onClick={() => setHeaders((rows) => rows.filter((r) => r.key !== h.key))}
+                >
+                  <Trash2 className="size-4" aria-hidden />
+                </Button>
+              </div>
+            </div>
+          ))}
+          <FieldError id={`${fieldId("headers")}-error`} errors={errorFor("headers")} />
+          <Button
+            type="button"
+            variant="outline"
+            size="sm"
+            disabled={headers.length >= MAX_HEADERS}
+            onClick={() => setHeaders((rows) => [...rows, { key: nextKey(), name: "", value: "" }])}
+          >
+            <Plus className="size-4" aria-hidden />
+            Add header
+          </Button>
+          {headers.length >= MAX_HEADERS ? <p className="text-xs text-muted-foreground">At most {MAX_HEADERS} headers.</p> : null}
+        </CardContent>
+      </Card>
+
+      <div className="flex flex-col-reverse gap-2 sm:flex-row sm:justify-end">
+        <Button type="button" variant="outline" asChild>
+          <Link href={endpoint ? `/webhooks/${endpoint.id}` : "/webhooks"}>Cancel</Link>
+        </Button>
+        <Button type="submit" loading={pending}>
+          {endpoint ? "Save changes" : "Create Webhook"}
+        </Button>
+      </div>
+    </form>
+  );
+}

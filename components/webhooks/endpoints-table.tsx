@@ -1,0 +1,102 @@
+"use client";
+
+import { createDataTableColumnHelper, DataTable } from "@/components/data-table/data-table";
+import { Badge } from "@/components/ui/badge";
+import { Tooltip, TooltipContent, TooltipTrigger } from "@/components/ui/tooltip";
+
+export interface EndpointListRow {
+  id: string;
+  url: string;
+  description: string;
+  active: boolean;
+  disabledReason: string | null;
+  eventTypes: string[] | null;
+  timeoutSeconds: number;
+  maxRetries: number;
+  createdAt: string;
+}
+
+const column = createDataTableColumnHelper<EndpointListRow>();
+
+function EventsCell({ types }: { types: string[] | null }) {
+  if (types === null) return <span className="text-muted-foreground">All events</span>;
+  const [first, ...rest] = types;
+  return (
+    <span className="inline-flex flex-wrap items-center gap-1">
+      <code className="rounded bg-muted px-1.5 py-0.5 font-mono text-xs">{first}</code>
+      {rest.length > 0 ? (
+        <Tooltip>
+          <TooltipTrigger asChild>
+            <button type="button" className="text-xs text-muted-foreground underline decoration-dotted" data-row-click-ignore>
+              +{rest.length} more
+            </button>
+          </TooltipTrigger>
+          <TooltipContent>{rest.join(", ")}</TooltipContent>
+        </Tooltip>
+      ) : null}
+    </span>
+  );
+}
+
+const columns = column.columns([
+  column.accessor("url", {
+    header: "Endpoint",
+    cell: (info) => (
+      <span className="block max-w-[28rem]">
+        <span className="block truncate font-mono text-sm">{info.getValue()}</span>
+        {info.row.original.description ? (
+          <span className="block truncate text-xs text-muted-foreground">{info.row.original.description}</span>
+        ) : null}
+      </span>
+    ),
+  }),
+  column.accessor("active", {
+    header: "Status",
+    cell: (info) =>
+      info.getValue() ? (
+        <Badge variant="success">Active</Badge>
+      ) : (
+        <span className="flex flex-col items-start gap-1">
+          <Badge variant="secondary">Disabled</Badge>
+          {info.row.original.disabledReason ? (
+            <span className="text-xs text-muted-foreground">{info.row.original.disabledReason}</span>
+          ) : null}
+        </span>
+      ),
+  }),
+  column.accessor("eventTypes", { header: "Events", cell: (info) => <EventsCell types={info.getValue()} /> }),
+  column.display({
+    id: "delivery",
+    header: "Timeout · retries",
+    cell: ({ row }) => (
+      <span className="whitespace-nowrap text-sm tabular-nums" data-testid="endpoint-delivery-settings">
+        {row.original.timeoutSeconds} s · {row.original.maxRetries} {row.original.maxRetries === 1 ? "retry" : "retries"}
+      </span>
+    ),
+  }),
+  column.display({
+    id: "lastDelivery",
+    header: "Last delivery",
+    cell: () => <span className="text-muted-foreground">No deliveries yet</span>,
+  }),
+  column.display({
+    id: "successRate",
+    header: "Success (24 h)",
+    cell: () => <span className="text-muted-foreground">—</span>,
+    meta: { className: "text-right tabular-nums", headerClassName: "text-right" },
+  }),
+]);
+
+export function EndpointsTable({ endpoints }: { endpoints: EndpointListRow[] }) {
+  return (
+    <div className="rounded-lg border bg-card">
+      <DataTable
+        columns={columns}
+        data={endpoints}
+        getRowId={(row) => row.id}
+        rowHref={(row) => `/webhooks/${row.id}`}
+        caption="Webhook endpoints"
+      />
+    </div>
+  );
+}

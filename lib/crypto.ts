@@ -1,0 +1,34 @@
+import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
+import { env } from "@/lib/env";
+
+/**
+ * Secrets at rest (signing secrets, custom header values): AES-256-GCM with a random 96-bit IV per value, stored as
+ * `v1.<iv>.<tag>.<ciphertext>` in base64url. The version prefix leaves room for a key rotation scheme later.
+ */
+const VERSION = "v1";
+
+function key(): Buffer {
+  if (!env.encryptionKey) throw new Error("APP_ENCRYPTION_KEY is not set");
+  return Buffer.from(env.encryptionKey, "base64");
+}
+
+export function encryptSecret(plaintext: string, keyOverride?: Buffer): string {
+  const iv = randomBytes(12);
+  const cipher = createCipheriv("aes-256-gcm", keyOverride ?? key(), iv);
+  const body = Buffer.concat([cipher.update(plaintext, "utf8"), cipher.final()]);
+  return [VERSION, iv.toString("base64url"), cipher.getAuthTag().toString("base64url"), body.toString("base64url")].join(".");
+}
+
+/** Throws when the value was tampered with or encrypted under another key: never returns garbage. */
+export function decryptSecret(stored: string, keyOverride?: Buffer): string {
+  const [version, iv, tag, body] = stored.split(".");
+  if (version !== VERSION || !iv || !tag || body === undefined) throw new Error("unrecognised encrypted value");
+  const decipher = createDecipheriv("aes-256-gcm", keyOverride ?? key(), Buffer.from(iv, "base64url"));
+  decipher.setAuthTag(Buffer.from(tag, "base64url"));
+  return Buffer.concat([decipher.update(Buffer.from(body, "base64url")), decipher.final()]).toString("utf8");
+}
+
+/** "ab••••••••": the first two characters, then dots, so a partner recognises a value without seeing it. */
+export function maskSecret(value: string): string {
+  return `${value.slice(0, 2)}${"•".repeat(8)}`;
+}

@@ -1,0 +1,193 @@
+import type { z } from "zod";
+import { findEndpointRow, insertEndpointRow, listEndpointRows, softDeleteEndpointRow, updateEndpointRow } from "@/db/queries/webhooks";
+import type { SessionContext } from "@/db/queries/users";
+import type { StoredHeader, WebhookEndpointRow } from "@/db/schema";
+import type {
+  createEndpointSchema,
+  endpointRefSchema,
+  setEndpointActiveSchema,
+  updateEndpointSchema,
+} from "@/app/(portal)/webhooks/schemas";
+import { decryptSecret, encryptSecret, maskSecret } from "@/lib/crypto";
+import { AppError } from "@/lib/errors";
+import { newId } from "@/lib/ids";
+import { assertWebhooksAllowed } from "@/lib/plans";
+import { generateSigningSecret, ROTATION_OVERLAP_MS } from "./secret";
+
+/** An endpoint as pages and API answers show it: header values masked, secrets absent. */
+export interface EndpointView {
+  id: string;
+  url: string;
+  description: string;
+  eventTypes: string[] | null;
+  headers: { id: string; name: string; maskedValue: string }[];
+  timeoutSeconds: number;
+  maxRetries: number;
+  active: boolean;
+  disabledReason: string | null;
+  disabledAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+  secretRotatedAt: string | null;
+  previousSecretExpiresAt: string | null;
+}
+
+const iso = (d: Date | null) => (d ? d.toISOString() : null);
+
+function toView(row: WebhookEndpointRow, now = new Date()): EndpointView {
+  return {
+    id: row.id,
+    url: row.url,
+    description: row.description,
+    eventTypes: row.eventTypes,
+    headers: row.headers.map((h) => ({ id: h.id, name: h.name, maskedValue: maskSecret(decryptSecret(h.valueEncrypted)) })),
+    timeoutSeconds: row.timeoutSeconds,
+    maxRetries: row.maxRetries,
+    active: row.active,
+    disabledReason: row.disabledReason,
+    disabledAt: iso(row.disabledAt),
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+    secretRotatedAt: iso(row.secretRotatedAt),
+    previousSecretExpiresAt:
+      row.previousSecretExpiresAt && row.previousSecretExpiresAt > now ? row.previousSecretExpiresAt.toISOString() : null,
+  };
+}
+
+const NOT_FOUND = () => new AppError("not_found:endpoint", { message: "That endpoint does not exist or was deleted." });
+
+export async function listEndpoints({ orgId }: { orgId: string }): Promise<EndpointView[]> {
+  return (await listEndpointRows({ orgId })).map((row) => toView(row));
+}
+
+/** One endpoint, or undefined: another organization's id looks exactly like an unknown one. */
+export async function getEndpoint({ orgId, id }: { orgId: string; id: string }): Promise<EndpointView | undefined> {
+  const row = await findEndpointRow({ orgId, id });
+  return row ? toView(row) : undefined;
+}
+
+type HeaderInput = { id?: string; name: string; value?: string };
+
+/**
+ * New header list from the form: a header with a new value is encrypted afresh; one that names a saved header's
+ * id without a value keeps the stored value (the partner never saw it in clear, so cannot resend it).
+ */
+function mergeHeaders(input: HeaderInput[], existing: StoredHeader[]): StoredHeader[] {
+  const fieldErrors: Record<string, string[]> = {};
+  const merged = input.map((h, i): StoredHeader => {
+    if (h.value !== undefined) {
+      const id = h.id && existing.some((e) => e.id === h.id) ? h.id : newId("hdr", 12);
+      return { id, name: h.name, valueEncrypted: encryptSecret(h.value) };
+    }
+    const saved = existing.find((e) => e.id === h.id);
+    if (!saved) {
+      fieldErrors[`headers.${i}.value`] = ["Enter a value for this header."];
+      return { id: "", name: h.name, valueEncrypted: "" };
+    }
+    return { id: saved.id, name: h.name, valueEncrypted: saved.valueEncrypted };
+  });
+  if (Object.keys(fieldErrors).length > 0) {
+    throw new AppError("bad_request:validation", { message: "Please correct the highlighted fields.", fieldErrors });
+  }
+  return merged;
+}
+
+export async function createEndpoint(input: z.output<typeof createEndpointSchema>, ctx: SessionContext): Promise<{ id: string }> {
+  assertWebhooksAllowed(ctx.org.plan);
+  const id = newId("ep");
+  await insertEndpointRow({
+    id,
+    organizationId: ctx.org.id,
+    url: input.url,
+    description: input.description,
+    eventTypes: input.eventTypes === "all" ? null : input.eventTypes,
+    headers: mergeHeaders(input.headers, []),
+    timeoutSeconds: input.timeoutSeconds,
+    maxRetries: input.maxRetries,
+    active: input.active,
+    secretEncrypted: encryptSecret(generateSigningSecret()),
+  });
+  return { id };
+}
+
+export async function updateEndpoint(input: z.output<typeof updateEndpointSchema>, ctx: SessionContext): Promise<{ id: string }> {
+  assertWebhooksAllowed(ctx.org.plan);
+  const scope = { orgId: ctx.org.id, id: input.id };
+  const existing = await findEndpointRow(scope);
+  if (!existing) throw NOT_FOUND();
+  const active = input.active ?? existing.active;
+  const reEnabled = active && !existing.active;
+  const updated = await updateEndpointRow(scope, {
+    url: input.url,
+    description: input.description,
+    eventTypes: input.eventTypes === "all" ? null : input.eventTypes,
+    headers: mergeHeaders(input.headers, existing.headers),
+    timeoutSeconds: input.timeoutSeconds,
+    maxRetries: input.maxRetries,
+    active,
+    ...(reEnabled ? { disabledReason: null, disabledAt: null, consecutiveFailures: 0 } : {}),
+    ...(!active && existing.active ? { disabledAt: new Date() } : {}),
+  });
+  if (!updated) throw NOT_FOUND();
+  return { id: input.id };
+}
+
+/**
+ * Switches an endpoint on or off. Switching off is always allowed (also after a downgrade); switching on needs
+ * the plan, and clears a platform-set reason and the failure count so the endpoint starts afresh.
+ */
+export async function setEndpointActive(
+  input: z.output<typeof setEndpointActiveSchema>,
+  ctx: SessionContext,
+): Promise<{ id: string; active: boolean }> {
+  if (input.active) assertWebhooksAllowed(ctx.org.plan);
+  const updated = await updateEndpointRow(
+    { orgId: ctx.org.id, id: input.id },
+    input.active
+      ? { active: true, disabledReason: null, disabledAt: null, consecutiveFailures: 0 }
+      : { active: false, disabledAt: new Date(), disabledReason: null },
+  );
+  if (!updated) throw NOT_FOUND();
+  return { id: input.id, active: input.active };
+}
+
+export async function deleteEndpoint(input: z.output<typeof endpointRefSchema>, ctx: SessionContext): Promise<{ id: string }> {
+  if (!(await softDeleteEndpointRow({ orgId: ctx.org.id, id: input.id }))) throw NOT_FOUND();
+  return { id: input.id };
+}
+
+export interface RevealedSecret {
+  secret: string;
+  previousSecret: string | null;
+  previousSecretExpiresAt: string | null;
+}
+
+/** The signing secret in clear, for the partner who owns the endpoint (revealed on request, never in page HTML). */
+export async function revealSecret(input: z.output<typeof endpointRefSchema>, ctx: SessionContext): Promise<RevealedSecret> {
+  const row = await findEndpointRow({ orgId: ctx.org.id, id: input.id });
+  if (!row) throw NOT_FOUND();
+  const overlapping = row.previousSecretEncrypted && row.previousSecretExpiresAt && row.previousSecretExpiresAt > new Date();
+  return {
+    secret: decryptSecret(row.secretEncrypted),
+    previousSecret: overlapping ? decryptSecret(row.previousSecretEncrypted!) : null,
+    previousSecretExpiresAt: overlapping ? row.previousSecretExpiresAt!.toISOString() : null,
+  };
+}
+
+/** A new secret; the old one keeps signing alongside it for 24 hours so receivers can switch without a gap. */
+export async function rotateSecret(input: z.output<typeof endpointRefSchema>, ctx: SessionContext): Promise<{ previousSecretExpiresAt: string }> {
+  assertWebhooksAllowed(ctx.org.plan);
+  const scope = { orgId: ctx.org.id, id: input.id };
+  const row = await findEndpointRow(scope);
+  if (!row) throw NOT_FOUND();
+  const now = new Date();
+  const expiresAt = new Date(now.getTime() + ROTATION_OVERLAP_MS);
+  const updated = await updateEndpointRow(scope, {
+    secretEncrypted: encryptSecret(generateSigningSecret()),
+    previousSecretEncrypted: row.secretEncrypted,
+    previousSecretExpiresAt: expiresAt,
+    secretRotatedAt: now,
+  });
+  if (!updated) throw NOT_FOUND();
+  return { previousSecretExpiresAt: expiresAt.toISOString() };
+}

@@ -1,0 +1,88 @@
+/**
+ * Receiver-side verification of the Standard Webhooks scheme Herald signs with: HMAC-SHA256 over
+ * `${webhook-id}.${webhook-timestamp}.${raw body}`, keyed with the base64-decoded part of the `whsec_` secret,
+ * sent as `v1,<base64>` (several, space-separated, during a secret rotation).
+ */
+export const VERIFY_SNIPPETS = [
+  {
+    id: "node",
+    label: "Node.js",
+    code: `import crypto from "node:crypto";
+
+// rawBody: the request body exactly as received (a string), before any JSON parsing.
+export function verifyHerald(secret, headers, rawBody) {
+  const id = headers["webhook-id"];
+  const timestamp = headers["webhook-timestamp"];
+  const signatures = headers["webhook-signature"] ?? "";
+  if (Math.abs(Date.now() / 1000 - Number(timestamp)) > 5 * 60) return false; // replay window
+  const key = Buffer.from(secret.replace(/^whsec_/, ""), "base64");
+  const expected = crypto.createHmac("sha256", key).update(\`\${id}.\${timestamp}.\${rawBody}\`).digest();
+  return signatures.split(" ").some((entry) => {
+    const [version, signature] = entry.split(",");
+    const given = Buffer.from(signature ?? "", "base64");
+    return version === "v1" && given.length === expected.length && crypto.timingSafeEqual(given, expected);
+  });
+}`,
+  },
+  {
+    id: "python",
+    label: "Python",
+    code: `import base64, hashlib, hmac, time
+
+# raw_body: the request body exactly as received (bytes), before any JSON parsing.
+def verify_herald(secret: str, headers: dict, raw_body: bytes) -> bool:
+    msg_id = headers["webhook-id"]
+    timestamp = headers["webhook-timestamp"]
+    if abs(time.time() - int(timestamp)) > 5 * 60:  # replay window
+        return False
+    key = base64.b64decode(secret.removeprefix("whsec_"))
+    signed = f"{msg_id}.{timestamp}.".encode() + raw_body
+    expected = base64.b64encode(hmac.new(key, signed, hashlib.sha256).digest()).decode()
+    for entry in headers.get("webhook-signature", "").split(" "):
+        version, _, signature = entry.partition(",")
+        if version == "v1" and hmac.compare_digest(signature, expected):
+            return True
+    return False`,
+  },
+  {
+    id: "go",
+    label: "Go",
+    code: `package webhooks
+
+import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base64"
+	"math"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// VerifyHerald checks a request's signature; rawBody is the body exactly as received.
+func VerifyHerald(secret string, h http.Header, rawBody []byte) bool {
+	id, ts := h.Get("webhook-id"), h.Get("webhook-timestamp")
+	sent, err := strconv.ParseInt(ts, 10, 64)
+	if err != nil || math.Abs(float64(time.Now().Unix()-sent)) > 5*60 { // replay window
+		return false
+	}
+	key, err := base64.StdEncoding.DecodeString(strings.TrimPrefix(secret, "whsec_"))
+	if err != nil {
+		return false
+	}
+	mac := hmac.New(sha256.New, key)
+	mac.Write([]byte(id + "." + ts + "."))
+	mac.Write(rawBody)
+	expected := mac.Sum(nil)
+	for _, entry := range strings.Split(h.Get("webhook-signature"), " ") {
+		version, sig, _ := strings.Cut(entry, ",")
+		given, err := base64.StdEncoding.DecodeString(sig)
+		if version == "v1" && err == nil && hmac.Equal(given, expected) {
+			return true
+		}
+	}
+	return false
+}`,
+  },
+] as const;
