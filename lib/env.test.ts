@@ -64,3 +64,33 @@ describe("env", () => {
     expect((await import("./env")).env.seedDemo).toBe(true);
   });
 });
+
+describe("env: encryption key", () => {
+  beforeEach(async () => {
+    dataDir = await mkdtemp(path.join(tmpdir(), "herald-env-"));
+    vi.resetModules();
+    vi.stubEnv("DATA_DIR", dataDir);
+    vi.stubEnv("APP_ENCRYPTION_KEY", "");
+    vi.stubEnv("NEXT_PHASE", "");
+  });
+
+  it("generates a 32-byte development key once", async () => {
+    vi.stubEnv("NODE_ENV", "development");
+    const key = (await import("./env")).env.encryptionKey;
+    expect(Buffer.from(key!, "base64")).toHaveLength(32);
+    vi.resetModules();
+    expect((await import("./env")).env.encryptionKey).toBe(key);
+  });
+
+  it("refuses to start in production without it", async () => {
+    vi.stubEnv("NODE_ENV", "production");
+    vi.stubEnv("AUTH_SECRET", "x".repeat(32));
+    const { assertRuntimeConfig } = await import("./env");
+    expect(() => assertRuntimeConfig()).toThrow(/APP_ENCRYPTION_KEY is not set/);
+  });
+
+  it("refuses a key that is not 32 bytes", async () => {
+    vi.stubEnv("APP_ENCRYPTION_KEY", Buffer.alloc(16).toString("base64"));
+    await expect(import("./env")).rejects.toThrow(/APP_ENCRYPTION_KEY must be 32 bytes/);
+  });
+});

@@ -29,6 +29,20 @@ async function main() {
     await desktop.goto(`${baseURL}/login`);
     await desktop.screenshot({ path: `${out}/login.png` });
     await signIn(desktop, "partner@example.com", "partner-demo-password");
+    await desktop.getByRole("link", { name: "Create Webhook" }).first().click();
+    await desktop.getByLabel("Endpoint URL").fill("https://api.acme-verify.example/webhooks/herald");
+    await desktop.getByLabel("Description").fill("Production receiver");
+    await desktop.getByRole("button", { name: "Add header" }).click();
+    await desktop.getByLabel("Header name").fill("X-API-Key");
+    await desktop.getByLabel("Header value").fill("sk_live_4f9a2c");
+    await desktop.screenshot({ path: `${out}/create-webhook.png` });
+    await desktop.getByRole("button", { name: "Create Webhook" }).click();
+    await desktop.waitForURL(/\/webhooks\/ep_/);
+    await desktop.getByRole("button", { name: "Reveal" }).click();
+    await desktop.getByTestId("signing-secret").getByText("whsec_").waitFor();
+    await desktop.waitForTimeout(5500);
+    await desktop.screenshot({ path: `${out}/endpoint.png` });
+    await desktop.goto(`${baseURL}/webhooks`);
     await desktop.screenshot({ path: `${out}/webhooks.png` });
     for (const path of ["settings", "billing"]) {
       await desktop.goto(`${baseURL}/${path}`);

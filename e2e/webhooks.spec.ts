@@ -1,0 +1,125 @@
+import { expect, test } from "./fixtures";
+import { WebhooksPage } from "./pages/webhooks-page";
+
+const unique = () => `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+
+test.describe("webhook endpoints", () => {
+  test("an empty organization is invited to create its first webhook", async ({ page, signInAs }) => {
+    // Admin's organization has no endpoints of its own in a fresh database.
+    await signInAs("admin");
+    await expect(page.getByRole("heading", { name: "No webhook endpoints yet" })).toBeVisible();
+    await expect(page.getByRole("link", { name: "Create Webhook" })).toBeVisible();
+  });
+
+  test("create with defaults, then find it listed with 30 s and 3 retries", async ({ page, signInAs }) => {
+    await signInAs("partner");
+    const webhooks = new WebhooksPage(page);
+    const url = `https://hooks-${unique()}.acme.example/herald`;
+    await webhooks.create({ url, header: { name: "X-API-Key", value: "sk_live_12345" } });
+    await expect(webhooks.toast("Webhook created")).toBeVisible();
+    // Saved header values come back masked.
+    await expect(page.getByLabel("Header value")).toHaveValue("sk••••••••");
+    await webhooks.gotoList();
+    const row = webhooks.rowFor(url);
+    await expect(row).toContainText("Active");
+    await expect(row).toContainText("All events");
+    await expect(row.getByTestId("endpoint-delivery-settings")).toHaveText("30 s · 3 retries");
+    await row.getByRole("link").first().click();
+    await expect(page.getByTestId("endpoint-url")).toHaveText(url);
+  });
+
+  for (const [name, fill, message] of [
+    ["an http:// URL", { url: "http://hooks.acme.example/plain" }, "Use an https:// URL"],
+    ["a private IP", { url: "https://10.1.2.3/hook" }, "10.1.2.3 is a private address"],
+    ["a decimal loopback IP", { url: "https://2130706433/hook" }, "127.0.0.1 is a loopback address"],
+    ["cloud metadata", { url: "https://169.254.169.254/latest" }, "link-local"],
+    ["a reserved header", { url: "https://ok.acme.example/x", header: { name: "Content-Type", value: "text/plain" } }, "Content-Type is set by"],
+  ] as const) {
+    test(`${name} is refused with a message and nothing is stored`, async ({ page, signInAs }) => {
+      await signInAs("partner");
+      const webhooks = new WebhooksPage(page);
+      await webhooks.openCreate();
+      await webhooks.fillForm(fill);
+      await webhooks.submitCreate();
+      await expect(webhooks.fieldError().filter({ hasText: message })).toBeVisible();
+      await expect(page).toHaveURL(/\/webhooks\/new$/);
+      await webhooks.gotoList();
+      await expect(webhooks.rowFor(fill.url)).toHaveCount(0);
+    });
+  }
+
+  test("edit, disable and enable, rotate the secret, then delete", async ({ page, signInAs }) => {
+    await signInAs("partner");
+    const webhooks = new WebhooksPage(page);
+    const url = `https://edit-${unique()}.acme.example/hook`;
+    await webhooks.create({ url });
+
+    // Edit: description, URL, retries, one chosen event.
+    const newUrl = url.replace("/hook", "/v2");
+    await page.getByLabel("Endpoint URL").fill(newUrl);
+    await page.getByLabel("Description").fill("Production receiver");
+    await page.getByLabel("Retries").fill("5");
+    await page.getByLabel("Only the events I choose").check();
+    await page.getByRole("checkbox", { name: /credential\.revoked/ }).check();
+    await page.getByRole("button", { name: "Save changes" }).click();
+    await expect(webhooks.toast("Endpoint saved")).toBeVisible();
+    await expect(page.getByRole("heading", { name: "Production receiver", level: 1 })).toBeVisible();
+    await expect(page.getByTestId("endpoint-url")).toHaveText(newUrl);
+    await page.reload();
+    await expect(page.getByLabel("Retries")).toHaveValue("5");
+    await expect(page.getByRole("checkbox", { name: /credential\.revoked/ })).toBeChecked();
+
+    // Disable, then enable.
+    const active = page.getByRole("switch", { name: "Active" });
+    await active.click();
+    await expect(webhooks.toast("Endpoint disabled")).toBeVisible();
+    await expect(page.getByText("Disabled", { exact: true })).toBeVisible();
+    await active.click();
+    await expect(webhooks.toast("Endpoint enabled")).toBeVisible();
+    await expect(page.getByText("Active", { exact: true }).first()).toBeVisible();
+
+    // Reveal, rotate, reveal again: a new secret, with the old one overlapping.
+    const secret = page.getByTestId("signing-secret");
+    await expect(secret).toContainText("•");
+    await page.getByRole("button", { name: "Reveal" }).click();
+    await expect(secret).toHaveText(/^whsec_[A-Za-z0-9+/]{43}=$/);
+    const first = await secret.textContent();
+    await page.getByRole("button", { name: "Rotate secret" }).click();
+    await webhooks.confirm("Rotate secret");
+    await expect(webhooks.toast("Secret rotated")).toBeVisible();
+    await expect(page.getByTestId("rotation-overlap")).toContainText("The previous secret still signs");
+    await page.getByRole("button", { name: "Reveal" }).click();
+    await expect(secret).toHaveText(/^whsec_/);
+    expect(await secret.textContent()).not.toBe(first);
+
+    // Delete, after confirming.
+    await page.getByRole("button", { name: "Delete endpoint" }).click();
+    await webhooks.confirm("Delete endpoint");
+    await expect(page).toHaveURL(/\/webhooks$/);
+    await expect(webhooks.toast("Endpoint deleted")).toBeVisible();
+    await expect(webhooks.rowFor(newUrl)).toHaveCount(0);
+  });
+
+  test("the free-plan organization sees the upgrade explanation, not the form", async ({ page, signInAs }) => {
+    await signInAs("other");
+    await expect(page.getByTestId("webhooks-upgrade")).toContainText("Outbound webhooks are part of the Enterprise plan");
+    await expect(page.getByRole("link", { name: "Create Webhook" })).toHaveCount(0);
+    await page.getByRole("link", { name: "See plans on Billing" }).click();
+    await expect(page).toHaveURL(/\/billing$/);
+    await page.goto("/webhooks/new");
+    await expect(page.getByTestId("webhooks-upgrade")).toBeVisible();
+    await expect(page.getByLabel("Endpoint URL")).toHaveCount(0);
+  });
+
+  test("another organization's endpoint is not found", async ({ page, signInAs, context }) => {
+    await signInAs("partner");
+    const webhooks = new WebhooksPage(page);
+    const id = await webhooks.create({ url: `https://private-${unique()}.acme.example/hook` });
+    await context.clearCookies();
+    await signInAs("other");
+    const response = await page.goto(`/webhooks/${id}`);
+    expect(response?.status()).toBe(404);
+    await expect(page.getByRole("heading", { name: "Page not found" })).toBeVisible();
+    await expect(page.getByText("acme.example")).toHaveCount(0);
+  });
+});
