@@ -1,4 +1,4 @@
-import { test as base, expect } from "@playwright/test";
+import { test as base, expect, type Page } from "@playwright/test";
 import { LoginPage } from "./pages/login-page";
 import { PortalShell } from "./pages/portal-shell";
 
@@ -15,6 +15,22 @@ interface Fixtures {
   shell: PortalShell;
   /** Signs in through the real login form and waits for the portal. */
   signInAs: (account: AccountName) => Promise<PortalShell>;
+  /**
+   * Signs in as another account in a separate browser context. Clearing cookies in one context is not enough:
+   * a request still in flight (a prefetch) can set the session cookie again.
+   */
+  signInElsewhere: (account: AccountName) => Promise<Page>;
+}
+
+async function signInOn(page: Page, account: AccountName): Promise<PortalShell> {
+  const { email, password, org } = ACCOUNTS[account];
+  const loginPage = new LoginPage(page);
+  const shell = new PortalShell(page);
+  await loginPage.goto();
+  await loginPage.signIn(email, password);
+  await expect(page).toHaveURL(/\/webhooks$/);
+  await shell.expectSignedInAs(org);
+  return shell;
 }
 
 export const test = base.extend<Fixtures>({
@@ -24,15 +40,19 @@ export const test = base.extend<Fixtures>({
   shell: async ({ page }, use) => {
     await use(new PortalShell(page));
   },
-  signInAs: async ({ page, loginPage, shell }, use) => {
+  signInAs: async ({ page }, use) => {
+    await use((account) => signInOn(page, account));
+  },
+  signInElsewhere: async ({ browser, baseURL }, use) => {
+    const contexts: Awaited<ReturnType<typeof browser.newContext>>[] = [];
     await use(async (account) => {
-      const { email, password, org } = ACCOUNTS[account];
-      await loginPage.goto();
-      await loginPage.signIn(email, password);
-      await expect(page).toHaveURL(/\/webhooks$/);
-      await shell.expectSignedInAs(org);
-      return shell;
+      const context = await browser.newContext({ baseURL });
+      contexts.push(context);
+      const page = await context.newPage();
+      await signInOn(page, account);
+      return page;
     });
+    await Promise.all(contexts.map((c) => c.close()));
   },
 });
 

@@ -54,6 +54,15 @@ const schema = z.object({
     .regex(/^[A-Za-z0-9]{1,32}$/, "WEBHOOK_BRAND must be 1-32 letters or digits (it becomes part of header names)")
     .default("Herald"),
   WEBHOOKS_REQUIRED_PLAN: z.enum(["free", "pro", "enterprise", "none"]).default("enterprise"),
+  WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().min(1).max(3_600_000).default(30_000),
+  WEBHOOK_ALLOW_PRIVATE_TARGETS: flag,
+  DELIVERY_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(32),
+  DELIVERY_CONCURRENCY_PER_ENDPOINT: z.coerce.number().int().min(1).max(100).default(8),
+  DELIVERY_WORKER: flag,
+  DELIVERY_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(500),
+  INNGEST_DEV: optionalString,
+  INNGEST_BASE_URL: optionalString,
+  INNGEST_EVENT_KEY: optionalString,
 });
 
 function parseEnv() {
@@ -128,6 +137,18 @@ export const env = {
   webhookBrand: raw.WEBHOOK_BRAND,
   /** The least plan that includes outbound webhooks; "none" offers them to every plan. */
   webhooksRequiredPlan: raw.WEBHOOKS_REQUIRED_PLAN,
+  delivery: {
+    /** Inngest when one of its variables is set; otherwise the embedded engine in the app's own database. */
+    engine: (raw.INNGEST_DEV || raw.INNGEST_BASE_URL || raw.INNGEST_EVENT_KEY ? "inngest" : "embedded") as "inngest" | "embedded",
+    retryBaseMs: raw.WEBHOOK_RETRY_BASE_MS,
+    /** Local development and tests only: lets endpoints resolve to private and loopback addresses. */
+    allowPrivateTargets: raw.WEBHOOK_ALLOW_PRIVATE_TARGETS ?? false,
+    concurrency: raw.DELIVERY_CONCURRENCY,
+    concurrencyPerEndpoint: raw.DELIVERY_CONCURRENCY_PER_ENDPOINT,
+    /** Whether this process runs the embedded engine's worker loop (a web-only process can opt out). */
+    worker: raw.DELIVERY_WORKER ?? true,
+    pollMs: raw.DELIVERY_POLL_MS,
+  },
 } as const;
 
 export type Env = typeof env;

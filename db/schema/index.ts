@@ -2,3 +2,5 @@ export * from "./organizations";
 export * from "./users";
 export * from "./login-attempts";
 export * from "./webhooks";
+export * from "./deliveries";
+export * from "./workflows";

@@ -30,7 +30,10 @@ export const webhookEndpoints = pgTable(
     active: boolean("active").notNull().default(true),
     disabledReason: text("disabled_reason"),
     disabledAt: timestamp("disabled_at", { withTimezone: true }),
+    /** Failed deliveries in a row since the last success; 50 disables the endpoint. */
     consecutiveFailures: integer("consecutive_failures").notNull().default(0),
+    /** First failure after the last success; failing for 3 days disables the endpoint. */
+    failingSince: timestamp("failing_since", { withTimezone: true }),
     secretEncrypted: text("secret_encrypted").notNull(),
     /** After a rotation the old secret keeps signing, alongside the new one, until this time. */
     previousSecretEncrypted: text("previous_secret_encrypted"),

@@ -12,6 +12,7 @@ import { decryptSecret, encryptSecret, maskSecret } from "@/lib/crypto";
 import { AppError } from "@/lib/errors";
 import { newId } from "@/lib/ids";
 import { assertWebhooksAllowed } from "@/lib/plans";
+import { cancelEndpointDeliveries } from "./dispatch";
 import { generateSigningSecret, ROTATION_OVERLAP_MS } from "./secret";
 
 /** An endpoint as pages and API answers show it: header values masked, secrets absent. */
@@ -129,6 +130,7 @@ export async function updateEndpoint(input: z.output<typeof updateEndpointSchema
     ...(!active && existing.active ? { disabledAt: new Date() } : {}),
   });
   if (!updated) throw NOT_FOUND();
+  if (!active && existing.active) await cancelEndpointDeliveries(input.id);
   return { id: input.id };
 }
 
@@ -148,11 +150,13 @@ export async function setEndpointActive(
       : { active: false, disabledAt: new Date(), disabledReason: null },
   );
   if (!updated) throw NOT_FOUND();
+  if (!input.active) await cancelEndpointDeliveries(input.id);
   return { id: input.id, active: input.active };
 }
 
 export async function deleteEndpoint(input: z.output<typeof endpointRefSchema>, ctx: SessionContext): Promise<{ id: string }> {
   if (!(await softDeleteEndpointRow({ orgId: ctx.org.id, id: input.id }))) throw NOT_FOUND();
+  await cancelEndpointDeliveries(input.id);
   return { id: input.id };
 }
 

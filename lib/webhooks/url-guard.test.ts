@@ -243,3 +243,12 @@ describe("isIpLiteral", () => {
     expect(isIpLiteral(host)).toBe(expected);
   });
 });
+
+describe("checkEndpointUrl with private targets allowed (development and tests only)", () => {
+  it("accepts loopback and private hosts but keeps every other rule", () => {
+    expect(checkEndpointUrl("https://127.0.0.1:8443/hook", { allowPrivateTargets: true })).toEqual({ ok: true, url: "https://127.0.0.1:8443/hook" });
+    expect(checkEndpointUrl("https://localhost/hook", { allowPrivateTargets: true }).ok).toBe(true);
+    expect(checkEndpointUrl("http://127.0.0.1/hook", { allowPrivateTargets: true }).ok).toBe(false);
+    expect(checkEndpointUrl("https://u:p@127.0.0.1/hook", { allowPrivateTargets: true }).ok).toBe(false);
+  });
+});

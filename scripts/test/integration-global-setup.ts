@@ -1,4 +1,5 @@
 import postgres from "postgres";
+import { ensureTestCertificates } from "../../lib/testing/test-ca";
 import type { TestProject } from "vitest/node";
 
 declare module "vitest" {
@@ -12,6 +13,9 @@ declare module "vitest" {
  * (dropped afterwards); without it, every test file gets its own in-memory PGlite (see integration-setup.ts).
  */
 export default async function setup(project: TestProject) {
+  // Node reads NODE_EXTRA_CA_CERTS once, at start: set here, before the test workers start, it makes them trust the
+  // local HTTPS receivers' test CA exactly as a deployment would trust a private CA.
+  process.env.NODE_EXTRA_CA_CERTS = ensureTestCertificates().caCertPath;
   const base = process.env.DATABASE_URL;
   if (!base) {
     project.provide("databaseUrl", undefined);

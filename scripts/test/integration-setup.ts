@@ -12,3 +12,5 @@ process.env.SEED_DEMO = "1";
 process.env.LOG_LEVEL = "warn";
 process.env.AUTH_SECRET ??= "integration-tests-only-secret-0123456789abcdef";
 process.env.APP_ENCRYPTION_KEY ??= Buffer.alloc(32, 7).toString("base64");
+// Delivery tests retry fast.
+process.env.WEBHOOK_RETRY_BASE_MS ??= "40";

@@ -22,7 +22,7 @@ export const endpointIdSchema = z
 const urlSchema = z
   .string({ error: "Enter the endpoint URL." })
   .transform((value, ctx) => {
-    const check = checkEndpointUrl(value);
+    const check = checkEndpointUrl(value, { allowPrivateTargets: env.delivery.allowPrivateTargets });
     if (!check.ok) {
       ctx.addIssue({ code: "custom", message: check.message });
       return z.NEVER;

@@ -1,0 +1,97 @@
+import { sql } from "drizzle-orm";
+import { bigserial, boolean, index, integer, jsonb, pgEnum, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import { organizations } from "./organizations";
+import { webhookEndpoints } from "./webhooks";
+
+/** One published event. `id` is also the `webhook-id` every delivery of it carries, on every retry. */
+export const events = pgTable(
+  "events",
+  {
+    id: text("id").primaryKey(),
+    organizationId: text("organization_id")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    type: text("type").notNull(),
+    data: jsonb("data").$type<Record<string, unknown>>().notNull(),
+    idempotencyKey: text("idempotency_key"),
+    test: boolean("test").notNull().default(false),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex("events_org_idempotency_key").on(t.organizationId, t.idempotencyKey).where(sql`${t.idempotencyKey} is not null`),
+    index("events_org_created_idx").on(t.organizationId, t.createdAt),
+  ],
+);
+
+export const DELIVERY_STATUSES = ["pending", "delivering", "succeeded", "failed", "cancelled"] as const;
+export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
+export const deliveryStatusEnum = pgEnum("delivery_status", DELIVERY_STATUSES);
+
+/** An event for one endpoint: the unit the delivery workflow retries. */
+export const deliveries = pgTable(
+  "deliveries",
+  {
+    id: text("id").primaryKey(),
+    organizationId: text("organization_id")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    eventId: text("event_id")
+      .notNull()
+      .references(() => events.id, { onDelete: "cascade" }),
+    endpointId: text("endpoint_id")
+      .notNull()
+      .references(() => webhookEndpoints.id, { onDelete: "cascade" }),
+    status: deliveryStatusEnum("status").notNull().default("pending"),
+    attemptCount: integer("attempt_count").notNull().default(0),
+    nextAttemptAt: timestamp("next_attempt_at", { withTimezone: true }),
+    lastStatusCode: integer("last_status_code"),
+    lastErrorClass: text("last_error_class"),
+    lastDurationMs: integer("last_duration_ms"),
+    completedAt: timestamp("completed_at", { withTimezone: true }),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex("deliveries_event_endpoint_key").on(t.eventId, t.endpointId),
+    index("deliveries_org_created_idx").on(t.organizationId, t.createdAt, t.id),
+    index("deliveries_endpoint_created_idx").on(t.endpointId, t.createdAt, t.id),
+    index("deliveries_status_idx").on(t.organizationId, t.status, t.createdAt),
+  ],
+);
+
+export const ERROR_CLASSES = ["timeout", "dns", "connection", "tls", "http_status", "blocked", "response_too_large"] as const;
+export type ErrorClass = (typeof ERROR_CLASSES)[number];
+
+/** One HTTP attempt, as sent (secret values masked) and as answered (body capped at 16 KB). */
+export const deliveryAttempts = pgTable(
+  "delivery_attempts",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    deliveryId: text("delivery_id")
+      .notNull()
+      .references(() => deliveries.id, { onDelete: "cascade" }),
+    organizationId: text("organization_id").notNull(),
+    endpointId: text("endpoint_id").notNull(),
+    attemptNumber: integer("attempt_number").notNull(),
+    startedAt: timestamp("started_at", { withTimezone: true }).notNull(),
+    durationMs: integer("duration_ms").notNull(),
+    requestUrl: text("request_url").notNull(),
+    requestHeaders: jsonb("request_headers").$type<Record<string, string>>().notNull(),
+    responseStatus: integer("response_status"),
+    responseHeaders: jsonb("response_headers").$type<Record<string, string>>(),
+    responseBody: text("response_body"),
+    responseBodyTruncated: boolean("response_body_truncated").notNull().default(false),
+    errorClass: text("error_class").$type<ErrorClass>(),
+    errorMessage: text("error_message"),
+    succeeded: boolean("succeeded").notNull(),
+  },
+  (t) => [
+    uniqueIndex("delivery_attempts_delivery_number_key").on(t.deliveryId, t.attemptNumber),
+    index("delivery_attempts_org_started_idx").on(t.organizationId, t.startedAt),
+    index("delivery_attempts_started_idx").on(t.startedAt),
+  ],
+);
+
+export type DeliveryRow = typeof deliveries.$inferSelect;
+export type DeliveryAttemptRow = typeof deliveryAttempts.$inferSelect;
+export type EventRow = typeof events.$inferSelect;

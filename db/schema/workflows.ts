@@ -1,0 +1,46 @@
+import { index, integer, jsonb, pgEnum, pgTable, primaryKey, text, timestamp } from "drizzle-orm/pg-core";
+
+export const WORKFLOW_RUN_STATUSES = ["queued", "sleeping", "completed", "failed", "cancelled"] as const;
+export const workflowRunStatusEnum = pgEnum("workflow_run_status", WORKFLOW_RUN_STATUSES);
+
+/**
+ * The embedded engine's durable runs. A run is due when `wakeAt` has passed; a process claims it with
+ * `FOR UPDATE SKIP LOCKED` and a lease, so several processes never run the same run at once, and a crashed
+ * process's runs are picked up again when its lease expires.
+ */
+export const workflowRuns = pgTable(
+  "workflow_runs",
+  {
+    id: text("id").primaryKey(),
+    workflow: text("workflow").notNull(),
+    input: jsonb("input").$type<Record<string, unknown>>().notNull(),
+    status: workflowRunStatusEnum("status").notNull().default("queued"),
+    /** Limits how many runs with the same key execute at once (the endpoint id for deliveries). */
+    concurrencyKey: text("concurrency_key"),
+    wakeAt: timestamp("wake_at", { withTimezone: true }).notNull().defaultNow(),
+    leaseOwner: text("lease_owner"),
+    leaseExpiresAt: timestamp("lease_expires_at", { withTimezone: true }),
+    executions: integer("executions").notNull().default(0),
+    lastError: text("last_error"),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index("workflow_runs_due_idx").on(t.status, t.wakeAt),
+    index("workflow_runs_concurrency_idx").on(t.concurrencyKey, t.leaseExpiresAt),
+  ],
+);
+
+/** Finished steps: a replayed run returns these instead of running the step again. */
+export const workflowSteps = pgTable(
+  "workflow_steps",
+  {
+    runId: text("run_id")
+      .notNull()
+      .references(() => workflowRuns.id, { onDelete: "cascade" }),
+    stepId: text("step_id").notNull(),
+    result: jsonb("result"),
+    completedAt: timestamp("completed_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.runId, t.stepId] })],
+);

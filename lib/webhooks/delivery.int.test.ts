@@ -1,0 +1,336 @@
+import { createHmac } from "node:crypto";
+import { asc, eq } from "drizzle-orm";
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+
+// Before any app module loads: endpoints on 127.0.0.1 are this test's receivers.
+vi.hoisted(() => {
+  process.env.WEBHOOK_ALLOW_PRIVATE_TARGETS = "1";
+});
+
+const { createEndpointSchema } = await import("@/app/(portal)/webhooks/schemas");
+const { closeDb, getDb } = await import("@/db");
+const { getSessionContext } = await import("@/db/queries/users");
+const schema = await import("@/db/schema");
+const { runAction } = await import("@/lib/action");
+const { startReceiver } = await import("@/lib/testing/https-receiver");
+const { createEndpoint, revealSecret, setEndpointActive } = await import("./endpoints");
+const { startDeliveryEngine, stopDeliveryEngine } = await import("./engine");
+const { publishEvent } = await import("./publish");
+const { sendAttempt } = await import("./send-attempt");
+const { signingKeyOf } = await import("./secret");
+const { EVENT_CATALOG } = await import("./catalog");
+
+type Receiver = Awaited<ReturnType<typeof startReceiver>>;
+type Ctx = NonNullable<Awaited<ReturnType<typeof getSessionContext>>>;
+
+const { deliveries, deliveryAttempts, users, webhookEndpoints } = schema;
+const example = EVENT_CATALOG.find((e) => e.type === "session.completed")!.example;
+
+let acme: Ctx;
+let receiver: Receiver;
+
+async function contextFor(email: string): Promise<Ctx> {
+  const db = await getDb();
+  const [u] = await db.select({ userId: users.id, orgId: users.organizationId }).from(users).where(eq(users.email, email));
+  return (await getSessionContext(u!))!;
+}
+
+async function endpointFor(path: string, input: Record<string, unknown> = {}): Promise<string> {
+  const result = await runAction(acme, createEndpointSchema, createEndpoint, { url: `${receiver.url}${path}`, ...input });
+  if (!result.ok) throw new Error(JSON.stringify(result.error));
+  return result.data.id;
+}
+
+/** Waits until the delivery reaches a final status (the engine runs in this process). */
+async function settled(deliveryId: string, timeoutMs = 15_000) {
+  const db = await getDb();
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const [row] = await db.select().from(deliveries).where(eq(deliveries.id, deliveryId));
+    if (row && ["succeeded", "failed", "cancelled"].includes(row.status)) return row;
+    if (Date.now() > deadline) throw new Error(`delivery ${deliveryId} still ${row?.status} after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+async function attemptsOf(deliveryId: string) {
+  const db = await getDb();
+  return db.select().from(deliveryAttempts).where(eq(deliveryAttempts.deliveryId, deliveryId)).orderBy(asc(deliveryAttempts.attemptNumber));
+}
+
+/** Publishes to exactly one endpoint of Acme (others stay untouched by using the endpoint filter). */
+async function publishTo(endpointId: string, type = "session.completed", data: Record<string, unknown> = example) {
+  const published = await publishEvent(acme.org.id, type, data, { endpointId });
+  expect(published.deliveryIds).toHaveLength(1);
+  return { eventId: published.id, deliveryId: published.deliveryIds[0]! };
+}
+
+beforeAll(async () => {
+  acme = await contextFor("partner@example.com");
+  receiver = await startReceiver();
+  await startDeliveryEngine({ pollMs: 20, leaseMs: 10_000 });
+});
+
+beforeEach(() => {
+  receiver.reset();
+});
+
+afterAll(async () => {
+  await stopDeliveryEngine();
+  await receiver.close();
+  await closeDb();
+});
+
+describe("delivery end to end (embedded engine, real HTTPS receiver)", () => {
+  it("arrives signed (Standard Webhooks and the brand header) with the custom headers and the envelope", async () => {
+    const endpointId = await endpointFor("/signed", { headers: [{ name: "X-API-Key", value: "acme-receiver-key" }] });
+    const { secret } = await revealSecret({ id: endpointId }, acme);
+    const { eventId, deliveryId } = await publishTo(endpointId);
+    const [request] = await receiver.waitForRequests(1);
+    const delivery = await settled(deliveryId);
+    expect(delivery.status).toBe("succeeded");
+    expect(delivery.attemptCount).toBe(1);
+
+    expect(request!.method).toBe("POST");
+    expect(request!.path).toBe("/signed");
+    const h = request!.headers;
+    expect(h["content-type"]).toBe("application/json");
+    expect(h["user-agent"]).toMatch(/^Herald-Webhooks\/\d+\.\d+\.\d+$/);
+    expect(h["x-api-key"]).toBe("acme-receiver-key");
+    expect(h["webhook-id"]).toBe(eventId);
+    expect(h["x-herald-event"]).toBe("session.completed");
+    const ts = Number(h["webhook-timestamp"]);
+    expect(Math.abs(ts - Date.now() / 1000)).toBeLessThan(30);
+
+    const key = signingKeyOf(secret);
+    const expected = createHmac("sha256", key).update(`${eventId}.${ts}.${request!.body}`).digest("base64");
+    expect(h["webhook-signature"]).toBe(`v1,${expected}`);
+    expect(h["x-herald-signature"]).toBe(createHmac("sha256", key).update(request!.body).digest("hex"));
+
+    const body = JSON.parse(request!.body);
+    expect(body).toEqual({ id: eventId, type: "session.completed", createdAt: expect.any(String), data: example });
+    expect(new Date(body.createdAt).toISOString()).toBe(body.createdAt);
+
+    const [attempt] = await attemptsOf(deliveryId);
+    expect(attempt).toMatchObject({ attemptNumber: 1, responseStatus: 200, succeeded: true, errorClass: null, responseBody: "ok" });
+    // The stored request shows custom header values masked, never in clear.
+    expect(attempt!.requestHeaders["X-API-Key"]).toBe("ac••••••••");
+    expect(JSON.stringify(attempt)).not.toContain("acme-receiver-key");
+  });
+
+  it("strips internal metadata before delivery", async () => {
+    const endpointId = await endpointFor("/metadata");
+    await publishTo(endpointId, "session.completed", { ...example, metadata: { campaign: "x", _trace: "t", internalRisk: 3 } });
+    const [request] = await receiver.waitForRequests(1);
+    expect(JSON.parse(request!.body).data.metadata).toEqual({ campaign: "x" });
+  });
+
+  it("500 then 200: two attempts, the same webhook-id, succeeded", async () => {
+    const endpointId = await endpointFor("/flaky");
+    receiver.enqueue({ kind: "status", status: 500, body: "boom" });
+    const { eventId, deliveryId } = await publishTo(endpointId);
+    const delivery = await settled(deliveryId);
+    expect(delivery.status).toBe("succeeded");
+    const attempts = await attemptsOf(deliveryId);
+    expect(attempts.map((a) => [a.attemptNumber, a.responseStatus, a.errorClass])).toEqual([
+      [1, 500, "http_status"],
+      [2, 200, null],
+    ]);
+    expect(receiver.requests.map((r) => r.headers["webhook-id"])).toEqual([eventId, eventId]);
+    // Each attempt is signed with its own timestamp.
+    for (const a of attempts) {
+      expect(Math.abs(Number(a.requestHeaders["webhook-timestamp"]) - a.startedAt.getTime() / 1000)).toBeLessThan(1.5);
+    }
+  });
+
+  it("always 500: retries + 1 attempts with growing backoff, then failed", async () => {
+    const endpointId = await endpointFor("/down", { maxRetries: 3 });
+    receiver.setFallback({ kind: "status", status: 500 });
+    try {
+      const { deliveryId } = await publishTo(endpointId);
+      const delivery = await settled(deliveryId);
+      expect(delivery.status).toBe("failed");
+      expect(delivery.attemptCount).toBe(4);
+      const attempts = await attemptsOf(deliveryId);
+      expect(attempts).toHaveLength(4);
+      const gaps = attempts.slice(1).map((a, i) => a.startedAt.getTime() - attempts[i]!.startedAt.getTime());
+      // Base 40 ms x 4^(n-1) with +/-20% jitter: ~40, ~160, ~640 ms.
+      expect(gaps[0]).toBeGreaterThanOrEqual(30);
+      expect(gaps[2]).toBeGreaterThanOrEqual(500);
+      expect(gaps[2]!).toBeGreaterThan(gaps[0]!);
+    } finally {
+      receiver.setFallback({ kind: "status", status: 200, body: "ok" });
+    }
+  });
+
+  it("a slow receiver is a timeout", async () => {
+    const endpointId = await endpointFor("/slow", { timeoutSeconds: 1, maxRetries: 0 });
+    receiver.enqueue({ kind: "status", status: 200, delayMs: 2500 });
+    const { deliveryId } = await publishTo(endpointId);
+    const delivery = await settled(deliveryId);
+    expect(delivery.status).toBe("failed");
+    const [attempt] = await attemptsOf(deliveryId);
+    expect(attempt!.errorClass).toBe("timeout");
+    expect(attempt!.durationMs).toBeGreaterThanOrEqual(950);
+    expect(attempt!.durationMs).toBeLessThan(2000);
+  });
+
+  it("a redirect is a failure and is not followed", async () => {
+    const endpointId = await endpointFor("/moved", { maxRetries: 0 });
+    receiver.enqueue({ kind: "redirect", location: `${receiver.url}/elsewhere`, status: 302 });
+    const { deliveryId } = await publishTo(endpointId);
+    expect((await settled(deliveryId)).status).toBe("failed");
+    const [attempt] = await attemptsOf(deliveryId);
+    expect(attempt).toMatchObject({ responseStatus: 302, errorClass: "http_status" });
+    expect(attempt!.errorMessage).toContain("not followed");
+    expect(receiver.requests.map((r) => r.path)).toEqual(["/moved"]);
+  });
+
+  it("410 Gone stops retrying and disables the endpoint with a reason", async () => {
+    const endpointId = await endpointFor("/gone", { maxRetries: 5 });
+    receiver.enqueue({ kind: "status", status: 410 });
+    const { deliveryId } = await publishTo(endpointId);
+    expect((await settled(deliveryId)).status).toBe("failed");
+    expect(await attemptsOf(deliveryId)).toHaveLength(1);
+    const db = await getDb();
+    const [endpoint] = await db.select().from(webhookEndpoints).where(eq(webhookEndpoints.id, endpointId));
+    expect(endpoint).toMatchObject({ active: false, disabledReason: "The endpoint answered 410 Gone, so Herald stopped sending to it." });
+  });
+
+  it("a 1 MB response succeeds with its body truncated to 16 KB", async () => {
+    const endpointId = await endpointFor("/large");
+    receiver.enqueue({ kind: "large", bytes: 1024 * 1024 });
+    const { deliveryId } = await publishTo(endpointId);
+    expect((await settled(deliveryId)).status).toBe("succeeded");
+    const [attempt] = await attemptsOf(deliveryId);
+    expect(attempt!.responseBody).toHaveLength(16 * 1024);
+    expect(attempt!.responseBodyTruncated).toBe(true);
+  });
+
+  it("429 with Retry-After waits at least that long", async () => {
+    const endpointId = await endpointFor("/throttled", { maxRetries: 1 });
+    receiver.enqueue({ kind: "status", status: 429, headers: { "retry-after": "1" } });
+    const { deliveryId } = await publishTo(endpointId);
+    expect((await settled(deliveryId)).status).toBe("succeeded");
+    const [first, second] = await attemptsOf(deliveryId);
+    expect(second!.startedAt.getTime() - first!.startedAt.getTime()).toBeGreaterThanOrEqual(1000);
+  });
+
+  it("disabling an endpoint cancels its waiting deliveries", async () => {
+    const endpointId = await endpointFor("/cancel", { maxRetries: 10 });
+    receiver.setFallback({ kind: "status", status: 503, headers: { "retry-after": "30" } });
+    try {
+      const { deliveryId } = await publishTo(endpointId);
+      await receiver.waitForRequests(1);
+      await vi.waitFor(async () => expect((await attemptsOf(deliveryId)).length).toBe(1));
+      await runAction(acme, (await import("@/app/(portal)/webhooks/schemas")).setEndpointActiveSchema, setEndpointActive, {
+        id: endpointId,
+        active: false,
+      });
+      const delivery = await settled(deliveryId);
+      expect(delivery.status).toBe("cancelled");
+      expect(await attemptsOf(deliveryId)).toHaveLength(1);
+    } finally {
+      receiver.setFallback({ kind: "status", status: 200, body: "ok" });
+    }
+  });
+
+  it("fans out to every active subscribed endpoint and skips the others", async () => {
+    const db = await getDb();
+    // Quiet Acme's other endpoints for this test: only the three below are active.
+    await db.update(webhookEndpoints).set({ active: false }).where(eq(webhookEndpoints.organizationId, acme.org.id));
+    const all = await endpointFor("/fan-all");
+    const revoked = await endpointFor("/fan-revoked", { eventTypes: ["credential.revoked"] });
+    const sessions = await endpointFor("/fan-sessions", { eventTypes: ["session.completed", "session.error"] });
+    await endpointFor("/fan-off", { active: false });
+    const published = await publishEvent(acme.org.id, "session.completed", example);
+    expect(published.deliveryIds).toHaveLength(2);
+    const rows = await db.select({ endpointId: deliveries.endpointId }).from(deliveries).where(eq(deliveries.eventId, published.id));
+    expect(rows.map((r) => r.endpointId).sort()).toEqual([all, sessions].sort());
+    expect(rows.map((r) => r.endpointId)).not.toContain(revoked);
+    await Promise.all(published.deliveryIds.map((id) => settled(id)));
+  });
+
+  it("the same idempotency key returns the first event and fans out nothing new", async () => {
+    const first = await publishEvent(acme.org.id, "session.completed", example, { idempotencyKey: "order-42" });
+    const again = await publishEvent(acme.org.id, "session.completed", example, { idempotencyKey: "order-42" });
+    expect(again).toMatchObject({ id: first.id, duplicate: true, deliveryIds: [] });
+    expect(first.duplicate).toBe(false);
+  });
+
+  it("refuses an unknown type or bad data with a clear error and stores nothing", async () => {
+    await expect(publishEvent(acme.org.id, "session.bogus", {})).rejects.toThrow(/Unknown event type "session.bogus"/);
+    const bad = publishEvent(acme.org.id, "session.completed", { ...example, status: "ERROR", completedAt: "yesterday" });
+    await expect(bad).rejects.toMatchObject({ code: "bad_request:event_data", fieldErrors: { "data.status": expect.any(Array), "data.completedAt": expect.any(Array) } });
+  });
+});
+
+describe("sendAttempt failure classes (real sockets)", () => {
+  const base = { headers: { "content-type": "application/json" }, body: "{}", timeoutMs: 3000 };
+  // Its own receiver: the engine's background retries from the tests above must not consume these behaviours.
+  let receiver: Receiver;
+  beforeAll(async () => {
+    receiver = await startReceiver();
+  });
+  afterAll(async () => {
+    await receiver.close();
+  });
+
+  it("a certificate the test CA did not sign is tls", async () => {
+    const selfSigned = await startReceiver({ certificate: "self-signed" });
+    try {
+      const result = await sendAttempt({ ...base, url: `${selfSigned.url}/x`, allowPrivateTargets: true });
+      expect(result).toMatchObject({ ok: false, errorClass: "tls" });
+      expect(selfSigned.requests).toHaveLength(0);
+    } finally {
+      await selfSigned.close();
+    }
+  });
+
+  it("an expired certificate is tls", async () => {
+    const expired = await startReceiver({ certificate: "expired" });
+    try {
+      const result = await sendAttempt({ ...base, url: `${expired.url}/x`, allowPrivateTargets: true });
+      expect(result).toMatchObject({ ok: false, errorClass: "tls" });
+      expect(result.errorMessage).toMatch(/expired/i);
+    } finally {
+      await expired.close();
+    }
+  });
+
+  it("a private target is blocked unless allowed, for IP literals and for names that resolve to one", async () => {
+    for (const url of [`${receiver.url}/x`, `https://localhost:${receiver.port}/x`]) {
+      const blocked = await sendAttempt({ ...base, url, allowPrivateTargets: false });
+      expect(blocked).toMatchObject({ ok: false, errorClass: "blocked", statusCode: null });
+    }
+    expect(receiver.requests).toHaveLength(0);
+    const allowed = await sendAttempt({ ...base, url: `${receiver.url}/x`, allowPrivateTargets: true });
+    expect(allowed).toMatchObject({ ok: true, statusCode: 200 });
+  });
+
+  it("a refused connection is connection, a reset is connection, and garbage is an invalid HTTP response", async () => {
+    const refused = await sendAttempt({ ...base, url: "https://127.0.0.1:1/x", allowPrivateTargets: true });
+    expect(refused.errorClass).toBe("connection");
+    receiver.enqueue({ kind: "reset" });
+    const reset = await sendAttempt({ ...base, url: `${receiver.url}/x`, allowPrivateTargets: true });
+    expect(reset.errorClass).toBe("connection");
+    receiver.enqueue({ kind: "invalid-http" });
+    const garbage = await sendAttempt({ ...base, url: `${receiver.url}/x`, allowPrivateTargets: true });
+    expect(garbage.errorClass).toBe("connection");
+    expect(garbage.errorMessage).toMatch(/Invalid HTTP response|HPE_|Parse/i);
+  });
+
+  it("an unknown host is dns", async () => {
+    const result = await sendAttempt({ ...base, url: "https://does-not-exist.invalid/x", allowPrivateTargets: false });
+    expect(result.errorClass).toBe("dns");
+  });
+
+  it("a body that drips past the timeout is a timeout, and an over-size body is response_too_large", async () => {
+    receiver.enqueue({ kind: "drip", intervalMs: 400, chunks: 10 });
+    const drip = await sendAttempt({ ...base, timeoutMs: 1000, url: `${receiver.url}/x`, allowPrivateTargets: true });
+    expect(drip).toMatchObject({ ok: false, errorClass: "timeout", statusCode: null });
+    receiver.enqueue({ kind: "large", bytes: 6 * 1024 * 1024 });
+    const huge = await sendAttempt({ ...base, url: `${receiver.url}/x`, allowPrivateTargets: true });
+    expect(huge).toMatchObject({ ok: false, errorClass: "response_too_large", statusCode: 200, responseBodyTruncated: true });
+  });
+});

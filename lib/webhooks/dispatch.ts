@@ -1,0 +1,78 @@
+import { and, eq, inArray } from "drizzle-orm";
+import type { Db } from "@/db";
+import { getDb } from "@/db";
+import { deliveries } from "@/db/schema";
+import { DELIVERY_REQUESTED, ENDPOINT_DEACTIVATED } from "@/inngest/events";
+import { env } from "@/lib/env";
+import { logger } from "@/lib/logger";
+import { cancelRuns, enqueueRuns, type EmbeddedEngine } from "@/lib/workflows/embedded-engine";
+import { DELIVERY_WORKFLOW, type DeliveryRunInput } from "./workflow";
+
+type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
+
+const globalStore = globalThis as typeof globalThis & { __heraldEngine?: EmbeddedEngine };
+
+/** The embedded engine running in this process, if any (see lib/webhooks/engine.ts). */
+export function localEngine(): EmbeddedEngine | undefined {
+  return globalStore.__heraldEngine;
+}
+
+export function setLocalEngine(engine: EmbeddedEngine | undefined): void {
+  globalStore.__heraldEngine = engine;
+}
+
+/** A redelivery starts a new run of the same delivery; the chain's first attempt number keeps run ids apart. */
+export function runIdFor(run: DeliveryRunInput): string {
+  return `${run.deliveryId}:${run.firstAttempt ?? 1}`;
+}
+
+/**
+ * Stores the runs for new deliveries inside the caller's transaction (embedded engine): they exist exactly when the
+ * deliveries do, so a crash right after the commit loses nothing. Inngest runs start after the commit instead.
+ */
+export async function enqueueDeliveryRuns(tx: Tx, runs: DeliveryRunInput[]): Promise<void> {
+  if (env.delivery.engine !== "embedded") return;
+  await enqueueRuns(
+    tx,
+    runs.map((r) => ({ id: runIdFor(r), workflow: DELIVERY_WORKFLOW, input: { ...r }, concurrencyKey: r.endpointId })),
+  );
+}
+
+/** After the commit: wake the local embedded engine, or send the runs to Inngest. */
+export async function startDeliveryRuns(runs: DeliveryRunInput[]): Promise<void> {
+  if (runs.length === 0) return;
+  if (env.delivery.engine === "embedded") {
+    localEngine()?.wake();
+    return;
+  }
+  const { inngest } = await import("@/inngest/client");
+  await inngest.send(
+    runs.map((r) => ({
+      // The event id de-duplicates a repeated send of the same run for 24 hours.
+      id: runIdFor(r),
+      name: DELIVERY_REQUESTED,
+      data: { deliveryId: r.deliveryId, endpointId: r.endpointId, firstAttempt: r.firstAttempt ?? 1 },
+    })),
+  );
+}
+
+/**
+ * An endpoint was switched off or deleted: its waiting deliveries are cancelled at once (a delivery mid-attempt
+ * finishes that attempt and then stops).
+ */
+export async function cancelEndpointDeliveries(endpointId: string): Promise<void> {
+  const db = await getDb();
+  await db
+    .update(deliveries)
+    .set({ status: "cancelled", nextAttemptAt: null, completedAt: new Date(), updatedAt: new Date() })
+    .where(and(eq(deliveries.endpointId, endpointId), inArray(deliveries.status, ["pending"])));
+  if (env.delivery.engine === "embedded") {
+    await cancelRuns(db, DELIVERY_WORKFLOW, endpointId);
+  } else {
+    const { inngest } = await import("@/inngest/client");
+    await inngest.send({ name: ENDPOINT_DEACTIVATED, data: { endpointId } }).catch((error: unknown) => {
+      // Deliveries are already cancelled in the database; each run also checks the endpoint before sending.
+      logger.warn("could not tell Inngest about a deactivated endpoint", { endpointId, error });
+    });
+  }
+}

@@ -1,0 +1,42 @@
+import { getDb } from "@/db";
+import { env } from "@/lib/env";
+import { logger } from "@/lib/logger";
+import { EmbeddedEngine } from "@/lib/workflows/embedded-engine";
+import { localEngine, setLocalEngine } from "./dispatch";
+import { DELIVERY_WORKFLOW, runDeliveryWorkflow } from "./workflow";
+
+export const LEASE_MS = 120_000;
+
+/**
+ * Starts this process's embedded delivery engine (once) when the embedded engine is configured and this process
+ * is a worker. Called from instrumentation.ts, the worker script and tests.
+ */
+export async function startDeliveryEngine(overrides: { leaseMs?: number; pollMs?: number } = {}): Promise<EmbeddedEngine | undefined> {
+  if (env.delivery.allowPrivateTargets) {
+    logger.warn("WEBHOOK_ALLOW_PRIVATE_TARGETS is on: endpoints may reach private and loopback addresses. Never use this in production.");
+  }
+  if (env.delivery.engine !== "embedded") {
+    logger.info("deliveries run on Inngest");
+    return undefined;
+  }
+  if (!env.delivery.worker) return undefined;
+  const existing = localEngine();
+  if (existing) return existing;
+  const engine = new EmbeddedEngine({
+    db: await getDb(),
+    workflows: { [DELIVERY_WORKFLOW]: runDeliveryWorkflow },
+    concurrency: env.delivery.concurrency,
+    concurrencyPerKey: env.delivery.concurrencyPerEndpoint,
+    pollMs: overrides.pollMs ?? env.delivery.pollMs,
+    leaseMs: overrides.leaseMs ?? LEASE_MS,
+  });
+  setLocalEngine(engine);
+  engine.start();
+  return engine;
+}
+
+export async function stopDeliveryEngine(): Promise<void> {
+  const engine = localEngine();
+  setLocalEngine(undefined);
+  await engine?.stop();
+}

@@ -1,0 +1,42 @@
+import { createHmac } from "node:crypto";
+import { describe, expect, it } from "vitest";
+import { bodySignatureHex, standardSignature } from "./sign";
+
+// The reference vector published with the Standard Webhooks specification (and used by its libraries' tests).
+const REFERENCE = {
+  secret: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+  id: "msg_p5jXN8AQM9LWM0D4loKWxJek",
+  timestamp: 1614265330,
+  body: '{"test": 2432232314}',
+  signature: "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=",
+};
+
+describe("standardSignature", () => {
+  it("matches the Standard Webhooks reference vector", () => {
+    expect(standardSignature([REFERENCE.secret], REFERENCE.id, REFERENCE.timestamp, REFERENCE.body)).toBe(REFERENCE.signature);
+  });
+
+  it("signs with every secret during a rotation, space-separated, current first", () => {
+    const other = "whsec_" + Buffer.alloc(32, 1).toString("base64");
+    const both = standardSignature([other, REFERENCE.secret], REFERENCE.id, REFERENCE.timestamp, REFERENCE.body);
+    const [first, second] = both.split(" ");
+    expect(second).toBe(REFERENCE.signature);
+    expect(first).toMatch(/^v1,[A-Za-z0-9+/]{43}=$/);
+    expect(first).not.toBe(second);
+  });
+
+  it("changes with any byte of id, timestamp or body", () => {
+    const base = standardSignature([REFERENCE.secret], REFERENCE.id, REFERENCE.timestamp, REFERENCE.body);
+    expect(standardSignature([REFERENCE.secret], `${REFERENCE.id}x`, REFERENCE.timestamp, REFERENCE.body)).not.toBe(base);
+    expect(standardSignature([REFERENCE.secret], REFERENCE.id, REFERENCE.timestamp + 1, REFERENCE.body)).not.toBe(base);
+    expect(standardSignature([REFERENCE.secret], REFERENCE.id, REFERENCE.timestamp, `${REFERENCE.body} `)).not.toBe(base);
+  });
+});
+
+describe("bodySignatureHex", () => {
+  it("is the hex HMAC-SHA256 of the body with the decoded key", () => {
+    const key = Buffer.from("MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", "base64");
+    expect(bodySignatureHex(REFERENCE.secret, REFERENCE.body)).toBe(createHmac("sha256", key).update(REFERENCE.body).digest("hex"));
+    expect(bodySignatureHex(REFERENCE.secret, REFERENCE.body)).toMatch(/^[0-9a-f]{64}$/);
+  });
+});

@@ -1,0 +1,16 @@
+import { createHmac } from "node:crypto";
+import { signingKeyOf } from "./secret";
+
+/**
+ * Standard Webhooks signature: `v1,` + base64 HMAC-SHA256 of `${id}.${timestamp}.${body}`, keyed with the
+ * base64-decoded part of the `whsec_` secret. Several secrets (during a rotation) give space-separated signatures.
+ */
+export function standardSignature(secrets: readonly string[], id: string, timestampSeconds: number, body: string): string {
+  const content = `${id}.${timestampSeconds}.${body}`;
+  return secrets.map((secret) => `v1,${createHmac("sha256", signingKeyOf(secret)).update(content).digest("base64")}`).join(" ");
+}
+
+/** The brand header: hex HMAC-SHA256 of the body alone, with the current secret's key. */
+export function bodySignatureHex(secret: string, body: string): string {
+  return createHmac("sha256", signingKeyOf(secret)).update(body).digest("hex");
+}

@@ -1,0 +1,43 @@
+import { z } from "zod";
+import type { Steps } from "@/lib/workflows/steps";
+import { performAttempt } from "./attempt";
+
+export const DELIVERY_WORKFLOW = "deliver-webhook";
+
+/** The input of one delivery run: the delivery, and the attempt number its chain starts at (1, or later for a redelivery). */
+export const deliveryRunInputSchema = z.object({
+  deliveryId: z.string(),
+  endpointId: z.string(),
+  firstAttempt: z.number().int().min(1).default(1),
+});
+export type DeliveryRunInput = z.input<typeof deliveryRunInputSchema>;
+
+/** What each attempt step returns (and what a replay reads back as JSON). */
+export const attemptOutcomeSchema = z.object({
+  outcome: z.enum(["succeeded", "retry", "failed", "cancelled"]),
+  /** For "retry": how long to wait before the next attempt. */
+  delayMs: z.number().int().min(0).optional(),
+});
+export type AttemptOutcome = z.infer<typeof attemptOutcomeSchema>;
+
+/** At most 1 + 10 retries per chain; the endpoint's own retry count decides inside each attempt step. */
+const MAX_ATTEMPTS_PER_CHAIN = 11;
+
+/**
+ * The delivery workflow, written once for both engines: step `attempt-<n>` sends and records one attempt and says
+ * what comes next; step `backoff-<n>` sleeps before the following one. Results are returned, never thrown, so one
+ * code path records every attempt under Inngest and under the embedded engine alike.
+ */
+export async function runDeliveryWorkflow(rawInput: unknown, steps: Steps): Promise<AttemptOutcome> {
+  const input = deliveryRunInputSchema.parse(rawInput);
+  let last: AttemptOutcome = { outcome: "cancelled" };
+  for (let i = 0; i < MAX_ATTEMPTS_PER_CHAIN; i += 1) {
+    const n = input.firstAttempt + i;
+    last = attemptOutcomeSchema.parse(
+      await steps.run(`attempt-${n}`, () => performAttempt({ deliveryId: input.deliveryId, attemptNumber: n, chainIndex: i + 1 })),
+    );
+    if (last.outcome !== "retry") return last;
+    await steps.sleep(`backoff-${n}`, last.delayMs ?? 0);
+  }
+  return last;
+}

@@ -1,0 +1,232 @@
+import { randomBytes } from "node:crypto";
+import { hostname } from "node:os";
+import { and, eq, inArray, ne, sql } from "drizzle-orm";
+import type { Db } from "@/db";
+import { workflowRuns, workflowSteps } from "@/db/schema";
+import { logger } from "@/lib/logger";
+import { durationToMs, type Steps } from "./steps";
+
+export type WorkflowFn = (input: unknown, steps: Steps) => Promise<unknown>;
+
+export interface EngineOptions {
+  db: Db;
+  workflows: Record<string, WorkflowFn>;
+  /** Runs executing at once in this process. */
+  concurrency: number;
+  /** Runs with the same concurrency key executing at once, across every process on the database. */
+  concurrencyPerKey: number;
+  /** How often to look for due runs when nothing woke the loop. */
+  pollMs: number;
+  /** How long a claimed run stays this process's; a crashed process's runs are taken over after it. */
+  leaseMs: number;
+}
+
+/** Thrown inside a run to suspend it at a sleep; caught by the engine, never by workflow code. */
+class Suspend {
+  constructor(
+    readonly stepId: string,
+    readonly ms: number,
+  ) {}
+}
+
+interface ClaimedRun {
+  id: string;
+  workflow: string;
+  input: Record<string, unknown>;
+  executions: number;
+}
+
+/** Executions of a run that crashed (not a workflow's own failure, e.g. the database vanished) before giving up. */
+const MAX_EXECUTIONS = 25;
+
+/**
+ * The embedded workflow engine: durable runs in the app's own PostgreSQL or PGlite. A loop claims due runs with
+ * `FOR UPDATE SKIP LOCKED` under a lease, replays each with a `Steps` whose finished steps come from the database,
+ * and stores a sleep as the run's next wake-up time. A crash loses at most the step in flight (at-least-once);
+ * several processes on one PostgreSQL never execute the same run at the same time.
+ */
+export class EmbeddedEngine {
+  readonly owner = `${hostname()}:${process.pid}:${randomBytes(3).toString("hex")}`;
+  private running = false;
+  private inFlight = new Set<Promise<void>>();
+  private wakeUp: (() => void) | undefined;
+  private loopDone: Promise<void> | undefined;
+
+  constructor(private readonly options: EngineOptions) {}
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loopDone = this.loop();
+    logger.info("embedded delivery engine started", { owner: this.owner, concurrency: this.options.concurrency });
+  }
+
+  /** Stops claiming and waits for runs in flight (they finish their current step). */
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wakeUp?.();
+    await this.loopDone;
+    await Promise.allSettled([...this.inFlight]);
+  }
+
+  /** Looks for due runs now instead of at the next poll (called after new runs are stored). */
+  wake(): void {
+    this.wakeUp?.();
+  }
+
+  private async loop(): Promise<void> {
+    while (this.running) {
+      let claimed: ClaimedRun[] = [];
+      const free = this.options.concurrency - this.inFlight.size;
+      if (free > 0) {
+        try {
+          claimed = await this.claim(free);
+        } catch (error) {
+          logger.error("embedded engine: claiming runs failed", { error });
+        }
+      }
+      for (const run of claimed) {
+        const execution = this.execute(run).finally(() => {
+          this.inFlight.delete(execution);
+          this.wakeUp?.();
+        });
+        this.inFlight.add(execution);
+      }
+      // A full batch means more may be due: look again at once. Otherwise wait for a wake-up or the poll.
+      if (claimed.length === free && free > 0) continue;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, this.options.pollMs);
+        this.wakeUp = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      this.wakeUp = undefined;
+    }
+  }
+
+  private async claim(limit: number): Promise<ClaimedRun[]> {
+    const { db, leaseMs, concurrencyPerKey } = this.options;
+    // Candidates are locked (skipping rows another process holds), ranked per concurrency key, and only as many
+    // per key are taken as the key has room for beside the runs already leased anywhere.
+    const result = await db.execute(sql`
+      with candidates as (
+        select id, concurrency_key, wake_at from workflow_runs
+        where status in ('queued', 'sleeping') and wake_at <= now()
+          and (lease_expires_at is null or lease_expires_at < now())
+        order by wake_at
+        limit ${limit * 4}
+        for update skip locked
+      ),
+      busy as (
+        select concurrency_key, count(*)::int as n from workflow_runs
+        where lease_expires_at >= now() and status in ('queued', 'sleeping')
+          and concurrency_key in (select concurrency_key from candidates)
+        group by concurrency_key
+      ),
+      ranked as (
+        select c.id, c.wake_at, c.concurrency_key,
+          row_number() over (partition by c.concurrency_key order by c.wake_at) + coalesce(b.n, 0) as slot
+        from candidates c left join busy b on b.concurrency_key = c.concurrency_key
+      ),
+      chosen as (
+        select id from ranked where concurrency_key is null or slot <= ${concurrencyPerKey}
+        order by wake_at limit ${limit}
+      )
+      update workflow_runs r
+      set lease_owner = ${this.owner}, lease_expires_at = now() + (${leaseMs} * interval '1 millisecond'),
+          executions = r.executions + 1, updated_at = now()
+      from chosen where r.id = chosen.id
+      returning r.id, r.workflow, r.input, r.executions
+    `);
+    const rows = (Array.isArray(result) ? result : (result as unknown as { rows: unknown[] }).rows) as ClaimedRun[];
+    return rows;
+  }
+
+  private async execute(run: ClaimedRun): Promise<void> {
+    const { db } = this.options;
+    const fn = this.options.workflows[run.workflow];
+    const mine = and(eq(workflowRuns.id, run.id), eq(workflowRuns.leaseOwner, this.owner), ne(workflowRuns.status, "cancelled"));
+    if (!fn) {
+      await db.update(workflowRuns).set({ status: "failed", lastError: `unknown workflow ${run.workflow}` }).where(mine);
+      return;
+    }
+    const stored = await db
+      .select({ stepId: workflowSteps.stepId, result: workflowSteps.result })
+      .from(workflowSteps)
+      .where(eq(workflowSteps.runId, run.id));
+    const done = new Map(stored.map((s) => [s.stepId, s.result]));
+
+    const steps: Steps = {
+      run: async (id, stepFn) => {
+        if (done.has(id)) return done.get(id);
+        const result = (await stepFn()) ?? null;
+        // JSON round trip: a replay must see exactly what Inngest would hand back.
+        const json = JSON.parse(JSON.stringify(result)) as unknown;
+        await db.insert(workflowSteps).values({ runId: run.id, stepId: id, result: json }).onConflictDoNothing();
+        done.set(id, json);
+        return json;
+      },
+      sleep: async (id, duration) => {
+        if (done.has(id)) return null;
+        const ms = durationToMs(duration);
+        await db.insert(workflowSteps).values({ runId: run.id, stepId: id, result: { ms } }).onConflictDoNothing();
+        done.set(id, { ms });
+        if (ms > 0) throw new Suspend(id, ms);
+        return null;
+      },
+    };
+
+    try {
+      await fn(run.input, steps);
+      await db
+        .update(workflowRuns)
+        .set({ status: "completed", leaseOwner: null, leaseExpiresAt: null, updatedAt: new Date() })
+        .where(mine);
+    } catch (error) {
+      if (error instanceof Suspend) {
+        await db
+          .update(workflowRuns)
+          .set({ status: "sleeping", wakeAt: new Date(Date.now() + error.ms), leaseOwner: null, leaseExpiresAt: null, updatedAt: new Date() })
+          .where(mine);
+        return;
+      }
+      const message = error instanceof Error ? error.message : String(error);
+      const giveUp = run.executions >= MAX_EXECUTIONS;
+      logger.error("embedded engine: run failed", { runId: run.id, workflow: run.workflow, executions: run.executions, error });
+      await db
+        .update(workflowRuns)
+        .set({
+          status: giveUp ? "failed" : "queued",
+          lastError: message.slice(0, 2000),
+          // A crashed step is retried with backoff (1 s, 2 s, 4 s ... 5 min), like Inngest retries a step.
+          wakeAt: new Date(Date.now() + Math.min(2 ** run.executions * 1000, 300_000)),
+          leaseOwner: null,
+          leaseExpiresAt: null,
+          updatedAt: new Date(),
+        })
+        .where(mine)
+        .catch((e: unknown) => logger.error("embedded engine: could not record a failed run", { error: e }));
+    }
+  }
+}
+
+/** Stores new runs (inside the caller's transaction, so they exist exactly when the rows they deliver do). */
+export async function enqueueRuns(
+  tx: Pick<Db, "insert">,
+  runs: { id: string; workflow: string; input: Record<string, unknown>; concurrencyKey?: string }[],
+): Promise<void> {
+  if (runs.length === 0) return;
+  await tx
+    .insert(workflowRuns)
+    .values(runs.map((r) => ({ id: r.id, workflow: r.workflow, input: r.input, concurrencyKey: r.concurrencyKey ?? null })))
+    .onConflictDoNothing();
+}
+
+/** Cancels waiting runs of a concurrency key (an endpoint switched off); a run mid-step finishes that step. */
+export async function cancelRuns(db: Pick<Db, "update">, workflow: string, concurrencyKey: string): Promise<void> {
+  await db
+    .update(workflowRuns)
+    .set({ status: "cancelled", updatedAt: new Date() })
+    .where(and(eq(workflowRuns.workflow, workflow), eq(workflowRuns.concurrencyKey, concurrencyKey), inArray(workflowRuns.status, ["queued", "sleeping"])));
+}
