@@ -60,6 +60,7 @@ const schema = z.object({
   DELIVERY_CONCURRENCY_PER_ENDPOINT: z.coerce.number().int().min(1).max(100).default(8),
   DELIVERY_WORKER: flag,
   DELIVERY_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(500),
+  DELIVERY_LEASE_MS: z.coerce.number().int().min(500).max(3_600_000).default(120_000),
   INNGEST_DEV: optionalString,
   INNGEST_BASE_URL: optionalString,
   INNGEST_EVENT_KEY: optionalString,
@@ -148,6 +149,8 @@ export const env = {
     /** Whether this process runs the embedded engine's worker loop (a web-only process can opt out). */
     worker: raw.DELIVERY_WORKER ?? true,
     pollMs: raw.DELIVERY_POLL_MS,
+    /** How long a claimed run stays one process's; after a crash, another process takes it over after this. */
+    leaseMs: raw.DELIVERY_LEASE_MS,
   },
 } as const;
 

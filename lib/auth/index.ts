@@ -44,7 +44,8 @@ const fullConfig: NextAuthConfig = {
     // A wrong password is an answer, not an error: lib/auth/credentials.ts logs it in one line. Anything else
     // Auth.js reports goes to our logger.
     error(error) {
-      if (error.name === "CredentialsSignin") return;
+      // `type`, not `name`: class names do not survive the production build's minifier.
+      if ((error as { type?: string }).type === "CredentialsSignin") return;
       logger.error("auth error", { error });
     },
     warn(code) {

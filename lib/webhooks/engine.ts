@@ -5,8 +5,6 @@ import { EmbeddedEngine } from "@/lib/workflows/embedded-engine";
 import { localEngine, setLocalEngine } from "./dispatch";
 import { DELIVERY_WORKFLOW, runDeliveryWorkflow } from "./workflow";
 
-export const LEASE_MS = 120_000;
-
 /**
  * Starts this process's embedded delivery engine (once) when the embedded engine is configured and this process
  * is a worker. Called from instrumentation.ts, the worker script and tests.
@@ -28,7 +26,7 @@ export async function startDeliveryEngine(overrides: { leaseMs?: number; pollMs?
     concurrency: env.delivery.concurrency,
     concurrencyPerKey: env.delivery.concurrencyPerEndpoint,
     pollMs: overrides.pollMs ?? env.delivery.pollMs,
-    leaseMs: overrides.leaseMs ?? LEASE_MS,
+    leaseMs: overrides.leaseMs ?? env.delivery.leaseMs,
   });
   setLocalEngine(engine);
   engine.start();

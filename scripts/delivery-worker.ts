@@ -1,0 +1,34 @@
+/**
+ * `npm run worker`: a delivery worker without the web server. It runs the embedded engine against DATABASE_URL
+ * (PostgreSQL: several workers and app processes may share it) until SIGTERM or SIGINT, then finishes the steps in
+ * flight. Useful to scale delivery apart from the portal, and used by the crash tests.
+ */
+import { closeDb, getDb } from "@/db";
+import { env } from "@/lib/env";
+import { startDeliveryEngine, stopDeliveryEngine } from "@/lib/webhooks/engine";
+
+async function main() {
+  if (!env.databaseUrl) {
+    console.error("The worker needs DATABASE_URL: a PGlite folder can only be open in one process (the app's).");
+    process.exit(1);
+  }
+  await getDb();
+  const engine = await startDeliveryEngine();
+  if (!engine) {
+    console.error("The embedded engine is not in use here (Inngest is configured, or DELIVERY_WORKER=0).");
+    process.exit(1);
+  }
+  console.log(`worker ready ${engine.owner}`);
+  const shutdown = async () => {
+    await stopDeliveryEngine();
+    await closeDb();
+    process.exit(0);
+  };
+  process.on("SIGTERM", () => void shutdown());
+  process.on("SIGINT", () => void shutdown());
+}
+
+main().catch((error: unknown) => {
+  console.error(`worker failed: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});
