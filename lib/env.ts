@@ -30,7 +30,7 @@ const schema = z.object({
       .optional(),
   ),
   PGLITE_DATA_DIR: optionalString,
-  DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),
+  DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(100).default(20),
   SEED_DEMO: flag,
   AUTH_SECRET: optionalString.pipe(z.string().min(32, "AUTH_SECRET must be at least 32 characters").optional()),
   AUTH_GITHUB_ID: optionalString,

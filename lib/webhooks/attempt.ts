@@ -1,6 +1,6 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
-import { getDb } from "@/db";
-import { deliveries, deliveryAttempts, events, webhookEndpoints } from "@/db/schema";
+import { getDb, rowsOf } from "@/db";
+import { deliveries, webhookEndpoints, type DeliveryStatus, type StoredHeader } from "@/db/schema";
 import { decryptSecret, maskSecret } from "@/lib/crypto";
 import { env } from "@/lib/env";
 import { logger } from "@/lib/logger";
@@ -20,8 +20,58 @@ export function eventEnvelope(event: { id: string; type: string; createdAt: Date
   return JSON.stringify({ id: event.id, type: event.type, createdAt: event.createdAt.toISOString(), data });
 }
 
+interface LoadedRow {
+  id: string;
+  organization_id: string;
+  status: DeliveryStatus;
+  next_attempt_at: Date | string | null;
+  endpoint_id: string;
+  url: string;
+  headers: StoredHeader[] | string;
+  timeout_seconds: number;
+  max_retries: number;
+  active: boolean;
+  deleted_at: Date | string | null;
+  consecutive_failures: number;
+  failing_since: Date | string | null;
+  secret_encrypted: string;
+  previous_secret_encrypted: string | null;
+  previous_secret_expires_at: Date | string | null;
+  event_id: string;
+  type: string;
+  data: Record<string, unknown> | string;
+  event_created_at: Date | string;
+  recorded_succeeded: boolean | null;
+}
+
+interface DeliveryState {
+  id: string;
+  organizationId: string;
+  status: DeliveryStatus;
+  nextAttemptAt: Date | null;
+}
+
+interface EndpointState {
+  id: string;
+  url: string;
+  headers: StoredHeader[];
+  timeoutSeconds: number;
+  maxRetries: number;
+  consecutiveFailures: number;
+  failingSince: Date | null;
+  secretEncrypted: string;
+  previousSecretEncrypted: string | null;
+  previousSecretExpiresAt: Date | null;
+}
+
+/** Raw rows carry timestamps as Date (postgres.js) or as text (some drivers): one reading for both. */
+function toDate(value: Date | string | null | undefined): Date | null {
+  if (value === null || value === undefined) return null;
+  return value instanceof Date ? value : new Date(value);
+}
+
 /** The secrets that sign right now: the current one, plus the previous one during a rotation's 24 hours. */
-function signingSecrets(endpoint: typeof webhookEndpoints.$inferSelect, now: Date): string[] {
+function signingSecrets(endpoint: EndpointState, now: Date): string[] {
   const secrets = [decryptSecret(endpoint.secretEncrypted)];
   if (endpoint.previousSecretEncrypted && endpoint.previousSecretExpiresAt && endpoint.previousSecretExpiresAt > now) {
     secrets.push(decryptSecret(endpoint.previousSecretEncrypted));
@@ -49,37 +99,70 @@ export async function performAttempt({
   chainIndex: number;
 }): Promise<AttemptOutcome> {
   const db = await getDb();
-  const [row] = await db
-    .select({ delivery: deliveries, endpoint: webhookEndpoints, event: events })
-    .from(deliveries)
-    .innerJoin(webhookEndpoints, eq(webhookEndpoints.id, deliveries.endpointId))
-    .innerJoin(events, eq(events.id, deliveries.eventId))
-    .where(eq(deliveries.id, deliveryId))
-    .limit(1);
+  // One round trip: mark the delivery as being delivered (unless it already ended), and read it with its endpoint,
+  // its event and whether this attempt is already recorded.
+  const loaded = await db.execute(sql`
+    with d as (
+      update deliveries set status = case when status = 'pending' then 'delivering'::delivery_status else status end,
+        updated_at = now()
+      where id = ${deliveryId}
+      returning id, organization_id, event_id, endpoint_id, status, next_attempt_at
+    )
+    select d.id, d.organization_id, d.status, d.next_attempt_at,
+      e.id as endpoint_id, e.url, e.headers, e.timeout_seconds, e.max_retries, e.active, e.deleted_at,
+      e.consecutive_failures, e.failing_since, e.secret_encrypted, e.previous_secret_encrypted, e.previous_secret_expires_at,
+      ev.id as event_id, ev.type, ev.data, ev.created_at as event_created_at,
+      a.succeeded as recorded_succeeded
+    from d
+    join webhook_endpoints e on e.id = d.endpoint_id
+    join events ev on ev.id = d.event_id
+    left join delivery_attempts a on a.delivery_id = d.id and a.attempt_number = ${attemptNumber}
+  `);
+  const row = rowsOf<LoadedRow>(loaded)[0];
   if (!row) return toOutcome("cancelled");
-  const { delivery, endpoint, event } = row;
+  const delivery: DeliveryState = {
+    id: row.id,
+    organizationId: row.organization_id,
+    status: row.status,
+    nextAttemptAt: toDate(row.next_attempt_at),
+  };
+  const endpoint: EndpointState = {
+    id: row.endpoint_id,
+    url: row.url,
+    headers: typeof row.headers === "string" ? JSON.parse(row.headers) : row.headers,
+    timeoutSeconds: row.timeout_seconds,
+    maxRetries: row.max_retries,
+    consecutiveFailures: row.consecutive_failures,
+    failingSince: toDate(row.failing_since),
+    secretEncrypted: row.secret_encrypted,
+    previousSecretEncrypted: row.previous_secret_encrypted,
+    previousSecretExpiresAt: toDate(row.previous_secret_expires_at),
+  };
+  const event = {
+    id: row.event_id,
+    type: row.type,
+    createdAt: toDate(row.event_created_at)!,
+    data: (typeof row.data === "string" ? JSON.parse(row.data) : row.data) as Record<string, unknown>,
+  };
 
-  const [recorded] = await db
-    .select({ succeeded: deliveryAttempts.succeeded })
-    .from(deliveryAttempts)
-    .where(and(eq(deliveryAttempts.deliveryId, deliveryId), eq(deliveryAttempts.attemptNumber, attemptNumber)))
-    .limit(1);
-  if (recorded) {
-    if (recorded.succeeded) return toOutcome("succeeded");
+  if (row.recorded_succeeded !== null && row.recorded_succeeded !== undefined) {
+    if (row.recorded_succeeded) return toOutcome("succeeded");
     if (delivery.status === "failed" || delivery.status === "cancelled") return toOutcome(delivery.status);
+    // A replay of an attempt that failed and was recorded: it waits for its retry again, as it did.
+    await db.update(deliveries).set({ status: "pending" }).where(and(eq(deliveries.id, deliveryId), eq(deliveries.status, "delivering")));
     const wait = delivery.nextAttemptAt ? Math.max(0, delivery.nextAttemptAt.getTime() - Date.now()) : 0;
     return { outcome: "retry", delayMs: wait };
   }
-  if (delivery.status === "cancelled") return toOutcome("cancelled");
-  if (!endpoint.active || endpoint.deletedAt) {
+  if (delivery.status === "cancelled" || delivery.status === "succeeded" || delivery.status === "failed") {
+    return toOutcome(delivery.status);
+  }
+  if (!row.active || row.deleted_at) {
     await db
       .update(deliveries)
       .set({ status: "cancelled", nextAttemptAt: null, completedAt: new Date(), updatedAt: new Date() })
       .where(eq(deliveries.id, deliveryId));
     return toOutcome("cancelled");
   }
-
-  await db.update(deliveries).set({ status: "delivering", updatedAt: new Date() }).where(eq(deliveries.id, deliveryId));
 
   const now = new Date();
   const timestamp = Math.floor(now.getTime() / 1000);
@@ -120,8 +203,8 @@ async function recordAttempt({
   result,
   requestHeaders,
 }: {
-  delivery: typeof deliveries.$inferSelect;
-  endpoint: typeof webhookEndpoints.$inferSelect;
+  delivery: DeliveryState;
+  endpoint: EndpointState;
   attemptNumber: number;
   chainIndex: number;
   result: AttemptResult;
@@ -141,74 +224,59 @@ async function recordAttempt({
     outcome = { outcome: "retry", delayMs: Math.max(backoff, retryAfter ?? 0) };
   }
 
-  await db.transaction(async (tx) => {
-    await tx
-      .insert(deliveryAttempts)
-      .values({
-        deliveryId: delivery.id,
-        organizationId: delivery.organizationId,
-        endpointId: endpoint.id,
-        attemptNumber,
-        startedAt: result.startedAt,
-        durationMs: result.durationMs,
-        requestUrl: endpoint.url,
-        requestHeaders,
-        responseStatus: result.statusCode,
-        responseHeaders: result.responseHeaders,
-        responseBody: result.responseBody,
-        responseBodyTruncated: result.responseBodyTruncated,
-        errorClass: result.errorClass,
-        errorMessage: result.errorMessage,
-        succeeded: result.ok,
-      })
-      .onConflictDoNothing();
-    const finalStatus = outcome.outcome === "retry" ? "pending" : (outcome.outcome as "succeeded" | "failed");
-    await tx
-      .update(deliveries)
-      .set({
-        status: finalStatus,
-        attemptCount: sql`greatest(${deliveries.attemptCount}, ${attemptNumber})`,
-        lastStatusCode: result.statusCode,
-        lastErrorClass: result.errorClass,
-        lastDurationMs: result.durationMs,
-        nextAttemptAt: outcome.outcome === "retry" ? new Date(now.getTime() + (outcome.delayMs ?? 0)) : null,
-        completedAt: outcome.outcome === "retry" ? null : now,
-        updatedAt: now,
-      })
-      .where(eq(deliveries.id, delivery.id));
+  const finalStatus: DeliveryStatus = outcome.outcome === "retry" ? "pending" : (outcome.outcome as "succeeded" | "failed");
+  const nextAttemptAt = outcome.outcome === "retry" ? new Date(now.getTime() + (outcome.delayMs ?? 0)) : null;
+  // The attempt and the delivery's new state in one statement: both are stored, or neither.
+  await db.execute(sql`
+    with recorded as (
+      insert into delivery_attempts (delivery_id, organization_id, endpoint_id, attempt_number, started_at, duration_ms,
+        request_url, request_headers, response_status, response_headers, response_body, response_body_truncated,
+        error_class, error_message, succeeded)
+      values (${delivery.id}, ${delivery.organizationId}, ${endpoint.id}, ${attemptNumber}, ${result.startedAt.toISOString()},
+        ${result.durationMs}, ${endpoint.url}, ${JSON.stringify(requestHeaders)}::jsonb, ${result.statusCode},
+        ${result.responseHeaders ? JSON.stringify(result.responseHeaders) : null}::jsonb, ${result.responseBody},
+        ${result.responseBodyTruncated}, ${result.errorClass}, ${result.errorMessage}, ${result.ok})
+      on conflict (delivery_id, attempt_number) do nothing
+    )
+    update deliveries set status = ${finalStatus}::delivery_status,
+      attempt_count = greatest(attempt_count, ${attemptNumber}), last_status_code = ${result.statusCode},
+      last_error_class = ${result.errorClass}, last_duration_ms = ${result.durationMs},
+      next_attempt_at = ${nextAttemptAt ? nextAttemptAt.toISOString() : null}::timestamptz,
+      completed_at = ${outcome.outcome === "retry" ? null : now.toISOString()}::timestamptz, updated_at = now()
+    where id = ${delivery.id} and status <> 'cancelled'
+  `);
 
-    if (result.ok) {
-      await tx
-        .update(webhookEndpoints)
-        .set({ consecutiveFailures: 0, failingSince: null })
-        .where(eq(webhookEndpoints.id, endpoint.id));
-    } else {
-      // Failing since the first failure after a success; a failed delivery (retries spent) counts towards 50.
-      const failingSince = endpoint.failingSince ?? now;
-      const failures = outcome.outcome === "failed" ? endpoint.consecutiveFailures + 1 : endpoint.consecutiveFailures;
-      const reason = gone
-        ? "The endpoint answered 410 Gone, so Herald stopped sending to it."
-        : failures >= DISABLE_AFTER_CONSECUTIVE_FAILURES
-          ? `Disabled after ${failures} failed deliveries in a row.`
-          : now.getTime() - failingSince.getTime() >= DISABLE_AFTER_FAILING_MS
-            ? "Disabled after 3 days of failed deliveries without a success."
-            : null;
-      await tx
-        .update(webhookEndpoints)
-        .set({
-          consecutiveFailures: failures,
-          failingSince,
-          ...(reason ? { active: false, disabledReason: reason, disabledAt: now } : {}),
-        })
-        .where(eq(webhookEndpoints.id, endpoint.id));
-      if (reason) {
-        logger.warn("endpoint disabled", { endpointId: endpoint.id, reason });
-        await tx
-          .update(deliveries)
-          .set({ status: "cancelled", nextAttemptAt: null, completedAt: now, updatedAt: now })
-          .where(and(eq(deliveries.endpointId, endpoint.id), inArray(deliveries.status, ["pending"])));
-      }
+  if (result.ok) {
+    // Only touch the endpoint when it was failing: a healthy endpoint's deliveries cost no endpoint write.
+    if (endpoint.consecutiveFailures > 0 || endpoint.failingSince) {
+      await db.update(webhookEndpoints).set({ consecutiveFailures: 0, failingSince: null }).where(eq(webhookEndpoints.id, endpoint.id));
     }
-  });
+    return outcome;
+  }
+  // Failing since the first failure after a success; a failed delivery (retries spent) counts towards 50.
+  const failingSince = endpoint.failingSince ?? now;
+  const failures = outcome.outcome === "failed" ? endpoint.consecutiveFailures + 1 : endpoint.consecutiveFailures;
+  const reason = gone
+    ? "The endpoint answered 410 Gone, so Herald stopped sending to it."
+    : failures >= DISABLE_AFTER_CONSECUTIVE_FAILURES
+      ? `Disabled after ${failures} failed deliveries in a row.`
+      : now.getTime() - failingSince.getTime() >= DISABLE_AFTER_FAILING_MS
+        ? "Disabled after 3 days of failed deliveries without a success."
+        : null;
+  await db
+    .update(webhookEndpoints)
+    .set({
+      consecutiveFailures: failures,
+      failingSince,
+      ...(reason ? { active: false, disabledReason: reason, disabledAt: now } : {}),
+    })
+    .where(eq(webhookEndpoints.id, endpoint.id));
+  if (reason) {
+    logger.warn("endpoint disabled", { endpointId: endpoint.id, reason });
+    await db
+      .update(deliveries)
+      .set({ status: "cancelled", nextAttemptAt: null, completedAt: now, updatedAt: now })
+      .where(and(eq(deliveries.endpointId, endpoint.id), inArray(deliveries.status, ["pending"])));
+  }
   return outcome;
 }

@@ -1,14 +1,11 @@
 import { and, eq, inArray } from "drizzle-orm";
-import type { Db } from "@/db";
 import { getDb } from "@/db";
 import { deliveries } from "@/db/schema";
 import { DELIVERY_REQUESTED, ENDPOINT_DEACTIVATED } from "@/inngest/events";
 import { env } from "@/lib/env";
 import { logger } from "@/lib/logger";
-import { cancelRuns, enqueueRuns, type EmbeddedEngine } from "@/lib/workflows/embedded-engine";
+import { cancelRuns, type EmbeddedEngine } from "@/lib/workflows/embedded-engine";
 import { DELIVERY_WORKFLOW, type DeliveryRunInput } from "./workflow";
-
-type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
 
 const globalStore = globalThis as typeof globalThis & { __heraldEngine?: EmbeddedEngine };
 
@@ -24,18 +21,6 @@ export function setLocalEngine(engine: EmbeddedEngine | undefined): void {
 /** A redelivery starts a new run of the same delivery; the chain's first attempt number keeps run ids apart. */
 export function runIdFor(run: DeliveryRunInput): string {
   return `${run.deliveryId}:${run.firstAttempt ?? 1}`;
-}
-
-/**
- * Stores the runs for new deliveries inside the caller's transaction (embedded engine): they exist exactly when the
- * deliveries do, so a crash right after the commit loses nothing. Inngest runs start after the commit instead.
- */
-export async function enqueueDeliveryRuns(tx: Tx, runs: DeliveryRunInput[]): Promise<void> {
-  if (env.delivery.engine !== "embedded") return;
-  await enqueueRuns(
-    tx,
-    runs.map((r) => ({ id: runIdFor(r), workflow: DELIVERY_WORKFLOW, input: { ...r }, concurrencyKey: r.endpointId })),
-  );
 }
 
 /** After the commit: wake the local embedded engine, or send the runs to Inngest. */

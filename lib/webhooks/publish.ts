@@ -1,11 +1,12 @@
-import { and, eq, isNull, or, sql } from "drizzle-orm";
-import { getDb } from "@/db";
-import { deliveries, events, webhookEndpoints } from "@/db/schema";
+import { and, eq, sql } from "drizzle-orm";
+import { getDb, rowsOf } from "@/db";
+import { events } from "@/db/schema";
+import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { newId } from "@/lib/ids";
 import { EVENT_TYPES, findEventType } from "./catalog";
-import { enqueueDeliveryRuns, startDeliveryRuns } from "./dispatch";
-import type { DeliveryRunInput } from "./workflow";
+import { startDeliveryRuns } from "./dispatch";
+import { DELIVERY_WORKFLOW, type DeliveryRunInput } from "./workflow";
 
 export interface PublishOptions {
   idempotencyKey?: string;
@@ -46,60 +47,53 @@ export async function publishEvent(orgId: string, type: string, data: unknown, o
   }
   const payload = parsed.data as Record<string, unknown>;
   const db = await getDb();
-  const runs: DeliveryRunInput[] = [];
-
-  const result = await db.transaction(async (tx) => {
-    if (options.idempotencyKey) {
-      const [existing] = await tx
-        .select()
-        .from(events)
-        .where(and(eq(events.organizationId, orgId), eq(events.idempotencyKey, options.idempotencyKey)))
-        .limit(1);
-      if (existing) return { event: existing, duplicate: true, deliveryIds: [] as string[] };
-    }
-    const id = newId("evt", 24);
-    const inserted = await tx
-      .insert(events)
-      .values({ id, organizationId: orgId, type, data: payload, idempotencyKey: options.idempotencyKey ?? null, test: options.test ?? false })
-      .onConflictDoNothing()
-      .returning();
-    const event = inserted[0];
-    if (!event) {
-      // Another request with the same key committed first.
-      const [first] = await tx
-        .select()
-        .from(events)
-        .where(and(eq(events.organizationId, orgId), eq(events.idempotencyKey, options.idempotencyKey ?? "")))
-        .limit(1);
-      return { event: first!, duplicate: true, deliveryIds: [] as string[] };
-    }
-    const targets = await tx
-      .select({ id: webhookEndpoints.id })
-      .from(webhookEndpoints)
-      .where(
-        and(
-          eq(webhookEndpoints.organizationId, orgId),
-          eq(webhookEndpoints.active, true),
-          isNull(webhookEndpoints.deletedAt),
-          or(isNull(webhookEndpoints.eventTypes), sql`${type} = any(${webhookEndpoints.eventTypes})`),
-          options.endpointId ? eq(webhookEndpoints.id, options.endpointId) : undefined,
-        ),
-      );
-    const rows = targets.map((t) => ({ id: newId("dlv", 24), organizationId: orgId, eventId: id, endpointId: t.id }));
-    if (rows.length > 0) {
-      await tx.insert(deliveries).values(rows);
-      for (const r of rows) runs.push({ deliveryId: r.id, endpointId: r.endpointId, firstAttempt: 1 });
-      await enqueueDeliveryRuns(tx, runs);
-    }
-    return { event, duplicate: false, deliveryIds: rows.map((r) => r.id) };
-  });
-
+  const id = newId("evt", 24);
+  const embedded = env.delivery.engine === "embedded";
+  // One statement, so one round trip and all-or-nothing: the event, a delivery per active subscribed endpoint,
+  // and (embedded engine) a workflow run per delivery. A repeated idempotency key inserts nothing.
+  const result = await db.execute(sql`
+    with ev as (
+      insert into events (id, organization_id, type, data, idempotency_key, test)
+      values (${id}, ${orgId}, ${type}, ${JSON.stringify(payload)}::jsonb, ${options.idempotencyKey ?? null}, ${options.test ?? false})
+      on conflict do nothing
+      returning id, created_at
+    ),
+    targets as (
+      select e.id from webhook_endpoints e
+      where exists (select 1 from ev) and e.organization_id = ${orgId} and e.active and e.deleted_at is null
+        and (e.event_types is null or ${type} = any(e.event_types))
+        and (${options.endpointId ?? null}::text is null or e.id = ${options.endpointId ?? null})
+    ),
+    dl as (
+      insert into deliveries (id, organization_id, event_id, endpoint_id)
+      select 'dlv_' || substr(replace(gen_random_uuid()::text, '-', ''), 1, 24), ${orgId}, ${id}, t.id from targets t
+      returning id, endpoint_id
+    ),
+    runs as (
+      insert into workflow_runs (id, workflow, input, concurrency_key)
+      select dl.id || ':1', ${DELIVERY_WORKFLOW}, jsonb_build_object('deliveryId', dl.id, 'endpointId', dl.endpoint_id, 'firstAttempt', 1),
+        dl.endpoint_id
+      from dl where ${embedded}
+      on conflict do nothing
+    )
+    select (select created_at from ev) as created_at,
+      coalesce((select json_agg(json_build_object('deliveryId', dl.id, 'endpointId', dl.endpoint_id)) from dl), '[]'::json) as deliveries
+  `);
+  const [row] = rowsOf<{ created_at: Date | string | null; deliveries: DeliveryRunInput[] | string }>(result);
+  if (!row?.created_at) {
+    // The idempotency key was used before: answer with the first event, send nothing new.
+    const [first] = await db
+      .select()
+      .from(events)
+      .where(and(eq(events.organizationId, orgId), eq(events.idempotencyKey, options.idempotencyKey ?? "")))
+      .limit(1);
+    if (!first) throw new AppError("conflict:event", { message: "The event could not be stored. Please try again." });
+    return { id: first.id, type: first.type, createdAt: first.createdAt.toISOString(), duplicate: true, deliveryIds: [] };
+  }
+  const runs: DeliveryRunInput[] = (typeof row.deliveries === "string" ? JSON.parse(row.deliveries) : row.deliveries).map(
+    (d: DeliveryRunInput) => ({ ...d, firstAttempt: 1 }),
+  );
   await startDeliveryRuns(runs);
-  return {
-    id: result.event.id,
-    type: result.event.type,
-    createdAt: result.event.createdAt.toISOString(),
-    duplicate: result.duplicate,
-    deliveryIds: result.deliveryIds,
-  };
+  const createdAt = row.created_at instanceof Date ? row.created_at : new Date(row.created_at);
+  return { id, type, createdAt: createdAt.toISOString(), duplicate: false, deliveryIds: runs.map((r) => r.deliveryId) };
 }

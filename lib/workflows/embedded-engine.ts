@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
-import { and, eq, inArray, ne, sql } from "drizzle-orm";
-import type { Db } from "@/db";
+import { and, eq, inArray, sql } from "drizzle-orm";
+import { rowsOf, type Db } from "@/db";
 import { workflowRuns, workflowSteps } from "@/db/schema";
 import { logger } from "@/lib/logger";
 import { durationToMs, type Steps } from "./steps";
@@ -52,7 +52,11 @@ export class EmbeddedEngine {
   private wakeUp: (() => void) | undefined;
   private loopDone: Promise<void> | undefined;
 
-  constructor(private readonly options: EngineOptions) {}
+  private readonly claimBatch: number;
+
+  constructor(private readonly options: EngineOptions) {
+    this.claimBatch = Math.max(1, Math.floor(options.concurrency / 4));
+  }
 
   start(): void {
     if (this.running) return;
@@ -88,7 +92,10 @@ export class EmbeddedEngine {
       for (const run of claimed) {
         const execution = this.execute(run).finally(() => {
           this.inFlight.delete(execution);
-          this.wakeUp?.();
+          // Claim again once a batch's worth of slots is free (or all are): one claim query per finished run
+          // would cost as much as the runs themselves.
+          const free = this.options.concurrency - this.inFlight.size;
+          if (free >= this.claimBatch || this.inFlight.size === 0) this.wakeUp?.();
         });
         this.inFlight.add(execution);
       }
@@ -139,23 +146,26 @@ export class EmbeddedEngine {
       from chosen where r.id = chosen.id
       returning r.id, r.workflow, r.input, r.executions
     `);
-    const rows = (Array.isArray(result) ? result : (result as unknown as { rows: unknown[] }).rows) as ClaimedRun[];
-    return rows;
+    return rowsOf<ClaimedRun>(result);
   }
 
   private async execute(run: ClaimedRun): Promise<void> {
     const { db } = this.options;
     const fn = this.options.workflows[run.workflow];
-    const mine = and(eq(workflowRuns.id, run.id), eq(workflowRuns.leaseOwner, this.owner), ne(workflowRuns.status, "cancelled"));
     if (!fn) {
-      await db.update(workflowRuns).set({ status: "failed", lastError: `unknown workflow ${run.workflow}` }).where(mine);
+      await this.settle(run, [], { status: "failed", lastError: `unknown workflow ${run.workflow}` });
       return;
     }
-    const stored = await db
-      .select({ stepId: workflowSteps.stepId, result: workflowSteps.result })
-      .from(workflowSteps)
-      .where(eq(workflowSteps.runId, run.id));
-    const done = new Map(stored.map((s) => [s.stepId, s.result]));
+    // A first execution has no finished steps to read back.
+    const stored =
+      run.executions > 1
+        ? await db.select({ stepId: workflowSteps.stepId, result: workflowSteps.result }).from(workflowSteps).where(eq(workflowSteps.runId, run.id))
+        : [];
+    const done = new Map<string, unknown>(stored.map((s) => [s.stepId, s.result]));
+    // Finished steps are written together with the run's next state (one statement per suspension), not one by
+    // one: a crash re-runs the steps since the last suspension, which is why step bodies must be idempotent (the
+    // delivery attempt step is: a recorded attempt is never sent again).
+    const fresh: { step_id: string; result: unknown }[] = [];
 
     const steps: Steps = {
       run: async (id, stepFn) => {
@@ -163,15 +173,15 @@ export class EmbeddedEngine {
         const result = (await stepFn()) ?? null;
         // JSON round trip: a replay must see exactly what Inngest would hand back.
         const json = JSON.parse(JSON.stringify(result)) as unknown;
-        await db.insert(workflowSteps).values({ runId: run.id, stepId: id, result: json }).onConflictDoNothing();
         done.set(id, json);
+        fresh.push({ step_id: id, result: json });
         return json;
       },
       sleep: async (id, duration) => {
         if (done.has(id)) return null;
         const ms = durationToMs(duration);
-        await db.insert(workflowSteps).values({ runId: run.id, stepId: id, result: { ms } }).onConflictDoNothing();
         done.set(id, { ms });
+        fresh.push({ step_id: id, result: { ms } });
         if (ms > 0) throw new Suspend(id, ms);
         return null;
       },
@@ -179,48 +189,44 @@ export class EmbeddedEngine {
 
     try {
       await fn(run.input, steps);
-      await db
-        .update(workflowRuns)
-        .set({ status: "completed", leaseOwner: null, leaseExpiresAt: null, updatedAt: new Date() })
-        .where(mine);
+      // A completed run is never replayed: its steps need no storing.
+      await this.settle(run, [], { status: "completed" });
     } catch (error) {
       if (error instanceof Suspend) {
-        await db
-          .update(workflowRuns)
-          .set({ status: "sleeping", wakeAt: new Date(Date.now() + error.ms), leaseOwner: null, leaseExpiresAt: null, updatedAt: new Date() })
-          .where(mine);
+        await this.settle(run, fresh, { status: "sleeping", wakeAt: new Date(Date.now() + error.ms) });
         return;
       }
       const message = error instanceof Error ? error.message : String(error);
       const giveUp = run.executions >= MAX_EXECUTIONS;
       logger.error("embedded engine: run failed", { runId: run.id, workflow: run.workflow, executions: run.executions, error });
-      await db
-        .update(workflowRuns)
-        .set({
-          status: giveUp ? "failed" : "queued",
-          lastError: message.slice(0, 2000),
-          // A crashed step is retried with backoff (1 s, 2 s, 4 s ... 5 min), like Inngest retries a step.
-          wakeAt: new Date(Date.now() + Math.min(2 ** run.executions * 1000, 300_000)),
-          leaseOwner: null,
-          leaseExpiresAt: null,
-          updatedAt: new Date(),
-        })
-        .where(mine)
-        .catch((e: unknown) => logger.error("embedded engine: could not record a failed run", { error: e }));
+      // A crashed step is retried with backoff (1 s, 2 s, 4 s ... 5 min), like Inngest retries a step.
+      await this.settle(run, fresh, {
+        status: giveUp ? "failed" : "queued",
+        lastError: message.slice(0, 2000),
+        wakeAt: new Date(Date.now() + Math.min(2 ** run.executions * 1000, 300_000)),
+      }).catch((e: unknown) => logger.error("embedded engine: could not record a failed run", { error: e }));
     }
   }
-}
 
-/** Stores new runs (inside the caller's transaction, so they exist exactly when the rows they deliver do). */
-export async function enqueueRuns(
-  tx: Pick<Db, "insert">,
-  runs: { id: string; workflow: string; input: Record<string, unknown>; concurrencyKey?: string }[],
-): Promise<void> {
-  if (runs.length === 0) return;
-  await tx
-    .insert(workflowRuns)
-    .values(runs.map((r) => ({ id: r.id, workflow: r.workflow, input: r.input, concurrencyKey: r.concurrencyKey ?? null })))
-    .onConflictDoNothing();
+  /** Stores finished steps and the run's next state in one statement, if this process still holds the run. */
+  private async settle(
+    run: ClaimedRun,
+    fresh: { step_id: string; result: unknown }[],
+    next: { status: "completed" | "sleeping" | "queued" | "failed"; wakeAt?: Date; lastError?: string },
+  ): Promise<void> {
+    await this.options.db.execute(sql`
+      with stored as (
+        insert into workflow_steps (run_id, step_id, result)
+        select ${run.id}, x.step_id, x.result from jsonb_to_recordset(${JSON.stringify(fresh)}::jsonb) as x(step_id text, result jsonb)
+        on conflict do nothing
+      )
+      update workflow_runs set status = ${next.status}::workflow_run_status,
+        wake_at = coalesce(${next.wakeAt ? next.wakeAt.toISOString() : null}::timestamptz, wake_at),
+        last_error = coalesce(${next.lastError ?? null}, last_error),
+        lease_owner = null, lease_expires_at = null, updated_at = now()
+      where id = ${run.id} and lease_owner = ${this.owner} and status <> 'cancelled'
+    `);
+  }
 }
 
 /** Cancels waiting runs of a concurrency key (an endpoint switched off); a run mid-step finishes that step. */

@@ -1,0 +1,196 @@
+/**
+ * `npm run bench:delivery`: Herald's embedded engine on PostgreSQL against a bare `fetch` loop, in one run.
+ *
+ * 1. Throughput: publish EVENTS events (default 10,000) spread over ENDPOINTS endpoints (default 10) on a local
+ *    HTTPS receiver (its own process), and time until the receiver has every one; then send the same payloads with
+ *    a bare fetch loop at the same concurrency. Prints deliveries/s for both and their ratio.
+ * 2. Latency: publish at RATE events/s (default 100) for LATENCY_SECONDS (default 10) and measure publish-to-receipt.
+ * 3. Peak RSS of this process (the app side; the receiver is elsewhere).
+ * Needs DATABASE_URL (a server on which it may create and drop a database). The npm script first creates the test
+ * CA and starts this with NODE_EXTRA_CA_CERTS pointing at it, as a deployment trusts a private CA.
+ */
+import { fork, type ChildProcess } from "node:child_process";
+import os from "node:os";
+import postgres from "postgres";
+
+const EVENTS = Number(process.env.EVENTS ?? 10_000);
+const ENDPOINTS = Number(process.env.ENDPOINTS ?? 10);
+const RATE = Number(process.env.RATE ?? 100);
+const LATENCY_SECONDS = Number(process.env.LATENCY_SECONDS ?? 10);
+const CONCURRENCY = Number(process.env.DELIVERY_CONCURRENCY ?? 32);
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+}
+
+function startReceiverProcess(): Promise<{ child: ChildProcess; url: string; ask: <T>(type: string) => Promise<T> }> {
+  const child = fork("scripts/bench-receiver.ts", { execArgv: ["--import", "tsx"], stdio: "inherit" });
+  const ask = <T>(type: string) =>
+    new Promise<T>((resolve) => {
+      const onMessage = (m: { type: string } & T) => {
+        if (m.type === (type === "reset" ? "reset-done" : type)) {
+          child.off("message", onMessage);
+          resolve(m);
+        }
+      };
+      child.on("message", onMessage);
+      child.send({ type });
+    });
+  return new Promise((resolve) => {
+    child.once("message", (m: { url: string }) => resolve({ child, url: m.url, ask }));
+  });
+}
+
+async function waitForCount(ask: <T>(type: string) => Promise<T>, n: number, timeoutMs: number) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const { received } = await ask<{ received: [string, number][] }>("stats");
+    if (received.length >= n) return received;
+    if (Date.now() > deadline) throw new Error(`only ${received.length} of ${n} arrived in time`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+async function main() {
+  const base = process.env.DATABASE_URL;
+  if (!base) throw new Error("Set DATABASE_URL to a PostgreSQL server (a database is created and dropped there).");
+  const dbName = `herald_bench_${Date.now().toString(36)}`;
+  const admin = postgres(base, { max: 1, onnotice: () => undefined });
+  await admin.unsafe(`create database "${dbName}"`);
+  const url = new URL(base);
+  url.pathname = `/${dbName}`;
+  Object.assign(process.env, {
+    DATABASE_URL: url.toString(),
+    WEBHOOK_ALLOW_PRIVATE_TARGETS: "1",
+    DELIVERY_WORKER: "1",
+    DELIVERY_CONCURRENCY: String(CONCURRENCY),
+    DELIVERY_POLL_MS: "50",
+    SEED_DEMO: "1",
+    LOG_LEVEL: "error",
+    AUTH_SECRET: "bench-only-secret-0123456789abcdefghijklmnop",
+    APP_ENCRYPTION_KEY: Buffer.alloc(32, 9).toString("base64"),
+  });
+
+  let peakRss = 0;
+  const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50);
+  const receiver = await startReceiverProcess();
+  try {
+    const { getDb, closeDb } = await import("../db");
+    const { eq } = await import("drizzle-orm");
+    const { users } = await import("../db/schema");
+    const { getSessionContext } = await import("../db/queries/users");
+    const { runAction } = await import("../lib/action");
+    const { createEndpointSchema } = await import("../app/(portal)/webhooks/schemas");
+    const { createEndpoint } = await import("../lib/webhooks/endpoints");
+    const { publishEvent } = await import("../lib/webhooks/publish");
+    const { eventEnvelope } = await import("../lib/webhooks/attempt");
+    const { EVENT_CATALOG } = await import("../lib/webhooks/catalog");
+    const { startDeliveryEngine, stopDeliveryEngine } = await import("../lib/webhooks/engine");
+
+    const db = await getDb();
+    const [u] = await db.select({ userId: users.id, orgId: users.organizationId }).from(users).where(eq(users.email, "partner@example.com"));
+    const ctx = (await getSessionContext(u!))!;
+    const endpointIds: string[] = [];
+    for (let i = 0; i < ENDPOINTS; i += 1) {
+      const r = await runAction(ctx, createEndpointSchema, createEndpoint, {
+        url: `${receiver.url}/endpoint-${i}`,
+        headers: [{ name: "X-API-Key", value: `bench-key-${i}` }],
+      });
+      if (!r.ok) throw new Error(r.error.message);
+      endpointIds.push(r.data.id);
+    }
+    const example = EVENT_CATALOG.find((e) => e.type === "credential.issued")!.example;
+    await startDeliveryEngine();
+
+    // --- Throughput: Herald ---------------------------------------------------------------------------------
+    await receiver.ask("reset");
+    const heraldStart = performance.now();
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: 16 }, async () => {
+        while (next < EVENTS) {
+          const i = next++;
+          await publishEvent(ctx.org.id, "credential.issued", example, { endpointId: endpointIds[i % ENDPOINTS] });
+        }
+      }),
+    );
+    const publishedMs = performance.now() - heraldStart;
+    await waitForCount(receiver.ask, EVENTS, 600_000);
+    const heraldMs = performance.now() - heraldStart;
+
+    // --- Throughput: bare fetch loop, same payloads, same concurrency ------------------------------------------
+    await receiver.ask("reset");
+    const body = eventEnvelope({ id: "evt_bare", type: "credential.issued", createdAt: new Date(), data: example });
+    const bareStart = performance.now();
+    let sent = 0;
+    await Promise.all(
+      Array.from({ length: CONCURRENCY }, async () => {
+        while (sent < EVENTS) {
+          const i = sent++;
+          const res = await fetch(`${receiver.url}/endpoint-${i % ENDPOINTS}`, {
+            method: "POST",
+            headers: { "content-type": "application/json", "webhook-id": `evt_bare_${i}` },
+            body,
+          });
+          await res.arrayBuffer();
+        }
+      }),
+    );
+    const bareMs = performance.now() - bareStart;
+
+    // --- Latency at a steady rate ------------------------------------------------------------------------------
+    await receiver.ask("reset");
+    const publishedAt = new Map<string, number>();
+    const total = RATE * LATENCY_SECONDS;
+    const latencyStart = Date.now();
+    const pending: Promise<unknown>[] = [];
+    for (let i = 0; i < total; i += 1) {
+      const due = latencyStart + (i * 1000) / RATE;
+      const wait = due - Date.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      const t0 = Date.now();
+      pending.push(
+        publishEvent(ctx.org.id, "credential.issued", example, { endpointId: endpointIds[i % ENDPOINTS] }).then((p) =>
+          publishedAt.set(p.id, t0),
+        ),
+      );
+    }
+    await Promise.all(pending);
+    const received = await waitForCount(receiver.ask, total, 120_000);
+    const latencies = received.map(([id, at]) => at - (publishedAt.get(id) ?? at)).sort((a, b) => a - b);
+
+    await stopDeliveryEngine();
+    await closeDb();
+    clearInterval(sampler);
+
+    const heraldRate = EVENTS / (heraldMs / 1000);
+    const bareRate = EVENTS / (bareMs / 1000);
+    const ratio = heraldRate / bareRate;
+    const p50 = percentile(latencies, 50);
+    const p99 = percentile(latencies, 99);
+    const rssMb = peakRss / 1024 / 1024;
+    const rows: [string, string, string, string][] = [
+      ["Herald deliveries/s (embedded engine, PostgreSQL)", heraldRate.toFixed(0), "", ""],
+      ["Bare fetch loop deliveries/s (same payloads, concurrency)", bareRate.toFixed(0), "", ""],
+      ["Herald / bare", `${(ratio * 100).toFixed(0)}%`, ">= 50%", ratio >= 0.5 ? "pass" : "FAIL"],
+      [`Publish-to-receipt p50 at ${RATE} events/s`, `${p50} ms`, "", ""],
+      [`Publish-to-receipt p99 at ${RATE} events/s`, `${p99} ms`, "<= 100 ms", p99 <= 100 ? "pass" : "FAIL"],
+      ["Peak RSS (app process)", `${rssMb.toFixed(0)} MB`, "<= 400 MB", rssMb <= 400 ? "pass" : "FAIL"],
+    ];
+    console.log(`\nbench:delivery: ${EVENTS} events over ${ENDPOINTS} endpoints, concurrency ${CONCURRENCY}; ${os.cpus().length} CPUs, Node ${process.version}`);
+    console.log(`(publishing the ${EVENTS} events took ${(publishedMs / 1000).toFixed(1)} s of the ${(heraldMs / 1000).toFixed(1)} s)\n`);
+    console.log("| Measure | Value | Target | Result |\n|---|---|---|---|");
+    for (const r of rows) console.log(`| ${r.join(" | ")} |`);
+    process.exitCode = rows.some((r) => r[3] === "FAIL") ? 1 : 0;
+  } finally {
+    clearInterval(sampler);
+    receiver.child.send({ type: "close" });
+    await admin.unsafe(`drop database if exists "${dbName}" with (force)`).catch(() => undefined);
+    await admin.end();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
