@@ -1,5 +1,6 @@
 import { existsSync } from "node:fs";
 import { defineConfig, devices } from "@playwright/test";
+import { ensureTestCertificates } from "./lib/testing/test-ca";
 
 const PORT = Number(process.env.E2E_PORT ?? 3100);
 const baseURL = `http://localhost:${PORT}`;
@@ -66,6 +67,12 @@ export default defineConfig({
       SEED_DEMO: "1",
       NEXT_TELEMETRY_DISABLED: "1",
       LOG_LEVEL: "warn",
+      // Send test event reaches the specs' HTTPS receiver on [::1] (trusted through the test CA), and only it:
+      // every other private address stays refused, as the endpoint specs check.
+      WEBHOOK_ALLOW_PRIVATE_TARGETS: "::1",
+      NODE_EXTRA_CA_CERTS: ensureTestCertificates().caCertPath,
+      WEBHOOK_RETRY_BASE_MS: "200",
+      DELIVERY_POLL_MS: "100",
     },
   },
 });

@@ -1,10 +1,27 @@
-import NextAuth from "next-auth";
-import { authConfig } from "@/lib/auth/config";
+import { getToken } from "next-auth/jwt";
+import { NextResponse, type NextRequest } from "next/server";
+import { isPublicPath } from "@/lib/auth/config";
+import { env } from "@/lib/env";
 
-// Runs before every page: without a session, Auth.js's `authorized` callback sends the visitor to /login with a
-// callbackUrl. Pages and actions check the session again themselves; this is the first line, not the only one.
-const { auth } = NextAuth(authConfig);
-export default auth;
+/**
+ * Runs before every page: without a valid session cookie, the visitor goes to /login with a callbackUrl (a path on
+ * this site). It only reads the cookie, never writes it: Auth.js's own middleware re-issues the session cookie on
+ * every request, and a prefetch in flight during sign-out would then put the session right back. Pages and actions
+ * check the session again themselves; this is the first line, not the only one.
+ */
+export default async function proxy(request: NextRequest) {
+  const { pathname, search } = request.nextUrl;
+  if (isPublicPath(pathname)) return NextResponse.next();
+  const token = await getToken({
+    req: request,
+    secret: env.authSecret,
+    secureCookie: request.nextUrl.protocol === "https:",
+  });
+  if (token?.uid) return NextResponse.next();
+  const login = new URL("/login", request.nextUrl);
+  login.searchParams.set("callbackUrl", `${pathname}${search}`);
+  return NextResponse.redirect(login);
+}
 
 export const config = {
   matcher: ["/((?!api/|_next/static|_next/image|favicon.ico|icon.svg|.*\\.(?:png|jpg|svg|ico|woff2?)$).*)"],

@@ -1,3 +1,4 @@
+import { startReceiver } from "../lib/testing/https-receiver";
 import { expect, test } from "./fixtures";
 import { WebhooksPage } from "./pages/webhooks-page";
 
@@ -120,5 +121,41 @@ test.describe("webhook endpoints", () => {
     expect(response?.status()).toBe(404);
     await expect(globex.getByRole("heading", { name: "Page not found" })).toBeVisible();
     await expect(globex.getByText("acme.example")).toHaveCount(0);
+  });
+});
+
+test.describe("send test event", () => {
+  let receiver: Awaited<ReturnType<typeof startReceiver>>;
+
+  test.beforeAll(async () => {
+    receiver = await startReceiver({ host: "::1" });
+  });
+
+  test.afterAll(async () => {
+    await receiver.close();
+  });
+
+  test("delivers the example, signed with the custom header, and shows the answer in place", async ({ page, signInAs }) => {
+    await signInAs("partner");
+    const webhooks = new WebhooksPage(page);
+    const path = `/test-${unique()}`;
+    await webhooks.create({ url: `${receiver.url}${path}`, header: { name: "X-API-Key", value: "e2e-key" } });
+    receiver.enqueue({ kind: "status", status: 200, body: '{"received":true}' });
+    await page.getByRole("button", { name: "Send test event" }).click();
+    const result = page.getByTestId("test-event-result");
+    await expect(result).toContainText("Delivered");
+    await expect(result).toContainText("HTTP 200");
+    await expect(result).toContainText('{"received":true}');
+    const request = receiver.requests.find((r) => r.path === path)!;
+    expect(request.headers["x-api-key"]).toBe("e2e-key");
+    expect(request.headers["webhook-signature"]).toMatch(/^v1,/);
+    expect(JSON.parse(request.body)).toMatchObject({ type: "session.completed", data: { status: "COMPLETED" } });
+
+    // A failing answer is shown as such, with the promise of a retry.
+    receiver.enqueue({ kind: "status", status: 500, body: "receiver exploded" });
+    await page.getByRole("button", { name: "Send test event" }).click();
+    await expect(result).toContainText("Failed");
+    await expect(result).toContainText("HTTP 500");
+    await expect(result).toContainText("Herald will retry it");
   });
 });

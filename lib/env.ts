@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
+import type { PrivateTargets } from "@/lib/webhooks/private-targets";
 
 /**
  * The one place that reads process.env. Every variable has a default that lets the first run (`npm run dev`)
@@ -55,7 +56,7 @@ const schema = z.object({
     .default("Herald"),
   WEBHOOKS_REQUIRED_PLAN: z.enum(["free", "pro", "enterprise", "none"]).default("enterprise"),
   WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().min(1).max(3_600_000).default(30_000),
-  WEBHOOK_ALLOW_PRIVATE_TARGETS: flag,
+  WEBHOOK_ALLOW_PRIVATE_TARGETS: optionalString,
   DELIVERY_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(32),
   DELIVERY_CONCURRENCY_PER_ENDPOINT: z.coerce.number().int().min(1).max(100).default(8),
   DELIVERY_WORKER: flag,
@@ -76,6 +77,19 @@ function parseEnv() {
 }
 
 const raw = parseEnv();
+
+/**
+ * WEBHOOK_ALLOW_PRIVATE_TARGETS: "true"/"1" lifts the private-address rules for every host; a comma-separated list
+ * (e.g. "::1,localhost") lifts them only for those addresses and names; unset, "0" or "false" keeps them all.
+ */
+function parsePrivateTargets(value: string | undefined): PrivateTargets {
+  if (!value || ["0", "false", "no"].includes(value.toLowerCase())) return false;
+  if (["1", "true", "yes"].includes(value.toLowerCase())) return true;
+  return value
+    .split(",")
+    .map((v) => v.trim().toLowerCase().replace(/^\[|\]$/g, ""))
+    .filter(Boolean);
+}
 const isProduction = raw.NODE_ENV === "production";
 const isBuild = raw.NEXT_PHASE === "phase-production-build";
 const dataDir = path.resolve(/*turbopackIgnore: true*/ raw.DATA_DIR);
@@ -143,7 +157,7 @@ export const env = {
     engine: (raw.INNGEST_DEV || raw.INNGEST_BASE_URL || raw.INNGEST_EVENT_KEY ? "inngest" : "embedded") as "inngest" | "embedded",
     retryBaseMs: raw.WEBHOOK_RETRY_BASE_MS,
     /** Local development and tests only: lets endpoints resolve to private and loopback addresses. */
-    allowPrivateTargets: raw.WEBHOOK_ALLOW_PRIVATE_TARGETS ?? false,
+    allowPrivateTargets: parsePrivateTargets(raw.WEBHOOK_ALLOW_PRIVATE_TARGETS),
     concurrency: raw.DELIVERY_CONCURRENCY,
     concurrencyPerEndpoint: raw.DELIVERY_CONCURRENCY_PER_ENDPOINT,
     /** Whether this process runs the embedded engine's worker loop (a web-only process can opt out). */

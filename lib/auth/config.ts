@@ -1,7 +1,7 @@
 import type { NextAuthConfig } from "next-auth";
 import { env } from "@/lib/env";
 
-/** Paths anyone may open; everything else the proxy sends to /login without a session. */
+/** Paths anyone may open; everything else proxy.ts sends to /login without a session. */
 const PUBLIC_PATHS = ["/login"];
 
 export function isPublicPath(pathname: string): boolean {
@@ -11,8 +11,8 @@ export function isPublicPath(pathname: string): boolean {
 export const SESSION_MAX_AGE_SECONDS = 7 * 24 * 60 * 60;
 
 /**
- * The database-free half of the Auth.js configuration: the proxy (proxy.ts) runs it on every request to decide
- * whether a session exists. Providers that need the database are added in lib/auth/index.ts.
+ * The database-free part of the Auth.js configuration: session strategy and the JWT <-> session mapping. Providers
+ * that need the database are added in lib/auth/index.ts.
  */
 export const authConfig = {
   secret: env.authSecret,
@@ -23,14 +23,6 @@ export const authConfig = {
   session: { strategy: "jwt", maxAge: SESSION_MAX_AGE_SECONDS },
   providers: [],
   callbacks: {
-    authorized({ auth, request }) {
-      const { pathname, search } = request.nextUrl;
-      if (isPublicPath(pathname) || auth?.user?.id) return true;
-      // Our own redirect rather than Auth.js's, so the callbackUrl is a path on this site, not an absolute URL.
-      const login = new URL("/login", request.nextUrl);
-      login.searchParams.set("callbackUrl", `${pathname}${search}`);
-      return Response.redirect(login);
-    },
     jwt({ token, user }) {
       if (user?.id && user.orgId) {
         token.uid = user.id;

@@ -3,6 +3,7 @@ import type { ClientRequest } from "node:http";
 import { Agent, request, type RequestOptions } from "node:https";
 import type { LookupFunction } from "node:net";
 import type { ErrorClass } from "@/db/schema";
+import { privateTargetAllowed, type PrivateTargets } from "./private-targets";
 import { classifyIp, isIpLiteral } from "./url-guard";
 
 /** What Herald keeps of a response body: enough to debug, bounded so one endpoint cannot fill the database. */
@@ -15,7 +16,7 @@ export interface AttemptRequest {
   headers: Record<string, string>;
   body: string;
   timeoutMs: number;
-  allowPrivateTargets: boolean;
+  allowPrivateTargets: PrivateTargets;
 }
 
 export interface AttemptResult {
@@ -47,11 +48,12 @@ const agent = new Agent({ keepAlive: true, maxSockets: 64, maxFreeSockets: 16, t
  * Resolves the host and refuses every private or reserved address before the socket connects, then hands Node the
  * address that was checked: there is no second lookup a DNS-rebinding attacker could answer differently.
  */
-function guardedLookup(allowPrivate: boolean): LookupFunction {
+function guardedLookup(allowPrivate: PrivateTargets): LookupFunction {
   return (hostname, options, callback) => {
     dnsLookup(hostname, { ...options, all: true }, (error, addresses: LookupAddress[]) => {
       if (error) return callback(error, "", 0);
-      const allowed = allowPrivate ? addresses : addresses.filter((a) => !classifyIp(a.address).blocked);
+      const exempt = privateTargetAllowed(allowPrivate, hostname);
+      const allowed = addresses.filter((a) => exempt || privateTargetAllowed(allowPrivate, a.address) || !classifyIp(a.address).blocked);
       if (allowed.length === 0) {
         const first = addresses[0];
         const reason = first ? classifyIp(first.address) : undefined;
@@ -142,7 +144,7 @@ export function sendAttempt(req: AttemptRequest): Promise<AttemptResult> {
       return;
     }
     const host = url.hostname.replace(/^\[|\]$/g, "");
-    if (!req.allowPrivateTargets && isIpLiteral(host)) {
+    if (!privateTargetAllowed(req.allowPrivateTargets, host) && isIpLiteral(host)) {
       const verdict = classifyIp(host);
       if (verdict.blocked) {
         fail(new AttemptError("blocked", `${host} is ${verdict.reason}; Herald only delivers to public addresses.`));

@@ -252,3 +252,11 @@ describe("checkEndpointUrl with private targets allowed (development and tests o
     expect(checkEndpointUrl("https://u:p@127.0.0.1/hook", { allowPrivateTargets: true }).ok).toBe(false);
   });
 });
+
+describe("checkEndpointUrl with a list of allowed private hosts", () => {
+  it("lifts the rules only for the listed hosts", () => {
+    expect(checkEndpointUrl("https://[::1]:8443/hook", { allowPrivateTargets: ["::1"] }).ok).toBe(true);
+    expect(checkEndpointUrl("https://127.0.0.1/hook", { allowPrivateTargets: ["::1"] }).ok).toBe(false);
+    expect(checkEndpointUrl("https://10.1.2.3/hook", { allowPrivateTargets: ["::1"] }).ok).toBe(false);
+  });
+});

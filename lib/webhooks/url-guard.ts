@@ -5,6 +5,8 @@
  * address with `classifyIp` just before it connects.
  */
 
+import { privateTargetAllowed, type PrivateTargets } from "./private-targets";
+
 export type UrlCheck = { ok: true; url: string } | { ok: false; message: string };
 
 export type IpClass = { blocked: false } | { blocked: true; reason: string };
@@ -82,7 +84,7 @@ const V6_GLOBAL_UNICAST = v6Range("2000::", 3, "");
  * Validates a webhook endpoint URL a partner typed. On success `url` is the WHATWG-normalised href (punycode host,
  * canonical IP literal) that should be stored; on failure `message` says what to change.
  */
-export function checkEndpointUrl(input: string, options: { allowPrivateTargets?: boolean } = {}): UrlCheck {
+export function checkEndpointUrl(input: string, options: { allowPrivateTargets?: PrivateTargets } = {}): UrlCheck {
   const raw = input.trim();
   if (raw === "") return fail("Enter the endpoint URL.");
   if (raw.length > MAX_URL_LENGTH) return tooLong();
@@ -107,7 +109,7 @@ export function checkEndpointUrl(input: string, options: { allowPrivateTargets?:
   }
 
   // WEBHOOK_ALLOW_PRIVATE_TARGETS (local development and tests only) lifts the address rules, not the others.
-  const hostProblem = options.allowPrivateTargets ? undefined : checkHost(url.hostname);
+  const hostProblem = privateTargetAllowed(options.allowPrivateTargets ?? false, url.hostname) ? undefined : checkHost(url.hostname);
   if (hostProblem !== undefined) return fail(hostProblem);
 
   if (url.href.length > MAX_URL_LENGTH) return tooLong();

@@ -12,7 +12,8 @@ import {
   updateEndpoint,
   type RevealedSecret,
 } from "@/lib/webhooks/endpoints";
-import { createEndpointSchema, endpointRefSchema, setEndpointActiveSchema, updateEndpointSchema } from "./schemas";
+import { sendTestEvent, type TestEventResult } from "@/lib/webhooks/test-event";
+import { createEndpointSchema, endpointRefSchema, sendTestEventSchema, setEndpointActiveSchema, updateEndpointSchema } from "./schemas";
 
 const create = createAction(createEndpointSchema, createEndpoint);
 const update = createAction(updateEndpointSchema, updateEndpoint);
@@ -20,6 +21,7 @@ const setActive = createAction(setEndpointActiveSchema, setEndpointActive);
 const remove = createAction(endpointRefSchema, deleteEndpoint);
 const reveal = createAction(endpointRefSchema, revealSecret);
 const rotate = createAction(endpointRefSchema, rotateSecret);
+const sendTest = createAction(sendTestEventSchema, sendTestEvent);
 
 /** Refreshes the list and, when given, the endpoint's page after a successful change. */
 function revalidated<T>(result: ActionResult<T>, id?: string): ActionResult<T> {
@@ -55,4 +57,8 @@ export async function revealSecretAction(input: unknown): Promise<ActionResult<R
 
 export async function rotateSecretAction(input: unknown): Promise<ActionResult<{ previousSecretExpiresAt: string }>> {
   return revalidated(await rotate(input));
+}
+
+export async function sendTestEventAction(input: unknown): Promise<ActionResult<TestEventResult>> {
+  return sendTest(input);
 }

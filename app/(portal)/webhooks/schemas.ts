@@ -106,3 +106,5 @@ export type UpdateEndpointInput = z.input<typeof updateEndpointSchema>;
 export const endpointRefSchema = z.object({ id: endpointIdSchema });
 
 export const setEndpointActiveSchema = z.object({ id: endpointIdSchema, active: z.boolean() });
+
+export const sendTestEventSchema = z.object({ id: endpointIdSchema, type: eventTypeSchema });

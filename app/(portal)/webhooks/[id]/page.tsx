@@ -7,6 +7,7 @@ import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/com
 import { DeleteEndpoint } from "@/components/webhooks/delete-endpoint";
 import { EndpointForm } from "@/components/webhooks/endpoint-form";
 import { EndpointStatusSwitch } from "@/components/webhooks/endpoint-status-switch";
+import { SendTestEvent } from "@/components/webhooks/send-test-event";
 import { SigningSecret } from "@/components/webhooks/signing-secret";
 import { UpgradeNotice } from "@/components/webhooks/upgrade-notice";
 import { VerifySnippet } from "@/components/webhooks/verify-snippet";
@@ -14,7 +15,7 @@ import { requireSession } from "@/lib/auth/session";
 import { env } from "@/lib/env";
 import { formatDateTime } from "@/lib/format";
 import { planIncludesWebhooks, webhooksPlanName } from "@/lib/plans";
-import { EVENT_CHOICES } from "@/lib/webhooks/catalog";
+import { EVENT_CHOICES, EVENT_TYPES } from "@/lib/webhooks/catalog";
 import { getEndpoint } from "@/lib/webhooks/endpoints";
 import { endpointIdSchema } from "../schemas";
 
@@ -52,6 +53,25 @@ export default async function EndpointPage({ params }: { params: Promise<{ id: s
       </div>
 
       {allowed ? null : <UpgradeNotice planName={webhooksPlanName()} currentPlan={org.plan} />}
+
+      {allowed ? (
+        <Card>
+          <CardHeader>
+            <CardTitle>Send test event</CardTitle>
+            <CardDescription>
+              Sends the event type&apos;s example payload (marked <code className="font-mono">test</code>) to this
+              endpoint, signed and with your custom headers, exactly as a real event travels.
+            </CardDescription>
+          </CardHeader>
+          <CardContent>
+            {endpoint.active ? (
+              <SendTestEvent id={endpoint.id} types={endpoint.eventTypes ?? [...EVENT_TYPES]} timeoutSeconds={endpoint.timeoutSeconds} />
+            ) : (
+              <p className="text-sm text-muted-foreground">Switch the endpoint to Active to send a test event.</p>
+            )}
+          </CardContent>
+        </Card>
+      ) : null}
 
       <Card>
         <CardHeader>
