@@ -100,7 +100,7 @@ async function main() {
       endpointIds.push(r.data.id);
     }
     const example = EVENT_CATALOG.find((e) => e.type === "credential.issued")!.example;
-    await startDeliveryEngine();
+    if (!process.env.BENCH_PREPUBLISH) await startDeliveryEngine();
 
     // --- Throughput: Herald ---------------------------------------------------------------------------------
     await receiver.ask("reset");
@@ -115,6 +115,12 @@ async function main() {
       }),
     );
     const publishedMs = performance.now() - heraldStart;
+    if (process.env.BENCH_PREPUBLISH) {
+      const drainStart = performance.now();
+      await startDeliveryEngine();
+      await waitForCount(receiver.ask, EVENTS, 600_000);
+      console.log(`engine alone drained ${EVENTS} in ${((performance.now() - drainStart) / 1000).toFixed(1)} s; publish alone ${(publishedMs / 1000).toFixed(1)} s`);
+    }
     await waitForCount(receiver.ask, EVENTS, 600_000);
     const heraldMs = performance.now() - heraldStart;
 

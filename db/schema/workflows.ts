@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import { index, integer, jsonb, pgEnum, pgTable, primaryKey, text, timestamp } from "drizzle-orm/pg-core";
 
 export const WORKFLOW_RUN_STATUSES = ["queued", "sleeping", "completed", "failed", "cancelled"] as const;
@@ -26,8 +27,9 @@ export const workflowRuns = pgTable(
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
-    index("workflow_runs_due_idx").on(t.status, t.wakeAt),
-    index("workflow_runs_concurrency_idx").on(t.concurrencyKey, t.leaseExpiresAt),
+    // Partial: the claim scans only runs that can become due, in wake-up order, however many completed runs pile up.
+    index("workflow_runs_due_idx").on(t.wakeAt).where(sql`${t.status} in ('queued', 'sleeping')`),
+    index("workflow_runs_concurrency_idx").on(t.concurrencyKey, t.status),
   ],
 );
 

@@ -1,5 +1,6 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
 import { getDb, rowsOf } from "@/db";
+import { createBatcher } from "@/lib/batcher";
 import { deliveries, webhookEndpoints, type DeliveryStatus, type StoredHeader } from "@/db/schema";
 import { decryptSecret, maskSecret } from "@/lib/crypto";
 import { env } from "@/lib/env";
@@ -83,6 +84,101 @@ function toOutcome(status: "succeeded" | "failed" | "cancelled"): AttemptOutcome
   return { outcome: status };
 }
 
+// Attempts that start together load together: one statement marks their deliveries as being delivered (unless
+// they already ended) and reads each with its endpoint, its event and whether the attempt is already recorded.
+const loadForAttempt = createBatcher(
+  async (items: { deliveryId: string; attemptNumber: number }[]): Promise<(LoadedRow | undefined)[]> => {
+    const db = await getDb();
+    const wanted = JSON.stringify(items.map((i) => ({ delivery_id: i.deliveryId, attempt_number: i.attemptNumber })));
+    const result = await db.execute(sql`
+      with x as (
+        select * from jsonb_to_recordset(${wanted}::jsonb) as x(delivery_id text, attempt_number int)
+        -- The limit tells the planner how few rows this is (it guesses 100), so it picks index lookups.
+        limit ${items.length}
+      ),
+      d as (
+        update deliveries set status = case when deliveries.status = 'pending' then 'delivering'::delivery_status else deliveries.status end,
+          updated_at = now()
+        from x where deliveries.id = x.delivery_id
+        returning deliveries.id, deliveries.organization_id, deliveries.event_id, deliveries.endpoint_id, deliveries.status,
+          deliveries.next_attempt_at, x.attempt_number
+      )
+      select d.id, d.organization_id, d.status, d.next_attempt_at, d.attempt_number,
+        e.id as endpoint_id, e.url, e.headers, e.timeout_seconds, e.max_retries, e.active, e.deleted_at,
+        e.consecutive_failures, e.failing_since, e.secret_encrypted, e.previous_secret_encrypted, e.previous_secret_expires_at,
+        ev.id as event_id, ev.type, ev.data, ev.created_at as event_created_at,
+        a.succeeded as recorded_succeeded
+      from d
+      join webhook_endpoints e on e.id = d.endpoint_id
+      join events ev on ev.id = d.event_id
+      left join delivery_attempts a on a.delivery_id = d.id and a.attempt_number = d.attempt_number
+    `);
+    const byKey = new Map(rowsOf<LoadedRow & { attempt_number: number }>(result).map((r) => [`${r.id}:${r.attempt_number}`, r]));
+    return items.map((i) => byKey.get(`${i.deliveryId}:${i.attemptNumber}`));
+  },
+  { maxBatch: 64 },
+);
+
+/** Postgres text cannot hold NUL; a receiver's answer may contain it. */
+const noNul = (value: string | null) => (value === null ? null : value.replace(/\u0000/g, ""));
+
+interface RecordRow {
+  delivery_id: string;
+  organization_id: string;
+  endpoint_id: string;
+  attempt_number: number;
+  started_at: string;
+  duration_ms: number;
+  request_url: string;
+  request_headers: Record<string, string>;
+  response_status: number | null;
+  response_headers: Record<string, string> | null;
+  response_body: string | null;
+  response_body_truncated: boolean;
+  error_class: string | null;
+  error_message: string | null;
+  succeeded: boolean;
+  final_status: DeliveryStatus;
+  next_attempt_at: string | null;
+  completed_at: string | null;
+}
+
+// Attempts that finish together are recorded together: each attempt row and its delivery's new state in one
+// statement, so both are stored or neither.
+const recordAttempts = createBatcher(
+  async (rows: RecordRow[]) => {
+    const db = await getDb();
+    await db.execute(sql`
+      with x as (
+        select * from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(
+          delivery_id text, organization_id text, endpoint_id text, attempt_number int, started_at timestamptz,
+          duration_ms int, request_url text, request_headers jsonb, response_status int, response_headers jsonb,
+          response_body text, response_body_truncated boolean, error_class text, error_message text, succeeded boolean,
+          final_status text, next_attempt_at timestamptz, completed_at timestamptz)
+        limit ${rows.length}
+      ),
+      recorded as (
+        insert into delivery_attempts (delivery_id, organization_id, endpoint_id, attempt_number, started_at, duration_ms,
+          request_url, request_headers, response_status, response_headers, response_body, response_body_truncated,
+          error_class, error_message, succeeded)
+        select delivery_id, organization_id, endpoint_id, attempt_number, started_at, duration_ms, request_url,
+          request_headers, response_status, response_headers, response_body, response_body_truncated, error_class,
+          error_message, succeeded
+        from x
+        on conflict (delivery_id, attempt_number) do nothing
+      )
+      update deliveries d set status = x.final_status::delivery_status,
+        attempt_count = greatest(d.attempt_count, x.attempt_number), last_status_code = x.response_status,
+        last_error_class = x.error_class, last_duration_ms = x.duration_ms, next_attempt_at = x.next_attempt_at,
+        completed_at = x.completed_at, updated_at = now()
+      from x
+      where d.id = x.delivery_id and d.status <> 'cancelled'
+    `);
+    return rows.map(() => undefined);
+  },
+  { maxBatch: 64 },
+);
+
 /**
  * Sends attempt `attemptNumber` of a delivery and records it; returns what the workflow does next. Idempotent: if
  * this attempt is already recorded (a replay after a crash between recording and the step's own bookkeeping), its
@@ -99,26 +195,7 @@ export async function performAttempt({
   chainIndex: number;
 }): Promise<AttemptOutcome> {
   const db = await getDb();
-  // One round trip: mark the delivery as being delivered (unless it already ended), and read it with its endpoint,
-  // its event and whether this attempt is already recorded.
-  const loaded = await db.execute(sql`
-    with d as (
-      update deliveries set status = case when status = 'pending' then 'delivering'::delivery_status else status end,
-        updated_at = now()
-      where id = ${deliveryId}
-      returning id, organization_id, event_id, endpoint_id, status, next_attempt_at
-    )
-    select d.id, d.organization_id, d.status, d.next_attempt_at,
-      e.id as endpoint_id, e.url, e.headers, e.timeout_seconds, e.max_retries, e.active, e.deleted_at,
-      e.consecutive_failures, e.failing_since, e.secret_encrypted, e.previous_secret_encrypted, e.previous_secret_expires_at,
-      ev.id as event_id, ev.type, ev.data, ev.created_at as event_created_at,
-      a.succeeded as recorded_succeeded
-    from d
-    join webhook_endpoints e on e.id = d.endpoint_id
-    join events ev on ev.id = d.event_id
-    left join delivery_attempts a on a.delivery_id = d.id and a.attempt_number = ${attemptNumber}
-  `);
-  const row = rowsOf<LoadedRow>(loaded)[0];
+  const row = await loadForAttempt({ deliveryId, attemptNumber });
   if (!row) return toOutcome("cancelled");
   const delivery: DeliveryState = {
     id: row.id,
@@ -226,25 +303,28 @@ async function recordAttempt({
 
   const finalStatus: DeliveryStatus = outcome.outcome === "retry" ? "pending" : (outcome.outcome as "succeeded" | "failed");
   const nextAttemptAt = outcome.outcome === "retry" ? new Date(now.getTime() + (outcome.delayMs ?? 0)) : null;
-  // The attempt and the delivery's new state in one statement: both are stored, or neither.
-  await db.execute(sql`
-    with recorded as (
-      insert into delivery_attempts (delivery_id, organization_id, endpoint_id, attempt_number, started_at, duration_ms,
-        request_url, request_headers, response_status, response_headers, response_body, response_body_truncated,
-        error_class, error_message, succeeded)
-      values (${delivery.id}, ${delivery.organizationId}, ${endpoint.id}, ${attemptNumber}, ${result.startedAt.toISOString()},
-        ${result.durationMs}, ${endpoint.url}, ${JSON.stringify(requestHeaders)}::jsonb, ${result.statusCode},
-        ${result.responseHeaders ? JSON.stringify(result.responseHeaders) : null}::jsonb, ${result.responseBody},
-        ${result.responseBodyTruncated}, ${result.errorClass}, ${result.errorMessage}, ${result.ok})
-      on conflict (delivery_id, attempt_number) do nothing
-    )
-    update deliveries set status = ${finalStatus}::delivery_status,
-      attempt_count = greatest(attempt_count, ${attemptNumber}), last_status_code = ${result.statusCode},
-      last_error_class = ${result.errorClass}, last_duration_ms = ${result.durationMs},
-      next_attempt_at = ${nextAttemptAt ? nextAttemptAt.toISOString() : null}::timestamptz,
-      completed_at = ${outcome.outcome === "retry" ? null : now.toISOString()}::timestamptz, updated_at = now()
-    where id = ${delivery.id} and status <> 'cancelled'
-  `);
+  await recordAttempts({
+    delivery_id: delivery.id,
+    organization_id: delivery.organizationId,
+    endpoint_id: endpoint.id,
+    attempt_number: attemptNumber,
+    started_at: result.startedAt.toISOString(),
+    duration_ms: result.durationMs,
+    request_url: endpoint.url,
+    request_headers: requestHeaders,
+    response_status: result.statusCode,
+    response_headers: result.responseHeaders
+      ? Object.fromEntries(Object.entries(result.responseHeaders).map(([k, v]) => [k, noNul(v) ?? ""]))
+      : null,
+    response_body: noNul(result.responseBody),
+    response_body_truncated: result.responseBodyTruncated,
+    error_class: result.errorClass,
+    error_message: noNul(result.errorMessage),
+    succeeded: result.ok,
+    final_status: finalStatus,
+    next_attempt_at: nextAttemptAt ? nextAttemptAt.toISOString() : null,
+    completed_at: outcome.outcome === "retry" ? null : now.toISOString(),
+  });
 
   if (result.ok) {
     // Only touch the endpoint when it was failing: a healthy endpoint's deliveries cost no endpoint write.

@@ -1,5 +1,6 @@
 import { and, eq, sql } from "drizzle-orm";
 import { getDb, rowsOf } from "@/db";
+import { createBatcher } from "@/lib/batcher";
 import { events } from "@/db/schema";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
@@ -24,9 +25,72 @@ export interface PublishedEvent {
   deliveryIds: string[];
 }
 
+interface EventToStore {
+  id: string;
+  organization_id: string;
+  type: string;
+  data: Record<string, unknown>;
+  idempotency_key: string | null;
+  test: boolean;
+  endpoint_id: string | null;
+}
+
+type StoredEvent = { created_at: Date | string | null; deliveries: DeliveryRunInput[] | string } | undefined;
+
+// Events published at the same moment are stored by one statement, all-or-nothing per statement: each event, a
+// delivery per active subscribed endpoint of its organization, and (embedded engine) a workflow run per delivery.
+// An event whose idempotency key was seen before inserts nothing and comes back without a row.
+const storeEvent = createBatcher(
+  async (items: EventToStore[]): Promise<StoredEvent[]> => {
+    const db = await getDb();
+    const embedded = env.delivery.engine === "embedded";
+    const result = await db.execute(sql`
+      with x as (
+        select * from jsonb_to_recordset(${JSON.stringify(items)}::jsonb) as x(id text, organization_id text, type text,
+          data jsonb, idempotency_key text, test boolean, endpoint_id text)
+        limit ${items.length}
+      ),
+      ev as (
+        insert into events (id, organization_id, type, data, idempotency_key, test)
+        select id, organization_id, type, data, idempotency_key, test from x
+        on conflict do nothing
+        returning id, organization_id, type, created_at
+      ),
+      targets as (
+        select ev.id as event_id, ev.organization_id, e.id as endpoint_id
+        from ev
+        join x on x.id = ev.id
+        join webhook_endpoints e on e.organization_id = ev.organization_id and e.active and e.deleted_at is null
+          and (e.event_types is null or ev.type = any(e.event_types))
+          and (x.endpoint_id is null or e.id = x.endpoint_id)
+      ),
+      dl as (
+        insert into deliveries (id, organization_id, event_id, endpoint_id)
+        select 'dlv_' || substr(replace(gen_random_uuid()::text, '-', ''), 1, 24), organization_id, event_id, endpoint_id
+        from targets
+        returning id, event_id, endpoint_id
+      ),
+      runs as (
+        insert into workflow_runs (id, workflow, input, concurrency_key)
+        select dl.id || ':1', ${DELIVERY_WORKFLOW},
+          jsonb_build_object('deliveryId', dl.id, 'endpointId', dl.endpoint_id, 'firstAttempt', 1), dl.endpoint_id
+        from dl where ${embedded}
+        on conflict do nothing
+      )
+      select ev.id, ev.created_at,
+        coalesce((select json_agg(json_build_object('deliveryId', dl.id, 'endpointId', dl.endpoint_id)) from dl where dl.event_id = ev.id),
+          '[]'::json) as deliveries
+      from ev
+    `);
+    const byId = new Map(rowsOf<{ id: string } & NonNullable<StoredEvent>>(result).map((r) => [r.id, r]));
+    return items.map((i) => byId.get(i.id));
+  },
+  { maxBatch: 64 },
+);
+
 /**
  * Publishes an event: validates `data` against its type's schema in the catalog, stores it, and fans out one
- * delivery per active endpoint of the organization subscribed to the type, all in one transaction; then starts a
+ * delivery per active endpoint of the organization subscribed to the type, all in one statement; then starts a
  * delivery workflow per delivery. The same idempotency key returns the first event and fans out nothing new.
  */
 export async function publishEvent(orgId: string, type: string, data: unknown, options: PublishOptions = {}): Promise<PublishedEvent> {
@@ -48,38 +112,15 @@ export async function publishEvent(orgId: string, type: string, data: unknown, o
   const payload = parsed.data as Record<string, unknown>;
   const db = await getDb();
   const id = newId("evt", 24);
-  const embedded = env.delivery.engine === "embedded";
-  // One statement, so one round trip and all-or-nothing: the event, a delivery per active subscribed endpoint,
-  // and (embedded engine) a workflow run per delivery. A repeated idempotency key inserts nothing.
-  const result = await db.execute(sql`
-    with ev as (
-      insert into events (id, organization_id, type, data, idempotency_key, test)
-      values (${id}, ${orgId}, ${type}, ${JSON.stringify(payload)}::jsonb, ${options.idempotencyKey ?? null}, ${options.test ?? false})
-      on conflict do nothing
-      returning id, created_at
-    ),
-    targets as (
-      select e.id from webhook_endpoints e
-      where exists (select 1 from ev) and e.organization_id = ${orgId} and e.active and e.deleted_at is null
-        and (e.event_types is null or ${type} = any(e.event_types))
-        and (${options.endpointId ?? null}::text is null or e.id = ${options.endpointId ?? null})
-    ),
-    dl as (
-      insert into deliveries (id, organization_id, event_id, endpoint_id)
-      select 'dlv_' || substr(replace(gen_random_uuid()::text, '-', ''), 1, 24), ${orgId}, ${id}, t.id from targets t
-      returning id, endpoint_id
-    ),
-    runs as (
-      insert into workflow_runs (id, workflow, input, concurrency_key)
-      select dl.id || ':1', ${DELIVERY_WORKFLOW}, jsonb_build_object('deliveryId', dl.id, 'endpointId', dl.endpoint_id, 'firstAttempt', 1),
-        dl.endpoint_id
-      from dl where ${embedded}
-      on conflict do nothing
-    )
-    select (select created_at from ev) as created_at,
-      coalesce((select json_agg(json_build_object('deliveryId', dl.id, 'endpointId', dl.endpoint_id)) from dl), '[]'::json) as deliveries
-  `);
-  const [row] = rowsOf<{ created_at: Date | string | null; deliveries: DeliveryRunInput[] | string }>(result);
+  const row = await storeEvent({
+    id,
+    organization_id: orgId,
+    type,
+    data: payload,
+    idempotency_key: options.idempotencyKey ?? null,
+    test: options.test ?? false,
+    endpoint_id: options.endpointId ?? null,
+  });
   if (!row?.created_at) {
     // The idempotency key was used before: answer with the first event, send nothing new.
     const [first] = await db

@@ -3,6 +3,7 @@ import { hostname } from "node:os";
 import { and, eq, inArray, sql } from "drizzle-orm";
 import { rowsOf, type Db } from "@/db";
 import { workflowRuns, workflowSteps } from "@/db/schema";
+import { createBatcher } from "@/lib/batcher";
 import { logger } from "@/lib/logger";
 import { durationToMs, type Steps } from "./steps";
 
@@ -13,7 +14,7 @@ export interface EngineOptions {
   workflows: Record<string, WorkflowFn>;
   /** Runs executing at once in this process. */
   concurrency: number;
-  /** Runs with the same concurrency key executing at once, across every process on the database. */
+  /** Runs with the same concurrency key executing at once in this process. */
   concurrencyPerKey: number;
   /** How often to look for due runs when nothing woke the loop. */
   pollMs: number;
@@ -34,6 +35,7 @@ interface ClaimedRun {
   workflow: string;
   input: Record<string, unknown>;
   executions: number;
+  concurrency_key: string | null;
 }
 
 /** Executions of a run that crashed (not a workflow's own failure, e.g. the database vanished) before giving up. */
@@ -49,6 +51,8 @@ export class EmbeddedEngine {
   readonly owner = `${hostname()}:${process.pid}:${randomBytes(3).toString("hex")}`;
   private running = false;
   private inFlight = new Set<Promise<void>>();
+  /** Runs executing in this process per concurrency key. */
+  private perKey = new Map<string, number>();
   private wakeUp: (() => void) | undefined;
   private loopDone: Promise<void> | undefined;
 
@@ -90,8 +94,15 @@ export class EmbeddedEngine {
         }
       }
       for (const run of claimed) {
+        const key = run.concurrency_key;
+        if (key) this.perKey.set(key, (this.perKey.get(key) ?? 0) + 1);
         const execution = this.execute(run).finally(() => {
           this.inFlight.delete(execution);
+          if (key) {
+            const left = (this.perKey.get(key) ?? 1) - 1;
+            if (left > 0) this.perKey.set(key, left);
+            else this.perKey.delete(key);
+          }
           // Claim again once a batch's worth of slots is free (or all are): one claim query per finished run
           // would cost as much as the runs themselves.
           const free = this.options.concurrency - this.inFlight.size;
@@ -114,8 +125,9 @@ export class EmbeddedEngine {
 
   private async claim(limit: number): Promise<ClaimedRun[]> {
     const { db, leaseMs, concurrencyPerKey } = this.options;
-    // Candidates are locked (skipping rows another process holds), ranked per concurrency key, and only as many
-    // per key are taken as the key has room for beside the runs already leased anywhere.
+    // Due runs in wake-up order, skipping rows another process holds; per concurrency key only as many as this
+    // process has room for beside the runs of that key it is already executing.
+    const busy = JSON.stringify(Object.fromEntries(this.perKey));
     const result = await db.execute(sql`
       with candidates as (
         select id, concurrency_key, wake_at from workflow_runs
@@ -125,16 +137,11 @@ export class EmbeddedEngine {
         limit ${limit * 4}
         for update skip locked
       ),
-      busy as (
-        select concurrency_key, count(*)::int as n from workflow_runs
-        where lease_expires_at >= now() and status in ('queued', 'sleeping')
-          and concurrency_key in (select concurrency_key from candidates)
-        group by concurrency_key
-      ),
       ranked as (
-        select c.id, c.wake_at, c.concurrency_key,
-          row_number() over (partition by c.concurrency_key order by c.wake_at) + coalesce(b.n, 0) as slot
-        from candidates c left join busy b on b.concurrency_key = c.concurrency_key
+        select id, wake_at, concurrency_key,
+          row_number() over (partition by concurrency_key order by wake_at)
+            + coalesce((${busy}::jsonb ->> concurrency_key)::int, 0) as slot
+        from candidates
       ),
       chosen as (
         select id from ranked where concurrency_key is null or slot <= ${concurrencyPerKey}
@@ -144,7 +151,7 @@ export class EmbeddedEngine {
       set lease_owner = ${this.owner}, lease_expires_at = now() + (${leaseMs} * interval '1 millisecond'),
           executions = r.executions + 1, updated_at = now()
       from chosen where r.id = chosen.id
-      returning r.id, r.workflow, r.input, r.executions
+      returning r.id, r.workflow, r.input, r.executions, r.concurrency_key
     `);
     return rowsOf<ClaimedRun>(result);
   }
@@ -208,25 +215,44 @@ export class EmbeddedEngine {
     }
   }
 
-  /** Stores finished steps and the run's next state in one statement, if this process still holds the run. */
-  private async settle(
+  /** Stores finished steps and the run's next state, if this process still holds the run (batched, see below). */
+  private settle(
     run: ClaimedRun,
     fresh: { step_id: string; result: unknown }[],
     next: { status: "completed" | "sleeping" | "queued" | "failed"; wakeAt?: Date; lastError?: string },
   ): Promise<void> {
-    await this.options.db.execute(sql`
-      with stored as (
-        insert into workflow_steps (run_id, step_id, result)
-        select ${run.id}, x.step_id, x.result from jsonb_to_recordset(${JSON.stringify(fresh)}::jsonb) as x(step_id text, result jsonb)
-        on conflict do nothing
-      )
-      update workflow_runs set status = ${next.status}::workflow_run_status,
-        wake_at = coalesce(${next.wakeAt ? next.wakeAt.toISOString() : null}::timestamptz, wake_at),
-        last_error = coalesce(${next.lastError ?? null}, last_error),
-        lease_owner = null, lease_expires_at = null, updated_at = now()
-      where id = ${run.id} and lease_owner = ${this.owner} and status <> 'cancelled'
-    `);
+    return this.settleBatch({
+      run_id: run.id,
+      status: next.status,
+      wake_at: next.wakeAt ? next.wakeAt.toISOString() : null,
+      last_error: next.lastError ?? null,
+      steps: fresh,
+    });
   }
+
+  // Runs that finish together settle in one statement: the steps they finished and their next states.
+  private readonly settleBatch = createBatcher(
+    async (items: { run_id: string; status: string; wake_at: string | null; last_error: string | null; steps: unknown[] }[]) => {
+      await this.options.db.execute(sql`
+        with x as (
+          select * from jsonb_to_recordset(${JSON.stringify(items)}::jsonb)
+            as x(run_id text, status text, wake_at timestamptz, last_error text, steps jsonb)
+          limit ${items.length}
+        ),
+        stored as (
+          insert into workflow_steps (run_id, step_id, result)
+          select x.run_id, s.step_id, s.result from x, jsonb_to_recordset(x.steps) as s(step_id text, result jsonb)
+          on conflict do nothing
+        )
+        update workflow_runs r set status = x.status::workflow_run_status, wake_at = coalesce(x.wake_at, r.wake_at),
+          last_error = coalesce(x.last_error, r.last_error), lease_owner = null, lease_expires_at = null, updated_at = now()
+        from x
+        where r.id = x.run_id and r.lease_owner = ${this.owner} and r.status <> 'cancelled'
+      `);
+      return items.map(() => undefined);
+    },
+    { maxBatch: 64 },
+  );
 }
 
 /** Cancels waiting runs of a concurrency key (an endpoint switched off); a run mid-step finishes that step. */
