@@ -57,7 +57,7 @@ const schema = z.object({
   WEBHOOKS_REQUIRED_PLAN: z.enum(["free", "pro", "enterprise", "none"]).default("enterprise"),
   WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().min(1).max(3_600_000).default(30_000),
   WEBHOOK_ALLOW_PRIVATE_TARGETS: optionalString,
-  DELIVERY_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(32),
+  DELIVERY_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(64),
   DELIVERY_CONCURRENCY_PER_ENDPOINT: z.coerce.number().int().min(1).max(100).default(8),
   DELIVERY_WORKER: flag,
   DELIVERY_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(500),

@@ -17,7 +17,7 @@ const EVENTS = Number(process.env.EVENTS ?? 10_000);
 const ENDPOINTS = Number(process.env.ENDPOINTS ?? 10);
 const RATE = Number(process.env.RATE ?? 100);
 const LATENCY_SECONDS = Number(process.env.LATENCY_SECONDS ?? 10);
-const CONCURRENCY = Number(process.env.DELIVERY_CONCURRENCY ?? 32);
+const CONCURRENCY = Number(process.env.DELIVERY_CONCURRENCY ?? 64);
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;

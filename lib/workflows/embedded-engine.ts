@@ -59,7 +59,7 @@ export class EmbeddedEngine {
   private readonly claimBatch: number;
 
   constructor(private readonly options: EngineOptions) {
-    this.claimBatch = Math.max(1, Math.floor(options.concurrency / 4));
+    this.claimBatch = Math.max(1, Math.floor((options.concurrency * 3) / 4));
   }
 
   start(): void {
@@ -77,9 +77,12 @@ export class EmbeddedEngine {
     await Promise.allSettled([...this.inFlight]);
   }
 
-  /** Looks for due runs now instead of at the next poll (called after new runs are stored). */
+  /**
+   * Looks for due runs now instead of at the next poll (called after new runs are stored). While busy, the next
+   * claim happens anyway when a batch of slots frees up; claiming for every single new run would cost more.
+   */
   wake(): void {
-    this.wakeUp?.();
+    if (this.inFlight.size === 0 || this.options.concurrency - this.inFlight.size >= this.claimBatch) this.wakeUp?.();
   }
 
   private async loop(): Promise<void> {
