@@ -14,6 +14,36 @@ export interface EndpointListRow {
   timeoutSeconds: number;
   maxRetries: number;
   createdAt: string;
+  lastDeliveryAt: string | null;
+  lastStatus: string | null;
+  lastStatusCode: number | null;
+  /** Succeeded / finished deliveries of the last 24 hours, or null when none finished. */
+  successRate24h: number | null;
+}
+
+const STATUS_BADGE: Record<string, "success" | "destructive" | "warning" | "secondary"> = {
+  succeeded: "success",
+  failed: "destructive",
+  pending: "warning",
+  delivering: "warning",
+  cancelled: "secondary",
+};
+
+function LastDeliveryCell({ row }: { row: EndpointListRow }) {
+  if (!row.lastStatus || !row.lastDeliveryAt) return <span className="text-muted-foreground">No deliveries yet</span>;
+  return (
+    <span className="flex flex-col items-start gap-0.5">
+      <span className="flex items-center gap-1.5">
+        <Badge variant={STATUS_BADGE[row.lastStatus] ?? "secondary"} className="capitalize">
+          {row.lastStatus}
+        </Badge>
+        {row.lastStatusCode !== null ? <span className="font-mono text-xs">{row.lastStatusCode}</span> : null}
+      </span>
+      <time dateTime={row.lastDeliveryAt} className="text-xs text-muted-foreground">
+        {new Date(row.lastDeliveryAt).toISOString().slice(0, 16).replace("T", " ")} UTC
+      </time>
+    </span>
+  );
 }
 
 const column = createDataTableColumnHelper<EndpointListRow>();
@@ -77,12 +107,14 @@ const columns = column.columns([
   column.display({
     id: "lastDelivery",
     header: "Last delivery",
-    cell: () => <span className="text-muted-foreground">No deliveries yet</span>,
+    cell: ({ row }) => <LastDeliveryCell row={row.original} />,
   }),
-  column.display({
-    id: "successRate",
+  column.accessor("successRate24h", {
     header: "Success (24 h)",
-    cell: () => <span className="text-muted-foreground">—</span>,
+    cell: (info) => {
+      const rate = info.getValue();
+      return rate === null ? <span className="text-muted-foreground">—</span> : `${(rate * 100).toFixed(rate === 1 ? 0 : 1)}%`;
+    },
     meta: { className: "text-right tabular-nums", headerClassName: "text-right" },
   }),
 ]);

@@ -1,5 +1,5 @@
-import { and, desc, eq, isNull } from "drizzle-orm";
-import { getDb } from "@/db";
+import { and, desc, eq, isNull, sql } from "drizzle-orm";
+import { getDb, rowsOf } from "@/db";
 import { webhookEndpoints, type WebhookEndpointRow } from "@/db/schema";
 
 type Scope = { orgId: string };
@@ -47,4 +47,59 @@ export async function updateEndpointRow(
 /** Deletes an endpoint for the partner while keeping the row, so its delivery history stays readable. */
 export async function softDeleteEndpointRow(scope: EndpointScope): Promise<boolean> {
   return updateEndpointRow(scope, { deletedAt: new Date(), active: false });
+}
+
+export interface EndpointStats {
+  endpointId: string;
+  lastDeliveryAt: Date | null;
+  lastStatus: string | null;
+  lastStatusCode: number | null;
+  /** Finished deliveries of the last 24 hours, and how many of them succeeded. */
+  finished24h: number;
+  succeeded24h: number;
+}
+
+/** Per endpoint of the organization: its latest delivery and its 24-hour success counts, in one query. */
+export async function endpointStats({ orgId }: Scope): Promise<Map<string, EndpointStats>> {
+  const db = await getDb();
+  const result = await db.execute(sql`
+    with latest as (
+      select distinct on (d.endpoint_id) d.endpoint_id, d.updated_at, d.status, d.last_status_code
+      from deliveries d
+      where d.organization_id = ${orgId}
+      order by d.endpoint_id, d.created_at desc
+    ),
+    day as (
+      select endpoint_id,
+        count(*) filter (where status in ('succeeded', 'failed'))::int as finished,
+        count(*) filter (where status = 'succeeded')::int as succeeded
+      from deliveries
+      where organization_id = ${orgId} and created_at > now() - interval '24 hours'
+      group by endpoint_id
+    )
+    select latest.endpoint_id, latest.updated_at, latest.status, latest.last_status_code,
+      coalesce(day.finished, 0) as finished, coalesce(day.succeeded, 0) as succeeded
+    from latest left join day on day.endpoint_id = latest.endpoint_id
+  `);
+  const rows = rowsOf<{
+    endpoint_id: string;
+    updated_at: Date | string | null;
+    status: string | null;
+    last_status_code: number | null;
+    finished: number;
+    succeeded: number;
+  }>(result);
+  return new Map(
+    rows.map((r) => [
+      r.endpoint_id,
+      {
+        endpointId: r.endpoint_id,
+        lastDeliveryAt: r.updated_at ? new Date(r.updated_at) : null,
+        lastStatus: r.status,
+        lastStatusCode: r.last_status_code,
+        finished24h: Number(r.finished),
+        succeeded24h: Number(r.succeeded),
+      },
+    ]),
+  );
 }

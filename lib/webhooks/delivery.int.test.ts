@@ -197,6 +197,33 @@ describe("delivery end to end (embedded engine, real HTTPS receiver)", () => {
     expect(endpoint).toMatchObject({ active: false, disabledReason: "The endpoint answered 410 Gone, so Herald stopped sending to it." });
   });
 
+  it("disables an endpoint after 50 failed deliveries in a row, or 3 days of failures, and says why", async () => {
+    const db = await getDb();
+    const fifty = await endpointFor("/fifty", { maxRetries: 0 });
+    await db.update(webhookEndpoints).set({ consecutiveFailures: 49 }).where(eq(webhookEndpoints.id, fifty));
+    receiver.enqueue({ kind: "status", status: 500 });
+    await settled((await publishTo(fifty)).deliveryId);
+    const [a] = await db.select().from(webhookEndpoints).where(eq(webhookEndpoints.id, fifty));
+    expect(a).toMatchObject({ active: false, consecutiveFailures: 50, disabledReason: "Disabled after 50 failed deliveries in a row." });
+
+    const stale = await endpointFor("/stale", { maxRetries: 0 });
+    await db
+      .update(webhookEndpoints)
+      .set({ consecutiveFailures: 3, failingSince: new Date(Date.now() - 3 * 24 * 3_600_000 - 60_000) })
+      .where(eq(webhookEndpoints.id, stale));
+    receiver.enqueue({ kind: "status", status: 503 });
+    await settled((await publishTo(stale)).deliveryId);
+    const [b] = await db.select().from(webhookEndpoints).where(eq(webhookEndpoints.id, stale));
+    expect(b).toMatchObject({ active: false, disabledReason: "Disabled after 3 days of failed deliveries without a success." });
+
+    // A success resets the count.
+    const healthy = await endpointFor("/healthy");
+    await db.update(webhookEndpoints).set({ consecutiveFailures: 7, failingSince: new Date() }).where(eq(webhookEndpoints.id, healthy));
+    await settled((await publishTo(healthy)).deliveryId);
+    const [c] = await db.select().from(webhookEndpoints).where(eq(webhookEndpoints.id, healthy));
+    expect(c).toMatchObject({ active: true, consecutiveFailures: 0, failingSince: null });
+  });
+
   it("a 1 MB response succeeds with its body truncated to 16 KB", async () => {
     const endpointId = await endpointFor("/large");
     receiver.enqueue({ kind: "large", bytes: 1024 * 1024 });
@@ -249,6 +276,21 @@ describe("delivery end to end (embedded engine, real HTTPS receiver)", () => {
     expect(rows.map((r) => r.endpointId).sort()).toEqual([all, sessions].sort());
     expect(rows.map((r) => r.endpointId)).not.toContain(revoked);
     await Promise.all(published.deliveryIds.map((id) => settled(id)));
+  });
+
+  it("summarises each endpoint for the Webhooks list: last delivery and 24-hour success rate", async () => {
+    const { endpointStats } = await import("@/db/queries/webhooks");
+    const endpointId = await endpointFor("/stats", { maxRetries: 0 });
+    receiver.enqueue({ kind: "status", status: 500 });
+    const failed = await publishTo(endpointId);
+    await settled(failed.deliveryId);
+    const ok = await publishTo(endpointId);
+    await settled(ok.deliveryId);
+    const stats = (await endpointStats({ orgId: acme.org.id })).get(endpointId);
+    expect(stats).toMatchObject({ lastStatus: "succeeded", lastStatusCode: 200, finished24h: 2, succeeded24h: 1 });
+    // Another organization sees nothing of it.
+    const globex = await contextFor("other@example.com");
+    expect((await endpointStats({ orgId: globex.org.id })).has(endpointId)).toBe(false);
   });
 
   it("the same idempotency key returns the first event and fans out nothing new", async () => {

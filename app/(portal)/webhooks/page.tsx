@@ -8,6 +8,7 @@ import { EndpointsTable } from "@/components/webhooks/endpoints-table";
 import { UpgradeNotice } from "@/components/webhooks/upgrade-notice";
 import { requireSession } from "@/lib/auth/session";
 import { planIncludesWebhooks, webhooksPlanName } from "@/lib/plans";
+import { endpointStats } from "@/db/queries/webhooks";
 import { listEndpoints } from "@/lib/webhooks/endpoints";
 
 export const metadata: Metadata = { title: "Webhooks" };
@@ -25,7 +26,7 @@ export default async function WebhooksPage() {
       </>
     );
   }
-  const endpoints = await listEndpoints({ orgId: org.id });
+  const [endpoints, stats] = await Promise.all([listEndpoints({ orgId: org.id }), endpointStats({ orgId: org.id })]);
   const createButton = (
     <Button asChild>
       <Link href="/webhooks/new">
@@ -61,6 +62,13 @@ export default async function WebhooksPage() {
             timeoutSeconds: e.timeoutSeconds,
             maxRetries: e.maxRetries,
             createdAt: e.createdAt,
+            lastDeliveryAt: stats.get(e.id)?.lastDeliveryAt?.toISOString() ?? null,
+            lastStatus: stats.get(e.id)?.lastStatus ?? null,
+            lastStatusCode: stats.get(e.id)?.lastStatusCode ?? null,
+            successRate24h: (() => {
+              const s = stats.get(e.id);
+              return s && s.finished24h > 0 ? s.succeeded24h / s.finished24h : null;
+            })(),
           }))}
         />
       )}
