@@ -157,5 +157,13 @@ test.describe("send test event", () => {
     await expect(result).toContainText("Failed");
     await expect(result).toContainText("HTTP 500");
     await expect(result).toContainText("Herald will retry it");
+
+    // The list shows the endpoint's latest delivery and its success rate once the retry went through.
+    await expect(async () => {
+      await webhooks.gotoList();
+      const row = webhooks.rowFor(`${receiver.url}${path}`);
+      await expect(row).toContainText("succeeded", { timeout: 1000 });
+      await expect(row).toContainText("100%", { timeout: 1000 });
+    }).toPass({ timeout: 15_000 });
   });
 });
