@@ -76,9 +76,7 @@ async function main() {
   const receiver = await startReceiverProcess();
   try {
     const { getDb, closeDb } = await import("../db");
-    const { eq } = await import("drizzle-orm");
-    const { users } = await import("../db/schema");
-    const { getSessionContext } = await import("../db/queries/users");
+    const { sessionContextFor } = await import("../lib/testing/session");
     const { runAction } = await import("../lib/action");
     const { createEndpointSchema } = await import("../app/(portal)/webhooks/schemas");
     const { createEndpoint } = await import("../lib/webhooks/endpoints");
@@ -87,9 +85,8 @@ async function main() {
     const { EVENT_CATALOG } = await import("../lib/webhooks/catalog");
     const { startDeliveryEngine, stopDeliveryEngine } = await import("../lib/webhooks/engine");
 
-    const db = await getDb();
-    const [u] = await db.select({ userId: users.id, orgId: users.organizationId }).from(users).where(eq(users.email, "partner@example.com"));
-    const ctx = (await getSessionContext(u!))!;
+    await getDb();
+    const ctx = await sessionContextFor("partner@example.com");
     const endpointIds: string[] = [];
     for (let i = 0; i < ENDPOINTS; i += 1) {
       const r = await runAction(ctx, createEndpointSchema, createEndpoint, {

@@ -4,18 +4,7 @@ import { Trash2 } from "lucide-react";
 import { useRouter } from "next/navigation";
 import { useTransition } from "react";
 import { deleteEndpointAction } from "@/app/(portal)/webhooks/actions";
-import {
-  AlertDialog,
-  AlertDialogAction,
-  AlertDialogCancel,
-  AlertDialogContent,
-  AlertDialogDescription,
-  AlertDialogFooter,
-  AlertDialogHeader,
-  AlertDialogTitle,
-  AlertDialogTrigger,
-} from "@/components/ui/alert-dialog";
-import { Button } from "@/components/ui/button";
+import { ConfirmButton } from "@/components/ui/confirm-button";
 import { toast } from "@/components/ui/toast";
 
 export function DeleteEndpoint({ id, url }: { id: string; url: string }) {
@@ -35,28 +24,21 @@ export function DeleteEndpoint({ id, url }: { id: string; url: string }) {
   }
 
   return (
-    <AlertDialog>
-      <AlertDialogTrigger asChild>
-        <Button type="button" variant="destructive" loading={pending}>
-          <Trash2 className="size-4" aria-hidden />
-          Delete endpoint
-        </Button>
-      </AlertDialogTrigger>
-      <AlertDialogContent>
-        <AlertDialogHeader>
-          <AlertDialogTitle>Delete this endpoint?</AlertDialogTitle>
-          <AlertDialogDescription>
-            <span className="break-all font-mono">{url}</span> stops receiving events at once. Its delivery history stays
-            readable in Logs. This cannot be undone.
-          </AlertDialogDescription>
-        </AlertDialogHeader>
-        <AlertDialogFooter>
-          <AlertDialogCancel>Cancel</AlertDialogCancel>
-          <AlertDialogAction variant="destructive" onClick={remove}>
-            Delete endpoint
-          </AlertDialogAction>
-        </AlertDialogFooter>
-      </AlertDialogContent>
-    </AlertDialog>
+    <ConfirmButton
+      destructive
+      loading={pending}
+      title="Delete this endpoint?"
+      description={
+        <>
+          <span className="break-all font-mono">{url}</span> stops receiving events at once. Its delivery history stays
+          readable in Logs. This cannot be undone.
+        </>
+      }
+      confirmLabel="Delete endpoint"
+      onConfirm={remove}
+    >
+      <Trash2 className="size-4" aria-hidden />
+      Delete endpoint
+    </ConfirmButton>
   );
 }

@@ -4,18 +4,8 @@ import { Eye, EyeOff, RefreshCw } from "lucide-react";
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
 import { revealSecretAction, rotateSecretAction } from "@/app/(portal)/webhooks/actions";
-import {
-  AlertDialog,
-  AlertDialogAction,
-  AlertDialogCancel,
-  AlertDialogContent,
-  AlertDialogDescription,
-  AlertDialogFooter,
-  AlertDialogHeader,
-  AlertDialogTitle,
-  AlertDialogTrigger,
-} from "@/components/ui/alert-dialog";
 import { Button } from "@/components/ui/button";
+import { ConfirmButton } from "@/components/ui/confirm-button";
 import { CopyButton } from "@/components/ui/copy-button";
 import { toast } from "@/components/ui/toast";
 import type { RevealedSecret } from "@/lib/webhooks/endpoints";
@@ -88,28 +78,16 @@ export function SigningSecret({ id, previousSecretExpiresAt }: { id: string; pre
           The previous secret still signs, alongside this one, until {formatUtc(previousSecretExpiresAt)}.
         </p>
       ) : null}
-      <AlertDialog>
-        <AlertDialogTrigger asChild>
-          <Button type="button" variant="outline" loading={rotating}>
-            <RefreshCw className="size-4" aria-hidden />
-            Rotate secret
-          </Button>
-        </AlertDialogTrigger>
-        <AlertDialogContent>
-          <AlertDialogHeader>
-            <AlertDialogTitle>Rotate the signing secret?</AlertDialogTitle>
-            <AlertDialogDescription>
-              Herald generates a new secret. For the next 24 hours every request carries signatures from both the old
-              and the new secret, so you can update your receiver without rejecting anything. After that only the new
-              secret signs.
-            </AlertDialogDescription>
-          </AlertDialogHeader>
-          <AlertDialogFooter>
-            <AlertDialogCancel>Cancel</AlertDialogCancel>
-            <AlertDialogAction onClick={rotate}>Rotate secret</AlertDialogAction>
-          </AlertDialogFooter>
-        </AlertDialogContent>
-      </AlertDialog>
+      <ConfirmButton
+        loading={rotating}
+        title="Rotate the signing secret?"
+        description="Herald generates a new secret. For the next 24 hours every request carries signatures from both the old and the new secret, so you can update your receiver without rejecting anything. After that only the new secret signs."
+        confirmLabel="Rotate secret"
+        onConfirm={rotate}
+      >
+        <RefreshCw className="size-4" aria-hidden />
+        Rotate secret
+      </ConfirmButton>
     </div>
   );
 }

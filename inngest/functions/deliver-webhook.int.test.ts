@@ -8,8 +8,8 @@ vi.hoisted(() => {
 
 const { createEndpointSchema } = await import("@/app/(portal)/webhooks/schemas");
 const { closeDb, getDb } = await import("@/db");
-const { getSessionContext } = await import("@/db/queries/users");
-const { deliveryAttempts, deliveries, users } = await import("@/db/schema");
+const { deliveryAttempts, deliveries } = await import("@/db/schema");
+const { sessionContextFor } = await import("@/lib/testing/session");
 const { runAction } = await import("@/lib/action");
 const { startReceiver } = await import("@/lib/testing/https-receiver");
 const { EVENT_CATALOG } = await import("@/lib/webhooks/catalog");
@@ -24,9 +24,7 @@ let endpointId: string;
 
 beforeAll(async () => {
   receiver = await startReceiver();
-  const db = await getDb();
-  const [u] = await db.select({ userId: users.id, orgId: users.organizationId }).from(users).where(eq(users.email, "partner@example.com"));
-  const ctx = (await getSessionContext(u!))!;
+  const ctx = await sessionContextFor("partner@example.com");
   orgId = ctx.org.id;
   const created = await runAction(ctx, createEndpointSchema, createEndpoint, { url: `${receiver.url}/inngest`, maxRetries: 2 });
   if (!created.ok) throw new Error(created.error.message);

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { eq, inArray } from "drizzle-orm";
+import { inArray } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 
 vi.hoisted(() => {
@@ -8,8 +8,8 @@ vi.hoisted(() => {
 
 const { createEndpointSchema } = await import("@/app/(portal)/webhooks/schemas");
 const { closeDb, getDb } = await import("@/db");
-const { getSessionContext } = await import("@/db/queries/users");
-const { deliveries, deliveryAttempts, users } = await import("@/db/schema");
+const { deliveries, deliveryAttempts } = await import("@/db/schema");
+const { sessionContextFor } = await import("@/lib/testing/session");
 const { runAction } = await import("@/lib/action");
 const { env } = await import("@/lib/env");
 const { startReceiver } = await import("@/lib/testing/https-receiver");
@@ -60,8 +60,7 @@ describe.skipIf(!process.env.DATABASE_URL)("a worker killed mid-run (SIGKILL), t
 
   it("loses nothing and never re-sends an attempt that was recorded as succeeded", async () => {
     const db = await getDb();
-    const [u] = await db.select({ userId: users.id, orgId: users.organizationId }).from(users).where(eq(users.email, "partner@example.com"));
-    const ctx = (await getSessionContext(u!))!;
+    const ctx = await sessionContextFor("partner@example.com");
     const created = await runAction(ctx, createEndpointSchema, createEndpoint, { url: `${receiver.url}/crash` });
     if (!created.ok) throw new Error(created.error.message);
     const endpointId = created.data.id;

@@ -9,7 +9,7 @@ vi.hoisted(() => {
 
 const { createEndpointSchema } = await import("@/app/(portal)/webhooks/schemas");
 const { closeDb, getDb } = await import("@/db");
-const { getSessionContext } = await import("@/db/queries/users");
+const { sessionContextFor } = await import("@/lib/testing/session");
 const schema = await import("@/db/schema");
 const { runAction } = await import("@/lib/action");
 const { startReceiver } = await import("@/lib/testing/https-receiver");
@@ -21,19 +21,14 @@ const { signingKeyOf } = await import("./secret");
 const { EVENT_CATALOG } = await import("./catalog");
 
 type Receiver = Awaited<ReturnType<typeof startReceiver>>;
-type Ctx = NonNullable<Awaited<ReturnType<typeof getSessionContext>>>;
+type Ctx = Awaited<ReturnType<typeof sessionContextFor>>;
 
-const { deliveries, deliveryAttempts, users, webhookEndpoints } = schema;
+const { deliveries, deliveryAttempts, webhookEndpoints } = schema;
 const example = EVENT_CATALOG.find((e) => e.type === "session.completed")!.example;
 
 let acme: Ctx;
 let receiver: Receiver;
 
-async function contextFor(email: string): Promise<Ctx> {
-  const db = await getDb();
-  const [u] = await db.select({ userId: users.id, orgId: users.organizationId }).from(users).where(eq(users.email, email));
-  return (await getSessionContext(u!))!;
-}
 
 async function endpointFor(path: string, input: Record<string, unknown> = {}): Promise<string> {
   const result = await runAction(acme, createEndpointSchema, createEndpoint, { url: `${receiver.url}${path}`, ...input });
@@ -66,7 +61,7 @@ async function publishTo(endpointId: string, type = "session.completed", data: R
 }
 
 beforeAll(async () => {
-  acme = await contextFor("partner@example.com");
+  acme = await sessionContextFor("partner@example.com");
   receiver = await startReceiver();
   await startDeliveryEngine({ pollMs: 20, leaseMs: 10_000 });
 });
@@ -289,7 +284,7 @@ describe("delivery end to end (embedded engine, real HTTPS receiver)", () => {
     const stats = (await endpointStats({ orgId: acme.org.id })).get(endpointId);
     expect(stats).toMatchObject({ lastStatus: "succeeded", lastStatusCode: 200, finished24h: 2, succeeded24h: 1 });
     // Another organization sees nothing of it.
-    const globex = await contextFor("other@example.com");
+    const globex = await sessionContextFor("other@example.com");
     expect((await endpointStats({ orgId: globex.org.id })).has(endpointId)).toBe(false);
   });
 

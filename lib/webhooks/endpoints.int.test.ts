@@ -7,9 +7,10 @@ import {
   updateEndpointSchema,
 } from "@/app/(portal)/webhooks/schemas";
 import { closeDb, getDb } from "@/db";
-import { getSessionContext, type SessionContext } from "@/db/queries/users";
-import { users, webhookEndpoints } from "@/db/schema";
+import type { SessionContext } from "@/db/queries/users";
+import { webhookEndpoints } from "@/db/schema";
 import { runAction } from "@/lib/action";
+import { sessionContextFor } from "@/lib/testing/session";
 import {
   createEndpoint,
   deleteEndpoint,
@@ -27,12 +28,6 @@ let globex: SessionContext;
 /** Globex as if it had bought Enterprise: the plan gate lets it through, so only tenancy can stop it. */
 let globexEnterprise: SessionContext;
 
-async function contextFor(email: string): Promise<SessionContext> {
-  const db = await getDb();
-  const [u] = await db.select({ userId: users.id, orgId: users.organizationId }).from(users).where(eq(users.email, email));
-  const ctx = await getSessionContext(u!);
-  return ctx!;
-}
 
 async function endpointCount(orgId: string) {
   const db = await getDb();
@@ -49,8 +44,8 @@ async function createOk(ctx: SessionContext, input: Record<string, unknown>): Pr
 }
 
 beforeAll(async () => {
-  acme = await contextFor("partner@example.com");
-  globex = await contextFor("other@example.com");
+  acme = await sessionContextFor("partner@example.com");
+  globex = await sessionContextFor("other@example.com");
   globexEnterprise = { ...globex, org: { ...globex.org, plan: "enterprise" } };
 });
 

@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
-import Link from "next/link";
 import { notFound } from "next/navigation";
+import { Breadcrumb } from "@/components/portal/breadcrumb";
 import { PageHeader } from "@/components/portal/page-header";
 import { Badge } from "@/components/ui/badge";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
@@ -32,12 +32,7 @@ export default async function EndpointPage({ params }: { params: Promise<{ id: s
   return (
     <div className="mx-auto max-w-4xl space-y-6">
       <div>
-        <nav aria-label="Breadcrumb" className="mb-2 text-sm text-muted-foreground">
-          <Link href="/webhooks" className="hover:text-foreground hover:underline">
-            Webhooks
-          </Link>{" "}
-          / Endpoint
-        </nav>
+        <Breadcrumb parent={{ href: "/webhooks", label: "Webhooks" }} current="Endpoint" />
         <PageHeader
           title={endpoint.description || new URL(endpoint.url).host}
           actions={allowed || endpoint.active ? <EndpointStatusSwitch id={endpoint.id} active={endpoint.active} /> : undefined}

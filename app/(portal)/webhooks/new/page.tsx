@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import Link from "next/link";
+import { Breadcrumb } from "@/components/portal/breadcrumb";
 import { PageHeader } from "@/components/portal/page-header";
 import { EndpointForm } from "@/components/webhooks/endpoint-form";
 import { UpgradeNotice } from "@/components/webhooks/upgrade-notice";
@@ -13,12 +13,7 @@ export default async function NewWebhookPage() {
   const { org } = await requireSession();
   return (
     <div className="mx-auto max-w-3xl">
-      <nav aria-label="Breadcrumb" className="mb-2 text-sm text-muted-foreground">
-        <Link href="/webhooks" className="hover:text-foreground hover:underline">
-          Webhooks
-        </Link>{" "}
-        / New
-      </nav>
+        <Breadcrumb parent={{ href: "/webhooks", label: "Webhooks" }} current="New" />
       <PageHeader title="Create Webhook" description="Herald will POST the events you choose to this URL, signed, with retries." />
       {planIncludesWebhooks(org.plan) ? (
         <EndpointForm events={EVENT_CHOICES} />
