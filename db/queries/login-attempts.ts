@@ -1,4 +1,4 @@
-import { and, count, eq, gte, min, sql } from "drizzle-orm";
+import { and, count, eq, gte, min } from "drizzle-orm";
 import { getDb } from "@/db";
 import { loginAttempts } from "@/db/schema";
 
@@ -43,10 +43,4 @@ export async function clearFailures({ email, ip }: { email: string; ip: string }
   await db
     .delete(loginAttempts)
     .where(and(eq(loginAttempts.email, email), eq(loginAttempts.ip, ip), eq(loginAttempts.succeeded, false)));
-}
-
-/** Attempts older than the throttling window serve no purpose; called opportunistically. */
-export async function purgeLoginAttemptsBefore(before: Date): Promise<void> {
-  const db = await getDb();
-  await db.delete(loginAttempts).where(sql`${loginAttempts.createdAt} < ${before}`);
 }
