@@ -1,6 +1,20 @@
 import { serve } from "inngest/next";
+import { NextResponse } from "next/server";
 import { inngest } from "@/inngest/client";
 import { functions } from "@/inngest/functions/deliver-webhook";
+import { env } from "@/lib/env";
 
-// The endpoint an Inngest server (Dev Server, self-hosted or Cloud) calls to run Herald's functions.
-export const { GET, POST, PUT } = serve({ client: inngest, functions });
+// The endpoint an Inngest server (Dev Server, self-hosted or Cloud) calls to run Herald's functions. With the
+// embedded engine there is no Inngest server to call it, and the SDK would only answer with configuration errors.
+const handlers = serve({ client: inngest, functions });
+
+function notConfigured() {
+  return NextResponse.json(
+    { error: { code: "not_found", message: "Inngest is not configured here: deliveries run on the embedded engine." } },
+    { status: 404 },
+  );
+}
+
+export const GET = env.delivery.engine === "inngest" ? handlers.GET : notConfigured;
+export const POST = env.delivery.engine === "inngest" ? handlers.POST : notConfigured;
+export const PUT = env.delivery.engine === "inngest" ? handlers.PUT : notConfigured;
