@@ -166,4 +166,45 @@ test.describe("send test event", () => {
       await expect(row).toContainText("100%", { timeout: 1000 });
     }).toPass({ timeout: 15_000 });
   });
+
+  test("the delivery shows up in Logs with its attempt, payload and curl, and can be redelivered", async ({ page, signInAs }) => {
+    const shell = await signInAs("partner");
+    const webhooks = new WebhooksPage(page);
+    const path = `/logs-${unique()}`;
+    const endpointId = await webhooks.create({ url: `${receiver.url}${path}` });
+    receiver.enqueue({ kind: "status", status: 503, body: "maintenance" });
+    await page.getByRole("button", { name: "Send test event" }).click();
+    await expect(page.getByTestId("test-event-result")).toContainText("HTTP 503");
+
+    await shell.link("Logs").click();
+    await page.getByLabel("Endpoint").selectOption(endpointId);
+    await page.getByRole("button", { name: "Apply" }).click();
+    await expect(page).toHaveURL(new RegExp(`endpoint=${endpointId}`));
+    const rows = page.getByRole("row").filter({ hasText: "session.completed" });
+    await expect(rows).toHaveCount(1);
+    await expect(rows.first()).toContainText("test");
+    await rows.first().getByRole("link").first().click();
+
+    await expect(page.getByRole("heading", { name: "session.completed", level: 1 })).toBeVisible();
+    await expect(page.getByTestId("payload")).toContainText('"status": "COMPLETED"');
+    const firstAttempt = page.getByTestId("attempt").first();
+    await expect(firstAttempt).toContainText("Attempt 1");
+    await expect(firstAttempt).toContainText("HTTP 503");
+    await expect(firstAttempt).toContainText("maintenance");
+    await expect(firstAttempt.getByRole("button", { name: "Copy as curl" })).toBeVisible();
+
+    // The retry (base 200 ms in this server) succeeds; then a redelivery adds attempt 3 with the same webhook-id.
+    await expect(async () => {
+      await page.reload();
+      await expect(page.getByTestId("delivery-status")).toHaveText("succeeded", { timeout: 1000 });
+    }).toPass({ timeout: 15_000 });
+    await page.getByRole("button", { name: "Redeliver" }).click();
+    await expect(page.getByTestId("toast").filter({ hasText: "Redelivery started" })).toBeVisible();
+    await expect(async () => {
+      await page.reload();
+      await expect(page.getByTestId("attempt")).toHaveCount(3, { timeout: 1000 });
+    }).toPass({ timeout: 15_000 });
+    const ids = new Set(receiver.requests.filter((r) => r.path === path).map((r) => r.headers["webhook-id"]));
+    expect(ids.size).toBe(1);
+  });
 });

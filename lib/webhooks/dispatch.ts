@@ -1,6 +1,6 @@
 import { and, eq, inArray } from "drizzle-orm";
 import { getDb } from "@/db";
-import { deliveries } from "@/db/schema";
+import { deliveries, workflowRuns } from "@/db/schema";
 import { DELIVERY_REQUESTED, ENDPOINT_DEACTIVATED } from "@/inngest/events";
 import { env } from "@/lib/env";
 import { logger } from "@/lib/logger";
@@ -21,6 +21,16 @@ export function setLocalEngine(engine: EmbeddedEngine | undefined): void {
 /** A redelivery starts a new run of the same delivery; the chain's first attempt number keeps run ids apart. */
 export function runIdFor(run: DeliveryRunInput): string {
   return `${run.deliveryId}:${run.firstAttempt ?? 1}`;
+}
+
+/** Stores a run for the embedded engine (publishing stores its runs itself, in the same statement). */
+export async function enqueueDeliveryRun(run: DeliveryRunInput): Promise<void> {
+  if (env.delivery.engine !== "embedded") return;
+  const db = await getDb();
+  await db
+    .insert(workflowRuns)
+    .values({ id: runIdFor(run), workflow: DELIVERY_WORKFLOW, input: { ...run }, concurrencyKey: run.endpointId })
+    .onConflictDoNothing();
 }
 
 /** After the commit: wake the local embedded engine, or send the runs to Inngest. */

@@ -1,0 +1,31 @@
+import { z } from "zod";
+import { DELIVERY_STATUSES } from "@/db/schema";
+import { eventTypeSchema } from "@/lib/webhooks/catalog";
+
+export const deliveryIdSchema = z.string().regex(/^dlv_[0-9a-z]{24}$/, "Delivery not found.");
+export const deliveryRefSchema = z.object({ id: deliveryIdSchema });
+
+/** The Logs filters as they travel in the URL; anything unreadable is dropped rather than failing the page. */
+export const logFiltersSchema = z.object({
+  endpoint: z.string().regex(/^ep_[0-9a-z]{20}$/).optional().catch(undefined),
+  status: z.enum(DELIVERY_STATUSES).optional().catch(undefined),
+  type: eventTypeSchema.optional().catch(undefined),
+  q: z.string().trim().max(200).optional().catch(undefined).transform((v) => v || undefined),
+  before: z
+    .string()
+    .regex(/^\d{13,}_dlv_[0-9a-z]{24}$/)
+    .optional()
+    .catch(undefined),
+});
+export type LogFilters = z.infer<typeof logFiltersSchema>;
+
+/** Cursor text for the URL: `<createdAt ms>_<delivery id>`. */
+export function encodeCursor(row: { createdAt: Date; id: string }): string {
+  return `${row.createdAt.getTime()}_${row.id}`;
+}
+
+export function decodeCursor(cursor: string | undefined): { createdAt: Date; id: string } | undefined {
+  if (!cursor) return undefined;
+  const at = cursor.indexOf("_");
+  return { createdAt: new Date(Number(cursor.slice(0, at))), id: cursor.slice(at + 1) };
+}

@@ -1,0 +1,129 @@
+import { eq } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+
+vi.hoisted(() => {
+  process.env.WEBHOOK_ALLOW_PRIVATE_TARGETS = "1";
+});
+
+const { createEndpointSchema } = await import("@/app/(portal)/webhooks/schemas");
+const { deliveryRefSchema } = await import("@/app/(portal)/webhooks/logs/schemas");
+const { closeDb, getDb } = await import("@/db");
+const { getDeliveryDetail, listDeliveries, LOGS_PAGE_SIZE } = await import("@/db/queries/deliveries");
+const { deliveries } = await import("@/db/schema");
+const { runAction } = await import("@/lib/action");
+const { startReceiver } = await import("@/lib/testing/https-receiver");
+const { sessionContextFor } = await import("@/lib/testing/session");
+const { EVENT_CATALOG } = await import("./catalog");
+const { createEndpoint } = await import("./endpoints");
+const { startDeliveryEngine, stopDeliveryEngine } = await import("./engine");
+const { publishEvent } = await import("./publish");
+const { redeliver } = await import("./redeliver");
+
+type Ctx = Awaited<ReturnType<typeof sessionContextFor>>;
+let acme: Ctx;
+let globex: Ctx;
+let receiver: Awaited<ReturnType<typeof startReceiver>>;
+let endpointId: string;
+
+const issued = EVENT_CATALOG.find((e) => e.type === "credential.issued")!.example;
+const session = EVENT_CATALOG.find((e) => e.type === "session.completed")!.example;
+
+async function settled(id: string) {
+  const db = await getDb();
+  await vi.waitFor(
+    async () => {
+      const [row] = await db.select({ status: deliveries.status }).from(deliveries).where(eq(deliveries.id, id));
+      expect(["succeeded", "failed", "cancelled"]).toContain(row?.status);
+    },
+    { timeout: 15_000, interval: 25 },
+  );
+}
+
+beforeAll(async () => {
+  acme = await sessionContextFor("partner@example.com");
+  globex = await sessionContextFor("other@example.com");
+  receiver = await startReceiver();
+  await startDeliveryEngine({ pollMs: 20 });
+  const created = await runAction(acme, createEndpointSchema, createEndpoint, { url: `${receiver.url}/logs`, maxRetries: 0 });
+  if (!created.ok) throw new Error(created.error.message);
+  endpointId = created.data.id;
+});
+
+afterAll(async () => {
+  await stopDeliveryEngine();
+  await receiver.close();
+  await closeDb();
+});
+
+describe("Logs queries", () => {
+  it("pages newest first with a keyset cursor, without gaps or repeats", async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < LOGS_PAGE_SIZE + 5; i += 1) {
+      ids.push((await publishEvent(acme.org.id, "credential.issued", issued, { endpointId })).deliveryIds[0]!);
+    }
+    const first = await listDeliveries({ orgId: acme.org.id }, { endpointId });
+    expect(first).toHaveLength(LOGS_PAGE_SIZE + 1);
+    const page1 = first.slice(0, LOGS_PAGE_SIZE);
+    const last = page1.at(-1)!;
+    const second = await listDeliveries({ orgId: acme.org.id }, { endpointId, before: { createdAt: last.createdAt, id: last.id } });
+    const seen = [...page1, ...second].map((r) => r.id);
+    expect(new Set(seen).size).toBe(seen.length);
+    expect(seen.sort()).toEqual([...ids].sort());
+    for (let i = 1; i < page1.length; i += 1) expect(page1[i - 1]!.createdAt.getTime()).toBeGreaterThanOrEqual(page1[i]!.createdAt.getTime());
+  });
+
+  it("filters by status and event type, and finds an event id or a sessionId in the payload", async () => {
+    const published = await publishEvent(acme.org.id, "session.completed", { ...session, sessionId: "ses_findme_42" }, { endpointId });
+    await settled(published.deliveryIds[0]!);
+    const byType = await listDeliveries({ orgId: acme.org.id }, { eventType: "session.completed", endpointId });
+    expect(byType.map((r) => r.eventId)).toContain(published.id);
+    expect(byType.every((r) => r.eventType === "session.completed")).toBe(true);
+    expect((await listDeliveries({ orgId: acme.org.id }, { search: "ses_findme_42" })).map((r) => r.eventId)).toEqual([published.id]);
+    expect((await listDeliveries({ orgId: acme.org.id }, { search: published.id })).map((r) => r.eventId)).toEqual([published.id]);
+    const succeeded = await listDeliveries({ orgId: acme.org.id }, { status: "succeeded", endpointId });
+    expect(succeeded.every((r) => r.status === "succeeded")).toBe(true);
+  });
+
+  it("never shows another organization's deliveries, whatever it filters by", async () => {
+    const published = await publishEvent(acme.org.id, "credential.issued", issued, { endpointId });
+    expect(await listDeliveries({ orgId: globex.org.id }, { search: published.id })).toEqual([]);
+    expect(await listDeliveries({ orgId: globex.org.id }, { endpointId })).toEqual([]);
+    expect(await getDeliveryDetail({ orgId: globex.org.id, id: published.deliveryIds[0]! })).toBeUndefined();
+  });
+});
+
+describe("redeliver", () => {
+  it("starts a fresh chain with the same webhook-id, recorded after the earlier attempts", async () => {
+    // Its own receiver, so that no other delivery takes the scripted 500.
+    const own = await startReceiver();
+    const created = await runAction(acme, createEndpointSchema, createEndpoint, { url: `${own.url}/redeliver`, maxRetries: 0 });
+    if (!created.ok) throw new Error(created.error.message);
+    own.enqueue({ kind: "status", status: 500 });
+    const published = await publishEvent(acme.org.id, "credential.issued", issued, { endpointId: created.data.id });
+    const deliveryId = published.deliveryIds[0]!;
+    await settled(deliveryId);
+    expect((await getDeliveryDetail({ orgId: acme.org.id, id: deliveryId }))?.delivery.status).toBe("failed");
+
+    const result = await runAction(acme, deliveryRefSchema, redeliver, { id: deliveryId });
+    expect(result).toEqual({ ok: true, data: { id: deliveryId, firstAttempt: 2 } });
+    await settled(deliveryId);
+    const detail = await getDeliveryDetail({ orgId: acme.org.id, id: deliveryId });
+    expect(detail?.delivery.status).toBe("succeeded");
+    expect(detail?.attempts.map((a) => [a.attemptNumber, a.responseStatus])).toEqual([
+      [1, 500],
+      [2, 200],
+    ]);
+    expect(own.requests.map((r) => r.headers["webhook-id"])).toEqual([published.id, published.id]);
+    await own.close();
+  });
+
+  it("refuses another organization's delivery exactly like an unknown one", async () => {
+    const published = await publishEvent(acme.org.id, "credential.issued", issued, { endpointId });
+    await settled(published.deliveryIds[0]!);
+    const globexEnterprise = { ...globex, org: { ...globex.org, plan: "enterprise" as const } };
+    const theirs = await runAction(globexEnterprise, deliveryRefSchema, redeliver, { id: published.deliveryIds[0]! });
+    const unknown = await runAction(globexEnterprise, deliveryRefSchema, redeliver, { id: "dlv_000000000000000000000000" });
+    expect(theirs).toEqual({ ok: false, error: { code: "not_found:delivery", message: "That delivery does not exist." } });
+    expect(unknown).toEqual(theirs);
+  });
+});
