@@ -177,7 +177,8 @@ test.describe("send test event", () => {
     await expect(page.getByTestId("test-event-result")).toContainText("HTTP 503");
 
     await shell.link("Logs").click();
-    await page.getByLabel("Endpoint").selectOption(endpointId);
+    await expect(page.getByRole("heading", { name: "Logs", level: 1 })).toBeVisible();
+    await page.getByLabel("Endpoint", { exact: true }).selectOption(endpointId);
     await page.getByRole("button", { name: "Apply" }).click();
     await expect(page).toHaveURL(new RegExp(`endpoint=${endpointId}`));
     const rows = page.getByRole("row").filter({ hasText: "session.completed" });

@@ -2,6 +2,7 @@
 
 import { createDataTableColumnHelper, DataTable } from "@/components/data-table/data-table";
 import { Badge } from "@/components/ui/badge";
+import { statusVariant } from "./status";
 
 export interface DeliveryRow {
   id: string;
@@ -18,21 +19,13 @@ export interface DeliveryRow {
   endpointUrl: string;
 }
 
-export const STATUS_VARIANT: Record<string, "success" | "destructive" | "warning" | "secondary"> = {
-  succeeded: "success",
-  failed: "destructive",
-  pending: "warning",
-  delivering: "warning",
-  cancelled: "secondary",
-};
-
 const utc = (iso: string) => `${iso.slice(0, 19).replace("T", " ")} UTC`;
 const column = createDataTableColumnHelper<DeliveryRow>();
 
 const columns = column.columns([
   column.accessor("createdAt", {
     header: "Time",
-    cell: (info) => <time dateTime={info.getValue()} className="whitespace-nowrap text-sm tabular-nums">{utc(info.getValue())}</time>,
+    cell: (info) => <time dateTime={info.getValue()} className="whitespace-nowrap text-xs tabular-nums">{utc(info.getValue())}</time>,
   }),
   column.accessor("eventType", {
     header: "Event",
@@ -48,13 +41,13 @@ const columns = column.columns([
   }),
   column.accessor("endpointUrl", {
     header: "Endpoint",
-    cell: (info) => <span className="block max-w-[16rem] truncate font-mono text-xs">{info.getValue()}</span>,
+    cell: (info) => <span className="block max-w-[11rem] truncate font-mono text-xs" title={info.getValue()}>{info.getValue()}</span>,
   }),
   column.accessor("status", {
     header: "Status",
     cell: ({ row }) => (
       <span className="flex flex-col items-start gap-0.5">
-        <Badge variant={STATUS_VARIANT[row.original.status] ?? "secondary"} className="capitalize">
+        <Badge variant={statusVariant(row.original.status)} className="capitalize">
           {row.original.status}
         </Badge>
         {row.original.status === "pending" && row.original.nextAttemptAt ? (

@@ -1,6 +1,7 @@
 "use client";
 
 import { createDataTableColumnHelper, DataTable } from "@/components/data-table/data-table";
+import { statusVariant } from "@/components/logs/status";
 import { Badge } from "@/components/ui/badge";
 import { Tooltip, TooltipContent, TooltipTrigger } from "@/components/ui/tooltip";
 
@@ -21,20 +22,12 @@ export interface EndpointListRow {
   successRate24h: number | null;
 }
 
-const STATUS_BADGE: Record<string, "success" | "destructive" | "warning" | "secondary"> = {
-  succeeded: "success",
-  failed: "destructive",
-  pending: "warning",
-  delivering: "warning",
-  cancelled: "secondary",
-};
-
 function LastDeliveryCell({ row }: { row: EndpointListRow }) {
   if (!row.lastStatus || !row.lastDeliveryAt) return <span className="text-muted-foreground">No deliveries yet</span>;
   return (
     <span className="flex flex-col items-start gap-0.5">
       <span className="flex items-center gap-1.5">
-        <Badge variant={STATUS_BADGE[row.lastStatus] ?? "secondary"} className="capitalize">
+        <Badge variant={statusVariant(row.lastStatus)} className="capitalize">
           {row.lastStatus}
         </Badge>
         {row.lastStatusCode !== null ? <span className="font-mono text-xs">{row.lastStatusCode}</span> : null}

@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { RedeliverButton } from "@/components/logs/redeliver-button";
-import { STATUS_VARIANT } from "@/components/logs/deliveries-table";
+import { statusVariant } from "@/components/logs/status";
 import { Breadcrumb } from "@/components/portal/breadcrumb";
 import { PageHeader } from "@/components/portal/page-header";
 import { Badge } from "@/components/ui/badge";
@@ -51,7 +51,7 @@ export default async function DeliveryPage({ params }: { params: Promise<{ id: s
         <Breadcrumb parent={{ href: "/webhooks/logs", label: "Logs" }} current="Delivery" />
         <PageHeader title={event.type} actions={<RedeliverButton id={delivery.id} disabledReason={redeliverBlocked} />} />
         <div className="-mt-5 flex flex-wrap items-center gap-2 text-sm">
-          <Badge variant={STATUS_VARIANT[delivery.status] ?? "secondary"} className="capitalize" data-testid="delivery-status">
+          <Badge variant={statusVariant(delivery.status)} className="capitalize" data-testid="delivery-status">
             {delivery.status}
           </Badge>
           {event.test ? <Badge variant="outline">test</Badge> : null}
