@@ -9,6 +9,17 @@ test.describe("admin section", () => {
     expect(response?.status()).toBe(404);
     await expect(page.getByRole("heading", { name: "Page not found" })).toBeVisible();
     await expect(page.getByText("Globex Credentials")).toHaveCount(0);
+    expect((await page.goto("/admin/logs"))?.status()).toBe(404);
+  });
+
+  test("lets platform admins see every organization's deliveries", async ({ page, signInAs }) => {
+    const shell = await signInAs("admin");
+    await shell.link("All deliveries").click();
+    await expect(page.getByRole("heading", { name: "All deliveries", level: 1 })).toBeVisible();
+    await expect(page.getByLabel("Organization")).toBeVisible();
+    await page.getByLabel("Organization").selectOption({ label: "Globex Credentials" });
+    await page.getByRole("button", { name: "Apply" }).click();
+    await expect(page).toHaveURL(/org=org_/);
   });
 
   test("shows platform admins every organization", async ({ page, signInAs }) => {

@@ -17,12 +17,13 @@ export interface DeliveryRow {
   eventType: string;
   test: boolean;
   endpointUrl: string;
+  organizationName: string;
 }
 
 const utc = (iso: string) => `${iso.slice(0, 19).replace("T", " ")} UTC`;
 const column = createDataTableColumnHelper<DeliveryRow>();
 
-const columns = column.columns([
+const baseColumns = [
   column.accessor("createdAt", {
     header: "Time",
     cell: (info) => <time dateTime={info.getValue()} className="whitespace-nowrap text-xs tabular-nums">{utc(info.getValue())}</time>,
@@ -76,16 +77,34 @@ const columns = column.columns([
     cell: (info) => (info.getValue() === null ? "—" : `${info.getValue()} ms`),
     meta: { className: "text-right tabular-nums whitespace-nowrap", headerClassName: "text-right" },
   }),
+];
+
+const partnerColumns = column.columns(baseColumns);
+// Platform admins see every organization's deliveries: the organization comes right after the time.
+const adminColumns = column.columns([
+  baseColumns[0]!,
+  column.accessor("organizationName", { header: "Organization", cell: (info) => <span className="text-sm">{info.getValue()}</span> }),
+  ...baseColumns.slice(1),
 ]);
 
-export function DeliveriesTable({ rows, emptyState }: { rows: DeliveryRow[]; emptyState: React.ReactNode }) {
+export function DeliveriesTable({
+  rows,
+  emptyState,
+  basePath,
+  showOrganization = false,
+}: {
+  rows: DeliveryRow[];
+  emptyState: React.ReactNode;
+  basePath: string;
+  showOrganization?: boolean;
+}) {
   return (
     <div className="rounded-lg border bg-card">
       <DataTable
-        columns={columns}
+        columns={showOrganization ? adminColumns : partnerColumns}
         data={rows}
         getRowId={(row) => row.id}
-        rowHref={(row) => `/webhooks/logs/${row.id}`}
+        rowHref={(row) => `${basePath}/${row.id}`}
         caption="Deliveries, newest first"
         emptyState={emptyState}
       />

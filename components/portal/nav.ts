@@ -18,7 +18,13 @@ export const NAV_ITEMS: NavItem[] = [
   { href: "/api-keys", label: "API keys", icon: KeyRound },
   { href: "/billing", label: "Billing", icon: CreditCard },
   { href: "/settings", label: "Settings", icon: Settings },
-  { href: "/admin", label: "Admin", icon: ShieldCheck, adminOnly: true },
+  {
+    href: "/admin",
+    label: "Admin",
+    icon: ShieldCheck,
+    adminOnly: true,
+    children: [{ href: "/admin/logs", label: "All deliveries", icon: ScrollText }],
+  },
 ];
 
 /** The most specific nav entry that contains `pathname`, so /webhooks/logs lights Logs and not Webhooks. */

@@ -1,6 +1,6 @@
-import { and, asc, desc, eq, lt, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, gte, lt, or, sql, type SQL } from "drizzle-orm";
 import { getDb } from "@/db";
-import { deliveries, deliveryAttempts, events, webhookEndpoints, type DeliveryStatus } from "@/db/schema";
+import { deliveries, deliveryAttempts, events, organizations, webhookEndpoints, type DeliveryStatus } from "@/db/schema";
 
 export const LOGS_PAGE_SIZE = 50;
 
@@ -10,6 +10,9 @@ export interface DeliveryFilters {
   eventType?: string;
   /** An event id, or a sessionId / credentialId / referenceId inside the payload. */
   search?: string;
+  /** Created at or after / before these times. */
+  from?: Date;
+  to?: Date;
   /** Keyset cursor: the (createdAt, id) of the last row of the previous page. */
   before?: { createdAt: Date; id: string };
 }
@@ -28,6 +31,7 @@ export interface DeliveryListRow {
   test: boolean;
   endpointId: string;
   endpointUrl: string;
+  organizationName: string;
 }
 
 /**
@@ -35,8 +39,24 @@ export interface DeliveryListRow {
  * page 1,000 costs what page 1 does). Returns one row more than the page size so the caller knows a next page exists.
  */
 export async function listDeliveries({ orgId }: { orgId: string }, filters: DeliveryFilters): Promise<DeliveryListRow[]> {
+  return queryDeliveries(eq(deliveries.organizationId, orgId), filters);
+}
+
+/**
+ * Every organization's deliveries for the Admin section (optionally one organization's). Takes the caller's admin
+ * flag and fails closed: a page that forgot its own check still lists nothing.
+ */
+export async function listDeliveriesForAdmin(
+  { isPlatformAdmin }: { isPlatformAdmin: boolean },
+  filters: DeliveryFilters & { orgId?: string },
+): Promise<DeliveryListRow[]> {
+  if (!isPlatformAdmin) return [];
+  return queryDeliveries(filters.orgId ? eq(deliveries.organizationId, filters.orgId) : undefined, filters);
+}
+
+async function queryDeliveries(scope: SQL | undefined, filters: DeliveryFilters): Promise<DeliveryListRow[]> {
   const db = await getDb();
-  const conditions: (SQL | undefined)[] = [eq(deliveries.organizationId, orgId)];
+  const conditions: (SQL | undefined)[] = [scope];
   if (filters.endpointId) conditions.push(eq(deliveries.endpointId, filters.endpointId));
   if (filters.status) conditions.push(eq(deliveries.status, filters.status));
   if (filters.eventType) conditions.push(eq(events.type, filters.eventType));
@@ -51,6 +71,8 @@ export async function listDeliveries({ orgId }: { orgId: string }, filters: Deli
       ),
     );
   }
+  if (filters.from) conditions.push(gte(deliveries.createdAt, filters.from));
+  if (filters.to) conditions.push(lt(deliveries.createdAt, filters.to));
   if (filters.before) {
     const { createdAt, id } = filters.before;
     conditions.push(or(lt(deliveries.createdAt, createdAt), and(eq(deliveries.createdAt, createdAt), lt(deliveries.id, id))));
@@ -70,10 +92,12 @@ export async function listDeliveries({ orgId }: { orgId: string }, filters: Deli
       test: events.test,
       endpointId: webhookEndpoints.id,
       endpointUrl: webhookEndpoints.url,
+      organizationName: organizations.name,
     })
     .from(deliveries)
     .innerJoin(events, eq(events.id, deliveries.eventId))
     .innerJoin(webhookEndpoints, eq(webhookEndpoints.id, deliveries.endpointId))
+    .innerJoin(organizations, eq(organizations.id, deliveries.organizationId))
     .where(and(...conditions))
     .orderBy(desc(deliveries.createdAt), desc(deliveries.id))
     .limit(LOGS_PAGE_SIZE + 1);
@@ -81,13 +105,22 @@ export async function listDeliveries({ orgId }: { orgId: string }, filters: Deli
 
 /** One delivery of the organization with its event and every attempt; undefined for another tenant's id. */
 export async function getDeliveryDetail({ orgId, id }: { orgId: string; id: string }) {
+  return queryDeliveryDetail(id, orgId);
+}
+
+/** Any organization's delivery, for platform admins only (fails closed). */
+export async function getDeliveryDetailForAdmin({ isPlatformAdmin, id }: { isPlatformAdmin: boolean; id: string }) {
+  return isPlatformAdmin ? queryDeliveryDetail(id, undefined) : undefined;
+}
+
+async function queryDeliveryDetail(id: string, orgId: string | undefined) {
   const db = await getDb();
   const [row] = await db
     .select({ delivery: deliveries, event: events, endpoint: { id: webhookEndpoints.id, url: webhookEndpoints.url, deletedAt: webhookEndpoints.deletedAt } })
     .from(deliveries)
     .innerJoin(events, eq(events.id, deliveries.eventId))
     .innerJoin(webhookEndpoints, eq(webhookEndpoints.id, deliveries.endpointId))
-    .where(and(eq(deliveries.id, id), eq(deliveries.organizationId, orgId)))
+    .where(and(eq(deliveries.id, id), orgId ? eq(deliveries.organizationId, orgId) : undefined))
     .limit(1);
   if (!row) return undefined;
   const attempts = await db

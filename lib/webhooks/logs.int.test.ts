@@ -84,11 +84,33 @@ describe("Logs queries", () => {
     expect(succeeded.every((r) => r.status === "succeeded")).toBe(true);
   });
 
+  it("filters by a time range", async () => {
+    const before = new Date(Date.now() - 1000);
+    const published = await publishEvent(acme.org.id, "credential.issued", issued, { endpointId });
+    const inRange = await listDeliveries({ orgId: acme.org.id }, { endpointId, from: before, to: new Date(Date.now() + 60_000) });
+    expect(inRange.map((r) => r.eventId)).toContain(published.id);
+    const earlier = await listDeliveries({ orgId: acme.org.id }, { endpointId, to: before });
+    expect(earlier.map((r) => r.eventId)).not.toContain(published.id);
+  });
+
   it("never shows another organization's deliveries, whatever it filters by", async () => {
     const published = await publishEvent(acme.org.id, "credential.issued", issued, { endpointId });
     expect(await listDeliveries({ orgId: globex.org.id }, { search: published.id })).toEqual([]);
     expect(await listDeliveries({ orgId: globex.org.id }, { endpointId })).toEqual([]);
     expect(await getDeliveryDetail({ orgId: globex.org.id, id: published.deliveryIds[0]! })).toBeUndefined();
+  });
+});
+
+describe("admin logs", () => {
+  it("lists every organization's deliveries for a platform admin, filters by organization, and fails closed", async () => {
+    const { listDeliveriesForAdmin, getDeliveryDetailForAdmin } = await import("@/db/queries/deliveries");
+    const published = await publishEvent(acme.org.id, "credential.issued", issued, { endpointId });
+    const all = await listDeliveriesForAdmin({ isPlatformAdmin: true }, { search: published.id });
+    expect(all.map((r) => [r.eventId, r.organizationName])).toEqual([[published.id, "Acme Verify"]]);
+    expect(await listDeliveriesForAdmin({ isPlatformAdmin: true }, { orgId: globex.org.id, search: published.id })).toEqual([]);
+    expect(await listDeliveriesForAdmin({ isPlatformAdmin: false }, {})).toEqual([]);
+    expect(await getDeliveryDetailForAdmin({ isPlatformAdmin: false, id: published.deliveryIds[0]! })).toBeUndefined();
+    expect((await getDeliveryDetailForAdmin({ isPlatformAdmin: true, id: published.deliveryIds[0]! }))?.event.id).toBe(published.id);
   });
 });
 

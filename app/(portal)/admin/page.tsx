@@ -1,5 +1,7 @@
 import type { Metadata } from "next";
+import Link from "next/link";
 import { PageHeader } from "@/components/portal/page-header";
+import { Button } from "@/components/ui/button";
 import { Badge } from "@/components/ui/badge";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { listOrganizationsForAdmin } from "@/db/queries/organizations";
@@ -14,7 +16,15 @@ export default async function AdminPage() {
   const orgs = await listOrganizationsForAdmin({ isPlatformAdmin: user.isPlatformAdmin });
   return (
     <>
-      <PageHeader title="Admin" description="Every partner organization on this Herald installation. Visible to platform admins only." />
+      <PageHeader
+        title="Admin"
+        description="Every partner organization on this Herald installation. Visible to platform admins only."
+        actions={
+          <Button asChild variant="outline">
+            <Link href="/admin/logs">All deliveries</Link>
+          </Button>
+        }
+      />
       <div className="rounded-lg border bg-card">
         <Table>
           <TableHeader>

@@ -11,6 +11,10 @@ export const logFiltersSchema = z.object({
   status: z.enum(DELIVERY_STATUSES).optional().catch(undefined),
   type: eventTypeSchema.optional().catch(undefined),
   q: z.string().trim().max(200).optional().catch(undefined).transform((v) => v || undefined),
+  /** "YYYY-MM-DDTHH:mm" in UTC, as a datetime-local input sends it. */
+  from: z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/).optional().catch(undefined),
+  to: z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/).optional().catch(undefined),
+  live: z.enum(["1"]).optional().catch(undefined),
   before: z
     .string()
     .regex(/^\d{13,}_dlv_[0-9a-z]{24}$/)
@@ -29,3 +33,19 @@ export function decodeCursor(cursor: string | undefined): { createdAt: Date; id:
   const at = cursor.indexOf("_");
   return { createdAt: new Date(Number(cursor.slice(0, at))), id: cursor.slice(at + 1) };
 }
+
+/** A datetime-local value read as UTC; undefined when absent or not a real time. */
+export function utcMinute(value: string | undefined): Date | undefined {
+  if (!value) return undefined;
+  const date = new Date(`${value}:00Z`);
+  return Number.isNaN(date.getTime()) ? undefined : date;
+}
+
+/** Next hands repeated query parameters over as arrays; the filters read the first of each. */
+export function firstValues(params: Record<string, string | string[] | undefined>): Record<string, string | undefined> {
+  return Object.fromEntries(Object.entries(params).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v]));
+}
+
+export const adminLogFiltersSchema = logFiltersSchema.extend({
+  org: z.string().regex(/^org_[0-9a-z]{20}$/).optional().catch(undefined),
+});

@@ -1,0 +1,136 @@
+import type { ReactNode } from "react";
+import { Breadcrumb } from "@/components/portal/breadcrumb";
+import { PageHeader } from "@/components/portal/page-header";
+import { Badge } from "@/components/ui/badge";
+import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
+import { CopyButton } from "@/components/ui/copy-button";
+import type { getDeliveryDetail } from "@/db/queries/deliveries";
+import { formatDateTime } from "@/lib/format";
+import { eventEnvelope } from "@/lib/webhooks/attempt";
+import { toCurl } from "@/lib/webhooks/curl";
+import { statusVariant } from "./status";
+
+type Detail = NonNullable<Awaited<ReturnType<typeof getDeliveryDetail>>>;
+
+function HeaderList({ headers }: { headers: Record<string, string> | null }) {
+  if (!headers || Object.keys(headers).length === 0) return <p className="text-sm text-muted-foreground">None</p>;
+  return (
+    <dl className="grid grid-cols-[minmax(8rem,auto)_1fr] gap-x-4 gap-y-1 font-mono text-xs">
+      {Object.entries(headers).map(([name, value]) => (
+        <div key={name} className="contents">
+          <dt className="text-muted-foreground">{name}</dt>
+          <dd className="break-all">{value}</dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
+
+/** A delivery's payload and every attempt, for the partner's Logs and the Admin section alike. */
+export function DeliveryDetail({
+  detail,
+  parent,
+  organizationName,
+  actions,
+}: {
+  detail: Detail;
+  parent: { href: string; label: string };
+  organizationName?: string;
+  actions?: (state: { redeliverBlocked: string | undefined }) => ReactNode;
+}) {
+  const { delivery, event, endpoint, attempts } = detail;
+  const body = eventEnvelope(event);
+  const payload = JSON.stringify(JSON.parse(body), null, 2);
+  const finished = ["succeeded", "failed", "cancelled"].includes(delivery.status);
+  const redeliverBlocked = endpoint.deletedAt
+    ? "Its endpoint was deleted."
+    : !finished
+      ? "Still in progress."
+      : undefined;
+
+  return (
+    <div className="mx-auto max-w-5xl space-y-6">
+      <div>
+        <Breadcrumb parent={parent} current="Delivery" />
+        <PageHeader title={event.type} actions={actions?.({ redeliverBlocked })} />
+        <div className="-mt-5 flex flex-wrap items-center gap-2 text-sm">
+          <Badge variant={statusVariant(delivery.status)} className="capitalize" data-testid="delivery-status">
+            {delivery.status}
+          </Badge>
+          {event.test ? <Badge variant="outline">test</Badge> : null}
+          {organizationName ? <span className="font-medium">{organizationName}</span> : null}
+          <span className="text-muted-foreground">to</span>
+          <code className="break-all font-mono text-xs">{endpoint.url}</code>
+          <span className="text-muted-foreground">· {formatDateTime(delivery.createdAt)}</span>
+          {delivery.status === "pending" && delivery.nextAttemptAt ? (
+            <span className="text-muted-foreground">· next attempt {formatDateTime(delivery.nextAttemptAt)}</span>
+          ) : null}
+        </div>
+      </div>
+
+      <Card>
+        <CardHeader>
+          <div className="flex items-center justify-between gap-2">
+            <div>
+              <CardTitle>Payload</CardTitle>
+              <CardDescription>
+                <code className="font-mono">webhook-id: {event.id}</code>, the same on every attempt.
+              </CardDescription>
+            </div>
+            <CopyButton value={payload} label="Copy payload" />
+          </div>
+        </CardHeader>
+        <CardContent>
+          <pre className="max-h-96 overflow-auto rounded-md border bg-muted/40 p-4 font-mono text-xs" data-testid="payload">
+            {payload}
+          </pre>
+        </CardContent>
+      </Card>
+
+      <section aria-labelledby="attempts-title" className="space-y-4">
+        <h2 id="attempts-title" className="text-lg font-semibold">
+          Attempts ({attempts.length})
+        </h2>
+        {attempts.length === 0 ? <p className="text-sm text-muted-foreground">No attempt has finished yet.</p> : null}
+        {attempts.map((a) => (
+          <Card key={a.id} data-testid="attempt">
+            <CardHeader>
+              <div className="flex flex-wrap items-center justify-between gap-2">
+                <CardTitle className="flex items-center gap-2 text-base">
+                  Attempt {a.attemptNumber}
+                  <Badge variant={a.succeeded ? "success" : "destructive"}>{a.succeeded ? "succeeded" : "failed"}</Badge>
+                  {a.responseStatus !== null ? <span className="font-mono text-sm">HTTP {a.responseStatus}</span> : null}
+                  {a.errorClass ? <code className="font-mono text-xs text-destructive">{a.errorClass}</code> : null}
+                </CardTitle>
+                <span className="text-sm text-muted-foreground">
+                  {formatDateTime(a.startedAt)} · {a.durationMs} ms
+                </span>
+              </div>
+              {a.errorMessage ? <p className="text-sm text-destructive">{a.errorMessage}</p> : null}
+            </CardHeader>
+            <CardContent className="grid gap-6 lg:grid-cols-2">
+              <div className="space-y-2">
+                <div className="flex items-center justify-between">
+                  <h3 className="text-sm font-medium">Request</h3>
+                  <CopyButton value={toCurl(a.requestUrl, a.requestHeaders, body)} label="Copy as curl" />
+                </div>
+                <p className="break-all font-mono text-xs">POST {a.requestUrl}</p>
+                <HeaderList headers={a.requestHeaders} />
+              </div>
+              <div className="space-y-2">
+                <h3 className="text-sm font-medium">Response</h3>
+                <HeaderList headers={a.responseHeaders} />
+                {a.responseBody ? (
+                  <pre className="max-h-64 overflow-auto rounded border bg-muted/40 p-3 font-mono text-xs whitespace-pre-wrap break-all">
+                    {a.responseBody}
+                  </pre>
+                ) : null}
+                {a.responseBodyTruncated ? <p className="text-xs text-muted-foreground">Truncated: the first 16 KB are kept.</p> : null}
+              </div>
+            </CardContent>
+          </Card>
+        ))}
+      </section>
+    </div>
+  );
+}
