@@ -62,6 +62,7 @@ const schema = z.object({
   DELIVERY_WORKER: flag,
   DELIVERY_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(500),
   DELIVERY_LEASE_MS: z.coerce.number().int().min(500).max(3_600_000).default(120_000),
+  LOG_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   INNGEST_DEV: optionalString,
   INNGEST_BASE_URL: optionalString,
   INNGEST_EVENT_KEY: optionalString,
@@ -166,6 +167,8 @@ export const env = {
     /** How long a claimed run stays one process's; after a crash, another process takes it over after this. */
     leaseMs: raw.DELIVERY_LEASE_MS,
   },
+  /** Delivery attempts older than this many days are purged (hourly). */
+  logRetentionDays: raw.LOG_RETENTION_DAYS,
 } as const;
 
 export type Env = typeof env;

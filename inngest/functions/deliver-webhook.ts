@@ -22,5 +22,3 @@ export const deliverWebhook = inngest.createFunction(
     return runDeliveryWorkflow(input, step);
   },
 );
-
-export const functions = [deliverWebhook];

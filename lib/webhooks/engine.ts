@@ -3,6 +3,7 @@ import { env } from "@/lib/env";
 import { logger } from "@/lib/logger";
 import { EmbeddedEngine } from "@/lib/workflows/embedded-engine";
 import { localEngine, setLocalEngine } from "./dispatch";
+import { scheduleRetention } from "./retention";
 import { DELIVERY_WORKFLOW, runDeliveryWorkflow } from "./workflow";
 
 /**
@@ -30,6 +31,7 @@ export async function startDeliveryEngine(overrides: { leaseMs?: number; pollMs?
   });
   setLocalEngine(engine);
   engine.start();
+  scheduleRetention();
   return engine;
 }
 

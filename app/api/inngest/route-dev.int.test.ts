@@ -5,13 +5,13 @@ beforeAll(() => {
 });
 
 describe("GET /api/inngest with INNGEST_DEV=1", () => {
-  it("serves the Inngest SDK with the deliver-webhook function registered", async () => {
+  it("serves the Inngest SDK with deliver-webhook and purge-logs registered", async () => {
     const { GET } = await import("./route");
     const { NextRequest } = await import("next/server");
     const response = await GET(new NextRequest("http://localhost:3000/api/inngest"), undefined as never);
     expect(response.status).toBe(200);
     const body = (await response.json()) as { function_count?: number; mode?: string };
-    expect(body.function_count).toBe(1);
+    expect(body.function_count).toBe(2);
     expect(body.mode).toBe("dev");
   });
 });

@@ -1,7 +1,7 @@
 import { serve } from "inngest/next";
 import { NextResponse } from "next/server";
 import { inngest } from "@/inngest/client";
-import { functions } from "@/inngest/functions/deliver-webhook";
+import { functions } from "@/inngest/functions";
 import { env } from "@/lib/env";
 
 // The endpoint an Inngest server (Dev Server, self-hosted or Cloud) calls to run Herald's functions. With the

@@ -1,0 +1,46 @@
+import { eq, inArray } from "drizzle-orm";
+import { afterAll, describe, expect, it } from "vitest";
+import { closeDb, getDb } from "@/db";
+import { deliveries, deliveryAttempts, events, loginAttempts, webhookEndpoints } from "@/db/schema";
+import { encryptSecret } from "@/lib/crypto";
+import { env } from "@/lib/env";
+import { sessionContextFor } from "@/lib/testing/session";
+import { purgeOldLogs } from "./retention";
+
+afterAll(async () => {
+  await closeDb();
+});
+
+describe("purgeOldLogs", () => {
+  it("removes attempts older than LOG_RETENTION_DAYS and keeps the rest", async () => {
+    const db = await getDb();
+    const { org } = await sessionContextFor("partner@example.com");
+    await db.insert(webhookEndpoints).values({ id: "ep_retention0000000000", organizationId: org.id, url: "https://r.example/", secretEncrypted: encryptSecret("whsec_x") });
+    await db.insert(events).values({ id: "evt_retention", organizationId: org.id, type: "credential.issued", data: {} });
+    await db.insert(deliveries).values({ id: "dlv_retention", organizationId: org.id, eventId: "evt_retention", endpointId: "ep_retention0000000000" });
+    const day = 24 * 60 * 60 * 1000;
+    const attempt = (n: number, ageDays: number) => ({
+      deliveryId: "dlv_retention",
+      organizationId: org.id,
+      endpointId: "ep_retention0000000000",
+      attemptNumber: n,
+      startedAt: new Date(Date.now() - ageDays * day),
+      durationMs: 5,
+      requestUrl: "https://r.example/",
+      requestHeaders: {},
+      succeeded: false,
+    });
+    await db.insert(deliveryAttempts).values([attempt(1, env.logRetentionDays + 2), attempt(2, env.logRetentionDays + 1), attempt(3, 1)]);
+    await db.insert(loginAttempts).values([
+      { email: "old@example.com", ip: "198.51.100.200", succeeded: false, createdAt: new Date(Date.now() - 2 * day) },
+      { email: "new@example.com", ip: "198.51.100.200", succeeded: false },
+    ]);
+
+    const purged = await purgeOldLogs();
+    expect(purged.attempts).toBeGreaterThanOrEqual(2);
+    const left = await db.select({ n: deliveryAttempts.attemptNumber }).from(deliveryAttempts).where(eq(deliveryAttempts.deliveryId, "dlv_retention"));
+    expect(left.map((r) => r.n)).toEqual([3]);
+    const logins = await db.select({ email: loginAttempts.email }).from(loginAttempts).where(inArray(loginAttempts.email, ["old@example.com", "new@example.com"]));
+    expect(logins.map((r) => r.email)).toEqual(["new@example.com"]);
+  });
+});

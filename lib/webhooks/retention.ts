@@ -1,0 +1,52 @@
+import { sql } from "drizzle-orm";
+import { getDb, rowsOf } from "@/db";
+import { env } from "@/lib/env";
+import { logger } from "@/lib/logger";
+
+const BATCH = 5000;
+/** Failed sign-ins only matter inside the throttling window; a day is plenty. */
+const LOGIN_ATTEMPTS_KEPT_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * Purges delivery attempts older than LOG_RETENTION_DAYS and sign-in attempts older than a day. Deletes in batches
+ * so that a large backlog never holds long locks; safe to run from several processes at once.
+ */
+export async function purgeOldLogs(now = new Date()): Promise<{ attempts: number; loginAttempts: number }> {
+  const db = await getDb();
+  const cutoff = new Date(now.getTime() - env.logRetentionDays * 24 * 60 * 60 * 1000);
+  let attempts = 0;
+  for (;;) {
+    const result = await db.execute(sql`
+      with doomed as (
+        select id from delivery_attempts where started_at < ${cutoff.toISOString()}::timestamptz limit ${BATCH}
+      )
+      delete from delivery_attempts where id in (select id from doomed) returning 1 as gone
+    `);
+    const removed = rowsOf(result).length;
+    attempts += removed;
+    if (removed < BATCH) break;
+  }
+  const logins = await db.execute(sql`
+    delete from login_attempts where created_at < ${new Date(now.getTime() - LOGIN_ATTEMPTS_KEPT_MS).toISOString()}::timestamptz
+    returning 1 as gone
+  `);
+  const loginAttempts = rowsOf(logins).length;
+  if (attempts + loginAttempts > 0) logger.info("purged old logs", { attempts, loginAttempts, retentionDays: env.logRetentionDays });
+  return { attempts, loginAttempts };
+}
+
+const HOUR = 60 * 60 * 1000;
+const globalStore = globalThis as typeof globalThis & { __heraldRetention?: NodeJS.Timeout };
+
+/** The embedded scheduler: purge a minute after start, then hourly (Inngest runs `purge-logs` on a cron instead). */
+export function scheduleRetention(): void {
+  if (globalStore.__heraldRetention) return;
+  const run = () => purgeOldLogs().catch((error: unknown) => logger.error("purging old logs failed", { error }));
+  const first = setTimeout(() => {
+    void run();
+    globalStore.__heraldRetention = setInterval(() => void run(), HOUR);
+    globalStore.__heraldRetention.unref();
+  }, 60_000);
+  first.unref();
+  globalStore.__heraldRetention = first;
+}
