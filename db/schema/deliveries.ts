@@ -20,6 +20,12 @@ export const events = pgTable(
   (t) => [
     uniqueIndex("events_org_idempotency_key").on(t.organizationId, t.idempotencyKey).where(sql`${t.idempotencyKey} is not null`),
     index("events_org_created_idx").on(t.organizationId, t.createdAt),
+    // Logs search: one GIN index over the event id and the payload's sessionId, credentialId and referenceId, so a
+    // search for any of them is a single index lookup (queries must use exactly this expression: EVENT_SEARCH_KEYS).
+    index("events_search_keys_gin").using(
+      "gin",
+      sql`(array[${t.id}, ${t.data} ->> 'sessionId', ${t.data} ->> 'credentialId', ${t.data} ->> 'referenceId'])`,
+    ),
   ],
 );
 

@@ -1,0 +1,1 @@
+CREATE INDEX "events_search_keys_gin" ON "events" USING gin ((array["id", "data" ->> 'sessionId', "data" ->> 'credentialId', "data" ->> 'referenceId']));

@@ -1,0 +1,136 @@
+/**
+ * `npm run bench:logs`: seeds ATTEMPTS delivery attempts (default 1,000,000: two per delivery) over 10 endpoints and
+ * 2 organizations on PostgreSQL, then times the Logs queries: first page, a deep page (keyset), each filter alone,
+ * a time range, and the payload search. Prints p50/p95 per query against the 25 ms target, and EXPLAIN ANALYZE for
+ * any query that misses. Needs DATABASE_URL (a database is created and dropped there).
+ */
+import postgres from "postgres";
+
+const ATTEMPTS = Number(process.env.ATTEMPTS ?? 1_000_000);
+const DELIVERIES = Math.floor(ATTEMPTS / 2);
+const RUNS = Number(process.env.RUNS ?? 20);
+const TARGET_MS = 25;
+
+function percentile(sorted: number[], p: number) {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+}
+
+async function main() {
+  const base = process.env.DATABASE_URL;
+  if (!base) throw new Error("Set DATABASE_URL to a PostgreSQL server (a database is created and dropped there).");
+  const dbName = `herald_benchlogs_${Date.now().toString(36)}`;
+  const admin = postgres(base, { max: 1, onnotice: () => undefined });
+  await admin.unsafe(`create database "${dbName}"`);
+  const url = new URL(base);
+  url.pathname = `/${dbName}`;
+  Object.assign(process.env, {
+    DATABASE_URL: url.toString(),
+    SEED_DEMO: "1",
+    DELIVERY_WORKER: "0",
+    LOG_LEVEL: "error",
+    AUTH_SECRET: "bench-only-secret-0123456789abcdefghijklmnop",
+    APP_ENCRYPTION_KEY: Buffer.alloc(32, 9).toString("base64"),
+  });
+  const raw = postgres(url.toString(), { max: 1, onnotice: () => undefined });
+  try {
+    const { getDb, closeDb } = await import("../db");
+    const { deliveriesSqlFor, listDeliveries, LOGS_PAGE_SIZE } = await import("../db/queries/deliveries");
+    const { sessionContextFor } = await import("../lib/testing/session");
+    await getDb();
+    const acme = await sessionContextFor("partner@example.com");
+    const globex = await sessionContextFor("other@example.com");
+
+    // --- Seed: 5 endpoints per organization, one event and one delivery per pair of attempts ----------------------
+    const seedStart = performance.now();
+    await raw.unsafe(`
+      insert into webhook_endpoints (id, organization_id, url, secret_encrypted)
+      select 'ep_bench' || lpad(g::text, 13, '0'), case when g <= 5 then '${acme.org.id}' else '${globex.org.id}' end,
+        'https://hooks-' || g || '.example/herald', 'v1.x.x.x'
+      from generate_series(1, 10) g;
+      insert into events (id, organization_id, type, data, created_at)
+      select 'evt_b' || lpad(g::text, 19, '0'),
+        case when g % 2 = 0 then '${acme.org.id}' else '${globex.org.id}' end,
+        (array['session.completed','session.error','credential.issued','credential.revoked','credential.claimed'])[1 + (g / 2) % 5],
+        jsonb_build_object('sessionId', 'ses_' || g, 'credentialId', 'CRD-' || g, 'referenceId', 'ref-' || g, 'status', 'COMPLETED'),
+        now() - ((${DELIVERIES} - g) * interval '5 seconds')
+      from generate_series(1, ${DELIVERIES}) g;
+      insert into deliveries (id, organization_id, event_id, endpoint_id, status, attempt_count, last_status_code, created_at, updated_at)
+      select 'dlv_b' || lpad(g::text, 23, '0'),
+        case when g % 2 = 0 then '${acme.org.id}' else '${globex.org.id}' end,
+        'evt_b' || lpad(g::text, 19, '0'),
+        'ep_bench' || lpad((case when g % 2 = 0 then 1 + (g / 2) % 5 else 6 + (g / 2) % 5 end)::text, 13, '0'),
+        (array['succeeded','succeeded','succeeded','failed','pending','cancelled'])[1 + (g / 2) % 6]::delivery_status,
+        2, (array[200, 200, 200, 500, 503, 410])[1 + (g / 2) % 6],
+        now() - ((${DELIVERIES} - g) * interval '5 seconds'), now()
+      from generate_series(1, ${DELIVERIES}) g;
+      insert into delivery_attempts (delivery_id, organization_id, endpoint_id, attempt_number, started_at, duration_ms,
+        request_url, request_headers, response_status, response_body, succeeded)
+      select d.id, d.organization_id, d.endpoint_id, n, d.created_at + n * interval '1 second', 20 + n,
+        'https://hooks.example/herald', '{}'::jsonb, case when n = 1 then 500 else 200 end, 'ok', n = 2
+      from deliveries d, generate_series(1, 2) n;
+      analyze;
+    `);
+    const seedSeconds = (performance.now() - seedStart) / 1000;
+    const [counted] = await raw<{ count: string }[]>`select count(*) from delivery_attempts`;
+    const count = counted?.count ?? "0";
+
+    // A cursor deep in Acme's history (found once, untimed): about 200,000 rows down.
+    const [deep] = await raw<{ created_at: Date; id: string }[]>`
+      select created_at, id from deliveries where organization_id = ${acme.org.id}
+      order by created_at desc, id desc offset ${Math.floor(DELIVERIES / 2.5)} limit 1`;
+    const scope = { orgId: acme.org.id };
+    const middle = new Date(Date.now() - (DELIVERIES / 2) * 5000);
+    type Filters = Parameters<typeof listDeliveries>[1];
+    const cases: [string, Filters][] = [
+      ["first page", {}],
+      ["deep page (keyset)", { before: { createdAt: deep!.created_at, id: deep!.id } }],
+      ["filter: endpoint", { endpointId: "ep_bench0000000000003" }],
+      ["filter: status (failed)", { status: "failed" }],
+      ["filter: event type", { eventType: "credential.revoked" }],
+      ["filter: time range (1 h)", { from: middle, to: new Date(middle.getTime() + 3_600_000) }],
+      ["search: event id", { search: `evt_b${String(DELIVERIES - 2).padStart(19, "0")}` }],
+      ["search: sessionId in payload", { search: `ses_${DELIVERIES / 2}` }],
+      ["search: credentialId in payload", { search: `CRD-${DELIVERIES - 10}` }],
+    ];
+    const results: { name: string; p50: number; p95: number; rows: number; filters: Filters }[] = [];
+    for (const [name, filters] of cases) {
+      const run = () => listDeliveries(scope, filters);
+      const rows = ((await run()) as unknown[]).length; // warm-up, and the row count
+      const times: number[] = [];
+      for (let i = 0; i < RUNS; i += 1) {
+        const t0 = performance.now();
+        await run();
+        times.push(performance.now() - t0);
+      }
+      times.sort((a, b) => a - b);
+      results.push({ name, p50: percentile(times, 50), p95: percentile(times, 95), rows, filters });
+    }
+    // Globex must see none of Acme's rows through the same filters (a tenancy check on the big data set).
+    const leak = await listDeliveries({ orgId: globex.org.id }, { search: `evt_b${String(DELIVERIES - 2).padStart(19, "0")}` });
+
+    console.log(`\nbench:logs: ${Number(count).toLocaleString("en")} attempts, ${DELIVERIES.toLocaleString("en")} deliveries, 10 endpoints, 2 organizations (seeded in ${seedSeconds.toFixed(0)} s); ${RUNS} runs per query, page size ${LOGS_PAGE_SIZE}\n`);
+    console.log("| Query | Rows | p50 | p95 | Target | Result |\n|---|---|---|---|---|---|");
+    for (const r of results) {
+      console.log(`| ${r.name} | ${r.rows} | ${r.p50.toFixed(1)} ms | ${r.p95.toFixed(1)} ms | <= ${TARGET_MS} ms | ${r.p95 <= TARGET_MS ? "pass" : "FAIL"} |`);
+    }
+    console.log(`\nGlobex searching for Acme's event id: ${leak.length} rows (must be 0)`);
+    const misses = results.filter((r) => r.p95 > TARGET_MS);
+    for (const miss of misses) {
+      // The app's own query (drizzle's SQL and parameters), explained on the seeded data.
+      const query = await deliveriesSqlFor(scope, miss.filters);
+      const plan = await raw.unsafe(`explain (analyze, buffers) ${query.sql}`, query.params as never[]);
+      console.log(`\nEXPLAIN ANALYZE, ${miss.name}:\n${plan.map((r) => r["QUERY PLAN"]).join("\n")}`);
+    }
+    process.exitCode = misses.length > 0 || leak.length > 0 ? 1 : 0;
+    await closeDb();
+  } finally {
+    await raw.end();
+    await admin.unsafe(`drop database if exists "${dbName}" with (force)`).catch(() => undefined);
+    await admin.end();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
