@@ -165,6 +165,13 @@ test.describe("send test event", () => {
       await expect(row).toContainText("succeeded", { timeout: 1000 });
       await expect(row).toContainText("100%", { timeout: 1000 });
     }).toPass({ timeout: 15_000 });
+
+    // The endpoint's health: both deliveries succeeded in the end.
+    await webhooks.rowFor(`${receiver.url}${path}`).getByRole("link").first().click();
+    await expect(page.getByTestId("success-rate")).toHaveText("100%");
+    await page.getByRole("link", { name: "7 days" }).click();
+    await expect(page).toHaveURL(/range=7d/);
+    await expect(page.getByRole("img", { name: /Deliveries per hour over the last 7d/ })).toBeVisible();
   });
 
   test("the delivery shows up in Logs with its attempt, payload and curl, and can be redelivered", async ({ page, signInAs }) => {

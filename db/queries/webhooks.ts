@@ -103,3 +103,58 @@ export async function endpointStats({ orgId }: Scope): Promise<Map<string, Endpo
     ]),
   );
 }
+
+export interface EndpointHealth {
+  buckets: { hour: string; succeeded: number; failed: number }[];
+  succeeded: number;
+  failed: number;
+  p50Ms: number | null;
+  p95Ms: number | null;
+}
+
+/**
+ * An endpoint's deliveries per hour (succeeded vs failed) over the last `hours`, and its response times (p50/p95 of
+ * attempts that got an answer). Scoped by organization like every query.
+ */
+export async function endpointHealth({ orgId, id, hours }: EndpointScope & { hours: number }): Promise<EndpointHealth> {
+  const db = await getDb();
+  const since = new Date(Date.now() - hours * 3_600_000);
+  const [perHour, timing] = await Promise.all([
+    db.execute(sql`
+      select date_trunc('hour', created_at) as hour,
+        count(*) filter (where status = 'succeeded')::int as succeeded,
+        count(*) filter (where status = 'failed')::int as failed
+      from deliveries
+      where organization_id = ${orgId} and endpoint_id = ${id} and created_at >= ${since.toISOString()}::timestamptz
+      group by 1 order by 1
+    `),
+    db.execute(sql`
+      select percentile_cont(0.5) within group (order by duration_ms) as p50,
+        percentile_cont(0.95) within group (order by duration_ms) as p95
+      from delivery_attempts
+      where organization_id = ${orgId} and endpoint_id = ${id} and started_at >= ${since.toISOString()}::timestamptz
+        and response_status is not null
+    `),
+  ]);
+  const counted = new Map(
+    rowsOf<{ hour: Date | string; succeeded: number; failed: number }>(perHour).map((r) => [
+      new Date(r.hour).toISOString(),
+      { succeeded: Number(r.succeeded), failed: Number(r.failed) },
+    ]),
+  );
+  const buckets: EndpointHealth["buckets"] = [];
+  const first = new Date(since);
+  first.setUTCMinutes(0, 0, 0);
+  for (let t = first.getTime(); t <= Date.now(); t += 3_600_000) {
+    const hour = new Date(t).toISOString();
+    buckets.push({ hour, ...(counted.get(hour) ?? { succeeded: 0, failed: 0 }) });
+  }
+  const [times] = rowsOf<{ p50: number | string | null; p95: number | string | null }>(timing);
+  return {
+    buckets,
+    succeeded: buckets.reduce((n, b) => n + b.succeeded, 0),
+    failed: buckets.reduce((n, b) => n + b.failed, 0),
+    p50Ms: times?.p50 === null || times?.p50 === undefined ? null : Math.round(Number(times.p50)),
+    p95Ms: times?.p95 === null || times?.p95 === undefined ? null : Math.round(Number(times.p95)),
+  };
+}

@@ -286,6 +286,15 @@ describe("delivery end to end (embedded engine, real HTTPS receiver)", () => {
     // Another organization sees nothing of it.
     const globex = await sessionContextFor("other@example.com");
     expect((await endpointStats({ orgId: globex.org.id })).has(endpointId)).toBe(false);
+
+    const { endpointHealth } = await import("@/db/queries/webhooks");
+    const health = await endpointHealth({ orgId: acme.org.id, id: endpointId, hours: 24 });
+    expect(health).toMatchObject({ succeeded: 1, failed: 1 });
+    expect(health.buckets).toHaveLength(25);
+    expect(health.buckets.at(-1)).toMatchObject({ succeeded: 1, failed: 1 });
+    expect(health.p50Ms).toBeGreaterThanOrEqual(0);
+    expect(health.p95Ms).toBeGreaterThanOrEqual(health.p50Ms!);
+    expect((await endpointHealth({ orgId: globex.org.id, id: endpointId, hours: 24 })).succeeded).toBe(0);
   });
 
   it("the same idempotency key returns the first event and fans out nothing new", async () => {

@@ -149,3 +149,34 @@ describe("redeliver", () => {
     expect(unknown).toEqual(theirs);
   });
 });
+
+describe("keyset pagination under concurrent inserts", () => {
+  it("returns every row that existed exactly once, while new deliveries keep arriving", async () => {
+    const created = await runAction(acme, createEndpointSchema, createEndpoint, { url: `${receiver.url}/keyset`, active: false });
+    if (!created.ok) throw new Error(created.error.message);
+    const own = created.data.id;
+    // Inactive endpoints get no deliveries, so seed rows directly through publish with the endpoint switched on.
+    const db = await getDb();
+    const { webhookEndpoints } = await import("@/db/schema");
+    await db.update(webhookEndpoints).set({ active: true }).where(eq(webhookEndpoints.id, own));
+    const existing: string[] = [];
+    for (let i = 0; i < LOGS_PAGE_SIZE * 2 + 7; i += 1) {
+      existing.push((await publishEvent(acme.org.id, "credential.issued", issued, { endpointId: own })).deliveryIds[0]!);
+    }
+    const seen: string[] = [];
+    let before: { createdAt: Date; id: string } | undefined;
+    for (;;) {
+      const rows = await listDeliveries({ orgId: acme.org.id }, { endpointId: own, before });
+      const page = rows.slice(0, LOGS_PAGE_SIZE);
+      seen.push(...page.map((r) => r.id));
+      // New deliveries land between page reads: they are newer than every cursor, so they never shift a page.
+      await publishEvent(acme.org.id, "credential.issued", issued, { endpointId: own });
+      if (rows.length <= LOGS_PAGE_SIZE) break;
+      const last = page.at(-1)!;
+      before = { createdAt: last.createdAt, id: last.id };
+    }
+    const fromBefore = seen.filter((id) => existing.includes(id));
+    expect(fromBefore.sort()).toEqual([...existing].sort());
+    expect(new Set(seen).size).toBe(seen.length);
+  });
+});

@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import Link from "next/link";
 import { notFound } from "next/navigation";
 import { Breadcrumb } from "@/components/portal/breadcrumb";
 import { PageHeader } from "@/components/portal/page-header";
@@ -6,6 +7,7 @@ import { Badge } from "@/components/ui/badge";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { DeleteEndpoint } from "@/components/webhooks/delete-endpoint";
 import { EndpointForm } from "@/components/webhooks/endpoint-form";
+import { EndpointHealthChart } from "@/components/webhooks/endpoint-health";
 import { EndpointStatusSwitch } from "@/components/webhooks/endpoint-status-switch";
 import { SendTestEvent } from "@/components/webhooks/send-test-event";
 import { SigningSecret } from "@/components/webhooks/signing-secret";
@@ -16,18 +18,28 @@ import { env } from "@/lib/env";
 import { formatDateTime } from "@/lib/format";
 import { planIncludesWebhooks, webhooksPlanName } from "@/lib/plans";
 import { EVENT_CHOICES, EVENT_TYPES } from "@/lib/webhooks/catalog";
+import { endpointHealth } from "@/db/queries/webhooks";
 import { getEndpoint } from "@/lib/webhooks/endpoints";
 import { endpointIdSchema } from "../schemas";
 
 export const metadata: Metadata = { title: "Endpoint" };
 
-export default async function EndpointPage({ params }: { params: Promise<{ id: string }> }) {
+export default async function EndpointPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ id: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const { org } = await requireSession();
   const { id } = await params;
+  const range = (await searchParams).range === "7d" ? "7d" : "24h";
   // A malformed id, an unknown one and another organization's all end in the same 404.
   const endpoint = endpointIdSchema.safeParse(id).success ? await getEndpoint({ orgId: org.id, id }) : undefined;
   if (!endpoint) notFound();
   const allowed = planIncludesWebhooks(org.plan);
+  const health = await endpointHealth({ orgId: org.id, id, hours: range === "7d" ? 168 : 24 });
+  const finished = health.succeeded + health.failed;
 
   return (
     <div className="mx-auto max-w-4xl space-y-6">
@@ -67,6 +79,58 @@ export default async function EndpointPage({ params }: { params: Promise<{ id: s
           </CardContent>
         </Card>
       ) : null}
+
+      <Card data-testid="endpoint-health">
+        <CardHeader>
+          <div className="flex flex-wrap items-start justify-between gap-2">
+            <div>
+              <CardTitle>Health</CardTitle>
+              <CardDescription>Deliveries per hour, and how fast this endpoint answers.</CardDescription>
+            </div>
+            <nav aria-label="Time range" className="inline-flex rounded-md border bg-muted p-1 text-sm">
+              {(["24h", "7d"] as const).map((r) => (
+                <Link
+                  key={r}
+                  href={r === "24h" ? `/webhooks/${endpoint.id}` : `/webhooks/${endpoint.id}?range=7d`}
+                  aria-current={r === range ? "page" : undefined}
+                  className={r === range ? "rounded bg-card px-3 py-1 font-medium shadow-sm" : "px-3 py-1 text-muted-foreground hover:text-foreground"}
+                >
+                  {r === "24h" ? "24 hours" : "7 days"}
+                </Link>
+              ))}
+            </nav>
+          </div>
+        </CardHeader>
+        <CardContent className="space-y-4">
+          <dl className="grid grid-cols-2 gap-4 text-sm sm:grid-cols-4">
+            <div>
+              <dt className="text-muted-foreground">Success rate</dt>
+              <dd className="mt-1 text-xl font-semibold tabular-nums" data-testid="success-rate">
+                {finished > 0 ? `${((health.succeeded / finished) * 100).toFixed(health.succeeded === finished ? 0 : 1)}%` : "—"}
+              </dd>
+            </div>
+            <div>
+              <dt className="text-muted-foreground">Succeeded / failed</dt>
+              <dd className="mt-1 text-xl font-semibold tabular-nums">
+                {health.succeeded} / {health.failed}
+              </dd>
+            </div>
+            <div>
+              <dt className="text-muted-foreground">Response p50</dt>
+              <dd className="mt-1 text-xl font-semibold tabular-nums">{health.p50Ms === null ? "—" : `${health.p50Ms} ms`}</dd>
+            </div>
+            <div>
+              <dt className="text-muted-foreground">Response p95</dt>
+              <dd className="mt-1 text-xl font-semibold tabular-nums">{health.p95Ms === null ? "—" : `${health.p95Ms} ms`}</dd>
+            </div>
+          </dl>
+          {finished > 0 ? (
+            <EndpointHealthChart buckets={health.buckets} range={range} />
+          ) : (
+            <p className="text-sm text-muted-foreground">No finished deliveries in this period yet.</p>
+          )}
+        </CardContent>
+      </Card>
 
       <Card>
         <CardHeader>

@@ -1,0 +1,42 @@
+"use client";
+
+import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
+
+interface Props {
+  buckets: { hour: string; succeeded: number; failed: number }[];
+  range: "24h" | "7d";
+}
+
+const SUCCEEDED = "oklch(0.55 0.14 155)";
+const FAILED = "oklch(0.55 0.21 25)";
+
+/** Succeeded vs failed deliveries per hour, stacked. */
+export function EndpointHealthChart({ buckets, range }: Props) {
+  const label = (iso: string) =>
+    range === "24h" ? `${iso.slice(11, 13)}:00` : `${iso.slice(5, 10)} ${iso.slice(11, 13)}h`;
+  const total = buckets.reduce((n, b) => n + b.succeeded + b.failed, 0);
+  return (
+    <figure className="space-y-2">
+      <div className="h-48 w-full" role="img" aria-label={`Deliveries per hour over the last ${range}: ${total} in all`}>
+        <ResponsiveContainer width="100%" height="100%">
+          <BarChart data={buckets} margin={{ top: 4, right: 4, bottom: 0, left: -20 }}>
+            <CartesianGrid vertical={false} strokeDasharray="3 3" stroke="oklch(0.91 0.01 264)" />
+            <XAxis dataKey="hour" tickFormatter={label} tick={{ fontSize: 11 }} interval="preserveStartEnd" minTickGap={24} />
+            <YAxis allowDecimals={false} tick={{ fontSize: 11 }} />
+            <Tooltip labelFormatter={(v) => `${String(v).slice(0, 16).replace("T", " ")} UTC`} />
+            <Bar dataKey="succeeded" name="Succeeded" stackId="d" fill={SUCCEEDED} isAnimationActive={false} />
+            <Bar dataKey="failed" name="Failed" stackId="d" fill={FAILED} isAnimationActive={false} />
+          </BarChart>
+        </ResponsiveContainer>
+      </div>
+      <figcaption className="flex gap-4 text-xs text-muted-foreground">
+        <span className="flex items-center gap-1">
+          <span className="size-2.5 rounded-sm" style={{ background: SUCCEEDED }} aria-hidden /> Succeeded
+        </span>
+        <span className="flex items-center gap-1">
+          <span className="size-2.5 rounded-sm" style={{ background: FAILED }} aria-hidden /> Failed
+        </span>
+      </figcaption>
+    </figure>
+  );
+}
