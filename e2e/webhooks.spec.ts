@@ -215,4 +215,26 @@ test.describe("send test event", () => {
     const ids = new Set(receiver.requests.filter((r) => r.path === path).map((r) => r.headers["webhook-id"]));
     expect(ids.size).toBe(1);
   });
+
+  test("after an outage, Redeliver failed sends the failed deliveries again and shows the progress", async ({ page, signInAs }) => {
+    await signInAs("partner");
+    const webhooks = new WebhooksPage(page);
+    const path = `/outage-${unique()}`;
+    await webhooks.create({ url: `${receiver.url}${path}` });
+    await page.getByLabel("Retries").fill("0");
+    await page.getByRole("button", { name: "Save changes" }).click();
+    await expect(webhooks.toast("Endpoint saved")).toBeVisible();
+    receiver.enqueue({ kind: "status", status: 500, body: "down" });
+    await page.getByRole("button", { name: "Send test event" }).click();
+    await expect(page.getByTestId("test-event-result")).toContainText("HTTP 500");
+
+    // The receiver is back (its fallback answers 200): redeliver everything that failed in the last day.
+    await page.getByRole("button", { name: "Redeliver failed" }).click();
+    const progress = page.getByTestId("recover-progress");
+    await expect(progress).toContainText("1 of 1 finished: 1 delivered, 0 failed again.");
+    await expect(page.getByRole("progressbar", { name: "Redelivery progress" })).toHaveAttribute("aria-valuenow", "1");
+    const hits = receiver.requests.filter((r) => r.path === path);
+    expect(hits).toHaveLength(2);
+    expect(hits[0]!.headers["webhook-id"]).toBe(hits[1]!.headers["webhook-id"]);
+  });
 });

@@ -22,7 +22,12 @@ export function EndpointStatusSwitch({ id, active }: { id: string; active: boole
         toast.error(next ? "Could not enable the endpoint" : "Could not disable the endpoint", result.error.message);
         return;
       }
-      toast.success(next ? "Endpoint enabled" : "Endpoint disabled", next ? "It receives new events again." : "New events are not sent to it.");
+      toast.success(
+        next ? "Endpoint enabled" : "Endpoint disabled",
+        next
+          ? "It receives new events again. Missed some while it was off? Use Redeliver failed deliveries below."
+          : "New events are not sent to it.",
+      );
       router.refresh();
     });
   }

@@ -180,3 +180,36 @@ describe("keyset pagination under concurrent inserts", () => {
     expect(new Set(seen).size).toBe(seen.length);
   });
 });
+
+describe("redeliver failed since", () => {
+  it("restarts the endpoint's failed deliveries since a time, and reports their progress", async () => {
+    const { redeliverFailedSchema, deliveryProgressSchema } = await import("@/app/(portal)/webhooks/schemas");
+    const { redeliverFailedSince, deliveryProgress } = await import("./recover");
+    const own = await startReceiver({ fallback: { kind: "status", status: 500 } });
+    const created = await runAction(acme, createEndpointSchema, createEndpoint, { url: `${own.url}/outage`, maxRetries: 0 });
+    if (!created.ok) throw new Error(created.error.message);
+    const id = created.data.id;
+    const failed: string[] = [];
+    for (let i = 0; i < 3; i += 1) failed.push((await publishEvent(acme.org.id, "credential.issued", issued, { endpointId: id })).deliveryIds[0]!);
+    for (const d of failed) await settled(d);
+
+    own.setFallback({ kind: "status", status: 200 });
+    const since = new Date(Date.now() - 3_600_000).toISOString().slice(0, 16);
+    const result = await runAction(acme, redeliverFailedSchema, redeliverFailedSince, { id, since });
+    expect(result.ok && result.data.ids.sort()).toEqual([...failed].sort());
+    for (const d of failed) await settled(d);
+    const progress = await runAction(acme, deliveryProgressSchema, deliveryProgress, { ids: failed });
+    expect(progress).toEqual({ ok: true, data: { pending: 0, delivering: 0, succeeded: 3, failed: 0, cancelled: 0 } });
+
+    // Nothing failed is left: a second run finds nothing. Another organization finds nothing to count or restart.
+    const again = await runAction(acme, redeliverFailedSchema, redeliverFailedSince, { id, since });
+    expect(again).toEqual({ ok: true, data: { ids: [], capped: false } });
+    const globexEnterprise = { ...globex, org: { ...globex.org, plan: "enterprise" as const } };
+    expect((await runAction(globexEnterprise, redeliverFailedSchema, redeliverFailedSince, { id, since })).ok).toBe(false);
+    const theirs = await runAction(globexEnterprise, deliveryProgressSchema, deliveryProgress, { ids: failed });
+    expect(theirs).toEqual({ ok: true, data: { pending: 0, delivering: 0, succeeded: 0, failed: 0, cancelled: 0 } });
+    const future = await runAction(acme, redeliverFailedSchema, redeliverFailedSince, { id, since: "2999-01-01T00:00" });
+    expect(future.ok ? undefined : future.error.fieldErrors?.since).toEqual(["Choose a time in the past."]);
+    await own.close();
+  });
+});

@@ -12,8 +12,18 @@ import {
   updateEndpoint,
   type RevealedSecret,
 } from "@/lib/webhooks/endpoints";
+import { deliveryProgress, redeliverFailedSince } from "@/lib/webhooks/recover";
 import { sendTestEvent, type TestEventResult } from "@/lib/webhooks/test-event";
-import { createEndpointSchema, endpointRefSchema, sendTestEventSchema, setEndpointActiveSchema, updateEndpointSchema } from "./schemas";
+import type { DeliveryStatus } from "@/db/schema";
+import {
+  createEndpointSchema,
+  deliveryProgressSchema,
+  endpointRefSchema,
+  redeliverFailedSchema,
+  sendTestEventSchema,
+  setEndpointActiveSchema,
+  updateEndpointSchema,
+} from "./schemas";
 
 const create = createAction(createEndpointSchema, createEndpoint);
 const update = createAction(updateEndpointSchema, updateEndpoint);
@@ -22,6 +32,8 @@ const remove = createAction(endpointRefSchema, deleteEndpoint);
 const reveal = createAction(endpointRefSchema, revealSecret);
 const rotate = createAction(endpointRefSchema, rotateSecret);
 const sendTest = createAction(sendTestEventSchema, sendTestEvent);
+const recover = createAction(redeliverFailedSchema, redeliverFailedSince);
+const progress = createAction(deliveryProgressSchema, deliveryProgress);
 
 /** Refreshes the list and, when given, the endpoint's page after a successful change. */
 function revalidated<T>(result: ActionResult<T>, id?: string): ActionResult<T> {
@@ -61,4 +73,12 @@ export async function rotateSecretAction(input: unknown): Promise<ActionResult<{
 
 export async function sendTestEventAction(input: unknown): Promise<ActionResult<TestEventResult>> {
   return sendTest(input);
+}
+
+export async function redeliverFailedAction(input: unknown): Promise<ActionResult<{ ids: string[]; capped: boolean }>> {
+  return recover(input);
+}
+
+export async function deliveryProgressAction(input: unknown): Promise<ActionResult<Record<DeliveryStatus, number>>> {
+  return progress(input);
 }

@@ -108,3 +108,18 @@ export const endpointRefSchema = z.object({ id: endpointIdSchema });
 export const setEndpointActiveSchema = z.object({ id: endpointIdSchema, active: z.boolean() });
 
 export const sendTestEventSchema = z.object({ id: endpointIdSchema, type: eventTypeSchema });
+
+/** "Redeliver failed since…": a UTC time from a datetime-local input, not in the future. */
+export const redeliverFailedSchema = z.object({
+  id: endpointIdSchema,
+  since: z
+    .string({ error: "Choose a start time." })
+    .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/, "Choose a start time.")
+    .transform((v) => new Date(`${v}:00Z`))
+    .refine((d) => !Number.isNaN(d.getTime()), "Choose a start time.")
+    .refine((d) => d.getTime() <= Date.now(), "Choose a time in the past."),
+});
+
+export const deliveryProgressSchema = z.object({
+  ids: z.array(z.string().regex(/^dlv_[0-9a-z]{24}$/)).max(1000),
+});

@@ -9,6 +9,7 @@ import { DeleteEndpoint } from "@/components/webhooks/delete-endpoint";
 import { EndpointForm } from "@/components/webhooks/endpoint-form";
 import { EndpointHealthChart } from "@/components/webhooks/endpoint-health";
 import { EndpointStatusSwitch } from "@/components/webhooks/endpoint-status-switch";
+import { RecoverFailed } from "@/components/webhooks/recover-failed";
 import { SendTestEvent } from "@/components/webhooks/send-test-event";
 import { SigningSecret } from "@/components/webhooks/signing-secret";
 import { UpgradeNotice } from "@/components/webhooks/upgrade-notice";
@@ -131,6 +132,21 @@ export default async function EndpointPage({
           )}
         </CardContent>
       </Card>
+
+      {allowed && endpoint.active ? (
+        <Card>
+          <CardHeader>
+            <CardTitle>Redeliver failed deliveries</CardTitle>
+            <CardDescription>
+              After an outage: sends every failed delivery since a time again (at most 1,000 at once), each with its
+              original <code className="font-mono">webhook-id</code>.
+            </CardDescription>
+          </CardHeader>
+          <CardContent>
+            <RecoverFailed id={endpoint.id} />
+          </CardContent>
+        </Card>
+      ) : null}
 
       <Card>
         <CardHeader>
