@@ -11,7 +11,7 @@
  */
 import { fork, type ChildProcess } from "node:child_process";
 import os from "node:os";
-import postgres from "postgres";
+import { createBenchDatabase } from "./bench-database";
 
 const EVENTS = Number(process.env.EVENTS ?? 10_000);
 const ENDPOINTS = Number(process.env.ENDPOINTS ?? 10);
@@ -52,23 +52,11 @@ async function waitForCount(ask: <T>(type: string) => Promise<T>, n: number, tim
 }
 
 async function main() {
-  const base = process.env.DATABASE_URL;
-  if (!base) throw new Error("Set DATABASE_URL to a PostgreSQL server (a database is created and dropped there).");
-  const dbName = `herald_bench_${Date.now().toString(36)}`;
-  const admin = postgres(base, { max: 1, onnotice: () => undefined });
-  await admin.unsafe(`create database "${dbName}"`);
-  const url = new URL(base);
-  url.pathname = `/${dbName}`;
-  Object.assign(process.env, {
-    DATABASE_URL: url.toString(),
+  const database = await createBenchDatabase("herald_bench", {
     WEBHOOK_ALLOW_PRIVATE_TARGETS: "1",
     DELIVERY_WORKER: "1",
     DELIVERY_CONCURRENCY: String(CONCURRENCY),
     DELIVERY_POLL_MS: "50",
-    SEED_DEMO: "1",
-    LOG_LEVEL: "error",
-    AUTH_SECRET: "bench-only-secret-0123456789abcdefghijklmnop",
-    APP_ENCRYPTION_KEY: Buffer.alloc(32, 9).toString("base64"),
   });
 
   let peakRss = 0;
@@ -188,8 +176,7 @@ async function main() {
   } finally {
     clearInterval(sampler);
     receiver.child.send({ type: "close" });
-    await admin.unsafe(`drop database if exists "${dbName}" with (force)`).catch(() => undefined);
-    await admin.end();
+    await database.drop();
   }
 }
 

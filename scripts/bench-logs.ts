@@ -5,6 +5,7 @@
  * any query that misses. Needs DATABASE_URL (a database is created and dropped there).
  */
 import postgres from "postgres";
+import { createBenchDatabase } from "./bench-database";
 
 const ATTEMPTS = Number(process.env.ATTEMPTS ?? 1_000_000);
 const DELIVERIES = Math.floor(ATTEMPTS / 2);
@@ -70,21 +71,8 @@ function percentile(sorted: number[], p: number) {
 }
 
 async function main() {
-  const base = process.env.DATABASE_URL;
-  if (!base) throw new Error("Set DATABASE_URL to a PostgreSQL server (a database is created and dropped there).");
-  const dbName = `herald_benchlogs_${Date.now().toString(36)}`;
-  const admin = postgres(base, { max: 1, onnotice: () => undefined });
-  await admin.unsafe(`create database "${dbName}"`);
-  const url = new URL(base);
-  url.pathname = `/${dbName}`;
-  Object.assign(process.env, {
-    DATABASE_URL: url.toString(),
-    SEED_DEMO: "1",
-    DELIVERY_WORKER: "0",
-    LOG_LEVEL: "error",
-    AUTH_SECRET: "bench-only-secret-0123456789abcdefghijklmnop",
-    APP_ENCRYPTION_KEY: Buffer.alloc(32, 9).toString("base64"),
-  });
+  const database = await createBenchDatabase("herald_benchlogs", { DELIVERY_WORKER: "0" });
+  const url = new URL(database.url);
   const raw = postgres(url.toString(), { max: 1, onnotice: () => undefined });
   try {
     const { getDb, closeDb } = await import("../db");
@@ -180,8 +168,7 @@ async function main() {
     await closeDb();
   } finally {
     await raw.end();
-    await admin.unsafe(`drop database if exists "${dbName}" with (force)`).catch(() => undefined);
-    await admin.end();
+    await database.drop();
   }
 }
 

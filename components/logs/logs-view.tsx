@@ -13,6 +13,34 @@ import { DeliveriesTable } from "./deliveries-table";
 const selectClass =
   "h-9 w-full rounded-md border border-input bg-background px-3 text-sm shadow-sm focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-ring";
 
+function FilterSelect({
+  name,
+  label,
+  value,
+  anyLabel,
+  options,
+}: {
+  name: string;
+  label: string;
+  value: string | undefined;
+  anyLabel: string;
+  options: { value: string; label: string }[];
+}) {
+  return (
+    <div className="space-y-1">
+      <Label htmlFor={`filter-${name}`}>{label}</Label>
+      <select id={`filter-${name}`} name={name} defaultValue={value ?? ""} className={selectClass}>
+        <option value="">{anyLabel}</option>
+        {options.map((o) => (
+          <option key={o.value} value={o.value}>
+            {o.label}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
+
 interface LogsViewProps {
   basePath: string;
   filters: LogFilters & { org?: string };
@@ -49,53 +77,37 @@ export function LogsView({ basePath, filters, rows, endpoints, organizations }: 
       <form method="get" className="mb-4 grid gap-3 rounded-lg border bg-card p-4 sm:grid-cols-2 lg:grid-cols-4" role="search" aria-label="Filter deliveries">
         {filters.live ? <input type="hidden" name="live" value="1" /> : null}
         {organizations ? (
-          <div className="space-y-1">
-            <Label htmlFor="filter-org">Organization</Label>
-            <select id="filter-org" name="org" defaultValue={filters.org ?? ""} className={selectClass}>
-              <option value="">All organizations</option>
-              {organizations.map((o) => (
-                <option key={o.id} value={o.id}>
-                  {o.name}
-                </option>
-              ))}
-            </select>
-          </div>
+          <FilterSelect
+            name="org"
+            label="Organization"
+            value={filters.org}
+            anyLabel="All organizations"
+            options={organizations.map((o) => ({ value: o.id, label: o.name }))}
+          />
         ) : null}
         {endpoints ? (
-          <div className="space-y-1">
-            <Label htmlFor="filter-endpoint">Endpoint</Label>
-            <select id="filter-endpoint" name="endpoint" defaultValue={filters.endpoint ?? ""} className={selectClass}>
-              <option value="">All endpoints</option>
-              {endpoints.map((e) => (
-                <option key={e.id} value={e.id}>
-                  {e.label}
-                </option>
-              ))}
-            </select>
-          </div>
+          <FilterSelect
+            name="endpoint"
+            label="Endpoint"
+            value={filters.endpoint}
+            anyLabel="All endpoints"
+            options={endpoints.map((e) => ({ value: e.id, label: e.label }))}
+          />
         ) : null}
-        <div className="space-y-1">
-          <Label htmlFor="filter-status">Status</Label>
-          <select id="filter-status" name="status" defaultValue={filters.status ?? ""} className={selectClass}>
-            <option value="">Any status</option>
-            {DELIVERY_STATUSES.map((s) => (
-              <option key={s} value={s}>
-                {s}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="space-y-1">
-          <Label htmlFor="filter-type">Event type</Label>
-          <select id="filter-type" name="type" defaultValue={filters.type ?? ""} className={selectClass}>
-            <option value="">Any type</option>
-            {EVENT_TYPES.map((t) => (
-              <option key={t} value={t}>
-                {t}
-              </option>
-            ))}
-          </select>
-        </div>
+        <FilterSelect
+          name="status"
+          label="Status"
+          value={filters.status}
+          anyLabel="Any status"
+          options={DELIVERY_STATUSES.map((v) => ({ value: v, label: v }))}
+        />
+        <FilterSelect
+          name="type"
+          label="Event type"
+          value={filters.type}
+          anyLabel="Any type"
+          options={EVENT_TYPES.map((v) => ({ value: v, label: v }))}
+        />
         <div className="space-y-1">
           <Label htmlFor="filter-q">Search</Label>
           <Input id="filter-q" name="q" defaultValue={filters.q ?? ""} placeholder="evt_…, sessionId, credentialId or referenceId" />

@@ -1,14 +1,5 @@
-import { Skeleton } from "@/components/ui/skeleton";
+import { PageSkeleton } from "@/components/portal/page-skeleton";
 
 export default function Loading() {
-  return (
-    <div aria-busy="true" aria-live="polite" className="space-y-6">
-      <span className="sr-only">Loading…</span>
-      <div className="space-y-2">
-        <Skeleton className="h-8 w-48" />
-        <Skeleton className="h-4 w-96 max-w-full" />
-      </div>
-      <Skeleton className="h-64 w-full" />
-    </div>
-  );
+  return <PageSkeleton />;
 }

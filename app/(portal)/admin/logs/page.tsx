@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { LiveToggle } from "@/components/logs/live-toggle";
 import { LogsView } from "@/components/logs/logs-view";
 import { PageHeader } from "@/components/portal/page-header";
-import { decodeCursor, firstValues, adminLogFiltersSchema, utcMinute } from "@/app/(portal)/webhooks/logs/schemas";
+import { adminLogFiltersSchema, firstValues, toDeliveryFilters } from "@/app/(portal)/webhooks/logs/schemas";
 import { listDeliveriesForAdmin } from "@/db/queries/deliveries";
 import { listOrganizationsForAdmin } from "@/db/queries/organizations";
 import { requireAdmin } from "@/lib/auth/session";
@@ -13,18 +13,7 @@ export default async function AdminLogsPage({ searchParams }: { searchParams: Pr
   const { user } = await requireAdmin();
   const filters = adminLogFiltersSchema.parse(firstValues(await searchParams));
   const [rows, organizations] = await Promise.all([
-    listDeliveriesForAdmin(
-      { isPlatformAdmin: user.isPlatformAdmin },
-      {
-        orgId: filters.org,
-        status: filters.status,
-        eventType: filters.type,
-        search: filters.q,
-        from: utcMinute(filters.from),
-        to: utcMinute(filters.to),
-        before: decodeCursor(filters.before),
-      },
-    ),
+    listDeliveriesForAdmin({ isPlatformAdmin: user.isPlatformAdmin }, { ...toDeliveryFilters(filters), orgId: filters.org }),
     listOrganizationsForAdmin({ isPlatformAdmin: user.isPlatformAdmin }),
   ]);
   return (

@@ -5,7 +5,7 @@ import { PageHeader } from "@/components/portal/page-header";
 import { listDeliveries } from "@/db/queries/deliveries";
 import { requireSession } from "@/lib/auth/session";
 import { listEndpoints } from "@/lib/webhooks/endpoints";
-import { decodeCursor, firstValues, logFiltersSchema, utcMinute } from "./schemas";
+import { firstValues, logFiltersSchema, toDeliveryFilters } from "./schemas";
 
 export const metadata: Metadata = { title: "Webhook logs" };
 
@@ -13,18 +13,7 @@ export default async function WebhookLogsPage({ searchParams }: { searchParams: 
   const { org } = await requireSession();
   const filters = logFiltersSchema.parse(firstValues(await searchParams));
   const [rows, endpoints] = await Promise.all([
-    listDeliveries(
-      { orgId: org.id },
-      {
-        endpointId: filters.endpoint,
-        status: filters.status,
-        eventType: filters.type,
-        search: filters.q,
-        from: utcMinute(filters.from),
-        to: utcMinute(filters.to),
-        before: decodeCursor(filters.before),
-      },
-    ),
+    listDeliveries({ orgId: org.id }, toDeliveryFilters(filters)),
     listEndpoints({ orgId: org.id }),
   ]);
   return (

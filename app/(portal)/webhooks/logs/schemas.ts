@@ -49,3 +49,16 @@ export function firstValues(params: Record<string, string | string[] | undefined
 export const adminLogFiltersSchema = logFiltersSchema.extend({
   org: z.string().regex(/^org_[0-9a-z]{20}$/).optional().catch(undefined),
 });
+
+/** The URL filters as the Logs query takes them (shared by the partner's and the admin's Logs). */
+export function toDeliveryFilters(filters: LogFilters) {
+  return {
+    endpointId: filters.endpoint,
+    status: filters.status,
+    eventType: filters.type,
+    search: filters.q,
+    from: utcMinute(filters.from),
+    to: utcMinute(filters.to),
+    before: decodeCursor(filters.before),
+  };
+}
