@@ -139,7 +139,7 @@ test.describe("send test event", () => {
     await signInAs("partner");
     const webhooks = new WebhooksPage(page);
     const path = `/test-${unique()}`;
-    await webhooks.create({ url: `${receiver.url}${path}`, header: { name: "X-API-Key", value: "e2e-key" } });
+    await webhooks.create({ url: `${receiver.url}${path}`, header: { name: "X-API-Key", value: "e2e-key" }, events: ["session.completed"] });
     receiver.enqueue({ kind: "status", status: 200, body: '{"received":true}' });
     await page.getByRole("button", { name: "Send test event" }).click();
     const result = page.getByTestId("test-event-result");
@@ -178,7 +178,7 @@ test.describe("send test event", () => {
     const shell = await signInAs("partner");
     const webhooks = new WebhooksPage(page);
     const path = `/logs-${unique()}`;
-    const endpointId = await webhooks.create({ url: `${receiver.url}${path}` });
+    const endpointId = await webhooks.create({ url: `${receiver.url}${path}`, events: ["session.completed"] });
     receiver.enqueue({ kind: "status", status: 503, body: "maintenance" });
     await page.getByRole("button", { name: "Send test event" }).click();
     await expect(page.getByTestId("test-event-result")).toContainText("HTTP 503");
@@ -220,7 +220,7 @@ test.describe("send test event", () => {
     await signInAs("partner");
     const webhooks = new WebhooksPage(page);
     const path = `/outage-${unique()}`;
-    await webhooks.create({ url: `${receiver.url}${path}` });
+    await webhooks.create({ url: `${receiver.url}${path}`, events: ["session.completed"] });
     await page.getByLabel("Retries").fill("0");
     await page.getByRole("button", { name: "Save changes" }).click();
     await expect(webhooks.toast("Endpoint saved")).toBeVisible();
@@ -236,5 +236,36 @@ test.describe("send test event", () => {
     const hits = receiver.requests.filter((r) => r.path === path);
     expect(hits).toHaveLength(2);
     expect(hits[0]!.headers["webhook-id"]).toBe(hits[1]!.headers["webhook-id"]);
+  });
+
+  test("an API key created in the portal publishes an event that reaches the endpoint and shows in Logs", async ({ page, signInAs, request }) => {
+    const shell = await signInAs("partner");
+    const webhooks = new WebhooksPage(page);
+    const path = `/api-${unique()}`;
+    // Its own event type, so that publishing (which fans out to every subscribed endpoint) reaches no other test's.
+    const endpointId = await webhooks.create({ url: `${receiver.url}${path}`, events: ["bulk_issuance.completed"] });
+
+    await shell.link("API keys").click();
+    await page.getByRole("button", { name: "Create API key" }).click();
+    await page.getByLabel("Name").fill("E2E backend");
+    await page.getByRole("button", { name: "Create key" }).click();
+    const key = (await page.getByTestId("new-api-key").textContent())!.trim();
+    expect(key).toMatch(/^hk_live_/);
+    await page.getByRole("button", { name: "Done" }).click();
+    await expect(page.getByTestId("api-key-row").filter({ hasText: "E2E backend" })).toContainText(key.slice(0, 14));
+
+    const response = await request.post("/api/v1/events", {
+      headers: { authorization: `Bearer ${key}` },
+      data: {
+        type: "bulk_issuance.completed",
+        data: { bulkIssuanceId: `BLK-${unique()}`, badgeId: "BDG-E2E", issuedCount: 10, failedCount: 0, completedAt: new Date().toISOString() },
+      },
+    });
+    expect(response.status()).toBe(202);
+    const { id } = (await response.json()) as { id: string };
+    await expect.poll(() => receiver.requests.some((r) => r.path === path && r.headers["webhook-id"] === id), { timeout: 10_000 }).toBe(true);
+
+    await page.goto(`/webhooks/logs?endpoint=${endpointId}&q=${id}`);
+    await expect(page.getByRole("row").filter({ hasText: id })).toContainText("succeeded");
   });
 });

@@ -4,3 +4,4 @@ export * from "./login-attempts";
 export * from "./webhooks";
 export * from "./deliveries";
 export * from "./workflows";
+export * from "./api-keys";

@@ -4,6 +4,8 @@ export interface EndpointInput {
   url: string;
   description?: string;
   header?: { name: string; value: string };
+  /** Subscribe to only these types (default: all events). */
+  events?: string[];
 }
 
 /** The Webhooks list, the Create Webhook form and an endpoint's page. */
@@ -28,6 +30,10 @@ export class WebhooksPage {
   async fillForm(input: EndpointInput) {
     await this.page.getByLabel("Endpoint URL").fill(input.url);
     if (input.description !== undefined) await this.page.getByLabel("Description").fill(input.description);
+    if (input.events) {
+      await this.page.getByLabel("Only the events I choose").check();
+      for (const type of input.events) await this.page.getByRole("checkbox", { name: new RegExp(`^${type.replace(".", "\\.")}`) }).check();
+    }
     if (input.header) {
       await this.page.getByRole("button", { name: "Add header" }).click();
       await this.page.getByLabel("Header name").last().fill(input.header.name);

@@ -1,17 +1,34 @@
-import { KeyRound } from "lucide-react";
 import type { Metadata } from "next";
-import { ComingSoon } from "@/components/portal/coming-soon";
+import { ApiKeysManager } from "@/components/api-keys/api-keys-manager";
 import { PageHeader } from "@/components/portal/page-header";
+import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
+import { listApiKeys } from "@/lib/api-keys";
+import { requireSession } from "@/lib/auth/session";
 
 export const metadata: Metadata = { title: "API keys" };
 
-export default function ApiKeysPage() {
+export default async function ApiKeysPage() {
+  const { org } = await requireSession();
+  const keys = await listApiKeys({ orgId: org.id });
   return (
-    <>
-      <PageHeader title="API keys" description="Keys that let your systems publish events and read their status through Herald's API." />
-      <ComingSoon icon={KeyRound} title="API keys are on their way">
-        <p>You will create, name and revoke keys here. A key is shown once and stored only as a hash.</p>
-      </ComingSoon>
-    </>
+    <div className="space-y-6">
+      <PageHeader title="API keys" description="Keys that let your systems publish events through Herald's API. A key is shown once and stored only as a hash." />
+      <ApiKeysManager keys={keys} />
+      <Card>
+        <CardHeader>
+          <CardTitle>Publish an event</CardTitle>
+          <CardDescription>Every active endpoint subscribed to the type receives it, signed and retried.</CardDescription>
+        </CardHeader>
+        <CardContent>
+          <pre className="overflow-auto rounded-md border bg-slate-950 p-4 text-[13px] text-slate-100">{`curl -X POST https://<your-herald>/api/v1/events \\
+  -H "Authorization: Bearer hk_live_..." \\
+  -H "Content-Type: application/json" \\
+  -d '{"type":"credential.revoked","idempotencyKey":"revoke-CRD-ZBUYQMTA",
+       "data":{"credentialId":"CRD-ZBUYQMTA","credentialUuid":"5f0c7c1e-2f4b-4a7e-9a51-0d6a3c7e9b21",
+               "badgeId":"BDG-CLOUD-ARCH","recipientEmail":"jane.doe@example.com",
+               "issuanceDate":"2026-11-22T09:00:00Z","revokedAt":"2026-11-23T08:00:00Z"}}'`}</pre>
+        </CardContent>
+      </Card>
+    </div>
   );
 }

@@ -1,0 +1,95 @@
+import { createHash, randomBytes } from "node:crypto";
+import { and, desc, eq, isNull, lt, or } from "drizzle-orm";
+import type { z } from "zod";
+import type { apiKeyRefSchema, createApiKeySchema } from "@/app/(portal)/api-keys/schemas";
+import { getDb } from "@/db";
+import type { SessionContext } from "@/db/queries/users";
+import { apiKeys, organizations } from "@/db/schema";
+import { AppError } from "@/lib/errors";
+import { newId } from "@/lib/ids";
+
+export const KEY_PREFIX = "hk_live_";
+const PREFIX_SHOWN = KEY_PREFIX.length + 6;
+
+const hashKey = (key: string) => createHash("sha256").update(key).digest("hex");
+
+export interface ApiKeyView {
+  id: string;
+  name: string;
+  prefix: string;
+  createdAt: string;
+  lastUsedAt: string | null;
+}
+
+/** Creates a key; the only time its value is ever returned. */
+export async function createApiKey(input: z.output<typeof createApiKeySchema>, ctx: SessionContext): Promise<{ id: string; key: string }> {
+  const key = `${KEY_PREFIX}${randomBytes(32).toString("base64url")}`;
+  const id = newId("key");
+  const db = await getDb();
+  await db.insert(apiKeys).values({
+    id,
+    organizationId: ctx.org.id,
+    name: input.name,
+    prefix: key.slice(0, PREFIX_SHOWN),
+    keyHash: hashKey(key),
+    createdBy: ctx.user.id,
+  });
+  return { id, key };
+}
+
+export async function listApiKeys({ orgId }: { orgId: string }): Promise<ApiKeyView[]> {
+  const db = await getDb();
+  const rows = await db
+    .select()
+    .from(apiKeys)
+    .where(and(eq(apiKeys.organizationId, orgId), isNull(apiKeys.revokedAt)))
+    .orderBy(desc(apiKeys.createdAt));
+  return rows.map((r) => ({
+    id: r.id,
+    name: r.name,
+    prefix: r.prefix,
+    createdAt: r.createdAt.toISOString(),
+    lastUsedAt: r.lastUsedAt?.toISOString() ?? null,
+  }));
+}
+
+/** Revokes a key of the caller's organization; another organization's id is "not found" like an unknown one. */
+export async function revokeApiKey(input: z.output<typeof apiKeyRefSchema>, ctx: SessionContext): Promise<{ id: string }> {
+  const db = await getDb();
+  const rows = await db
+    .update(apiKeys)
+    .set({ revokedAt: new Date() })
+    .where(and(eq(apiKeys.id, input.id), eq(apiKeys.organizationId, ctx.org.id), isNull(apiKeys.revokedAt)))
+    .returning({ id: apiKeys.id });
+  if (rows.length === 0) throw new AppError("not_found:api_key", { message: "That API key does not exist or was revoked." });
+  return { id: input.id };
+}
+
+export interface ApiCaller {
+  keyId: string;
+  orgId: string;
+  plan: (typeof organizations.$inferSelect)["plan"];
+}
+
+/** The organization behind a bearer key, or undefined for a missing, malformed, unknown or revoked key. */
+export async function authenticateApiKey(authorization: string | null): Promise<ApiCaller | undefined> {
+  const match = /^Bearer\s+(hk_live_[A-Za-z0-9_-]{20,100})$/.exec(authorization?.trim() ?? "");
+  if (!match) return undefined;
+  const db = await getDb();
+  const [row] = await db
+    .select({ keyId: apiKeys.id, orgId: apiKeys.organizationId, plan: organizations.plan, lastUsedAt: apiKeys.lastUsedAt })
+    .from(apiKeys)
+    .innerJoin(organizations, eq(organizations.id, apiKeys.organizationId))
+    .where(and(eq(apiKeys.keyHash, hashKey(match[1]!)), isNull(apiKeys.revokedAt)))
+    .limit(1);
+  if (!row) return undefined;
+  // Last use, to the minute: one write a minute per key, not one per request.
+  const minuteAgo = new Date(Date.now() - 60_000);
+  if (!row.lastUsedAt || row.lastUsedAt < minuteAgo) {
+    await db
+      .update(apiKeys)
+      .set({ lastUsedAt: new Date() })
+      .where(and(eq(apiKeys.id, row.keyId), or(isNull(apiKeys.lastUsedAt), lt(apiKeys.lastUsedAt, minuteAgo))));
+  }
+  return { keyId: row.keyId, orgId: row.orgId, plan: row.plan };
+}
