@@ -23,6 +23,8 @@ function RevokeKey({ id, name }: { id: string; name: string }) {
   return (
     <ConfirmButton
       destructive
+      triggerVariant="outline"
+      triggerSize="sm"
       loading={pending}
       title={`Revoke "${name}"?`}
       description="Requests with this key are refused at once. This cannot be undone."

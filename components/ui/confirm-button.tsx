@@ -23,14 +23,27 @@ interface ConfirmButtonProps {
   onConfirm: () => void;
   destructive?: boolean;
   loading?: boolean;
+  /** The trigger's look; by default red for destructive actions, outlined otherwise. */
+  triggerVariant?: "destructive" | "outline" | "ghost";
+  triggerSize?: "default" | "sm";
 }
 
 /** A button that asks before it acts: for anything destructive or hard to undo. */
-export function ConfirmButton({ children, title, description, confirmLabel, onConfirm, destructive, loading }: ConfirmButtonProps) {
+export function ConfirmButton({
+  children,
+  title,
+  description,
+  confirmLabel,
+  onConfirm,
+  destructive,
+  loading,
+  triggerVariant,
+  triggerSize = "default",
+}: ConfirmButtonProps) {
   return (
     <AlertDialog>
       <AlertDialogTrigger asChild>
-        <Button type="button" variant={destructive ? "destructive" : "outline"} loading={loading}>
+        <Button type="button" variant={triggerVariant ?? (destructive ? "destructive" : "outline")} size={triggerSize} loading={loading}>
           {children}
         </Button>
       </AlertDialogTrigger>
