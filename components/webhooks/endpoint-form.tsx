@@ -37,6 +37,41 @@ function FieldError({ id, errors }: { id: string; errors?: string[] }) {
   );
 }
 
+/** A labelled whole-number input with a hint and its error, described by both. */
+function NumberField(props: {
+  id: string;
+  label: string;
+  min: number;
+  max: number;
+  value: string;
+  onChange: (value: string) => void;
+  hint: string;
+  errors?: string[];
+}) {
+  const { id, label, min, max, value, onChange, hint, errors } = props;
+  const invalid = Boolean(errors?.length);
+  return (
+    <div className="space-y-1.5">
+      <Label htmlFor={id}>{label}</Label>
+      <Input
+        id={id}
+        type="number"
+        min={min}
+        max={max}
+        step={1}
+        value={value}
+        onChange={(e) => onChange(e.target.value)}
+        aria-invalid={invalid ? true : undefined}
+        aria-describedby={invalid ? `${id}-error ${id}-hint` : `${id}-hint`}
+      />
+      <p id={`${id}-hint`} className="text-xs text-muted-foreground">
+        {hint}
+      </p>
+      <FieldError id={`${id}-error`} errors={errors} />
+    </div>
+  );
+}
+
 let rowCounter = 0;
 const nextKey = () => `row-${(rowCounter += 1)}`;
 
@@ -65,8 +100,7 @@ export function EndpointForm({ events, endpoint }: EndpointFormProps) {
 
   const fieldId = (name: string) => `${uid}-${name.replace(/\./g, "-")}`;
   const errorFor = (name: string) => errors[name];
-  const describedBy = (name: string, hint?: string) =>
-    [errors[name]?.length ? `${fieldId(name)}-error` : undefined, hint].filter(Boolean).join(" ") || undefined;
+  const describedBy = (name: string) => (errors[name]?.length ? `${fieldId(name)}-error` : undefined);
 
   function updateHeader(key: string, patch: Partial<HeaderRow>) {
     setHeaders((rows) => rows.map((r) => (r.key === key ? { ...r, ...patch } : r)));
@@ -155,42 +189,26 @@ export function EndpointForm({ events, endpoint }: EndpointFormProps) {
             <FieldError id={`${fieldId("description")}-error`} errors={errorFor("description")} />
           </div>
           <div className="grid gap-5 sm:grid-cols-3">
-            <div className="space-y-1.5">
-              <Label htmlFor={fieldId("timeoutSeconds")}>Timeout (seconds)</Label>
-              <Input
-                id={fieldId("timeoutSeconds")}
-                type="number"
-                min={1}
-                max={30}
-                step={1}
-                value={timeoutSeconds}
-                onChange={(e) => setTimeoutSeconds(e.target.value)}
-                aria-invalid={errorFor("timeoutSeconds") ? true : undefined}
-                aria-describedby={describedBy("timeoutSeconds", `${fieldId("timeoutSeconds")}-hint`)}
-              />
-              <p id={`${fieldId("timeoutSeconds")}-hint`} className="text-xs text-muted-foreground">
-                1 to 30. Covers connecting, headers and body.
-              </p>
-              <FieldError id={`${fieldId("timeoutSeconds")}-error`} errors={errorFor("timeoutSeconds")} />
-            </div>
-            <div className="space-y-1.5">
-              <Label htmlFor={fieldId("maxRetries")}>Retries</Label>
-              <Input
-                id={fieldId("maxRetries")}
-                type="number"
-                min={0}
-                max={10}
-                step={1}
-                value={maxRetries}
-                onChange={(e) => setMaxRetries(e.target.value)}
-                aria-invalid={errorFor("maxRetries") ? true : undefined}
-                aria-describedby={describedBy("maxRetries", `${fieldId("maxRetries")}-hint`)}
-              />
-              <p id={`${fieldId("maxRetries")}-hint`} className="text-xs text-muted-foreground">
-                0 to 10 retries after the first attempt, with exponential backoff.
-              </p>
-              <FieldError id={`${fieldId("maxRetries")}-error`} errors={errorFor("maxRetries")} />
-            </div>
+            <NumberField
+              id={fieldId("timeoutSeconds")}
+              label="Timeout (seconds)"
+              min={1}
+              max={30}
+              value={timeoutSeconds}
+              onChange={setTimeoutSeconds}
+              hint="1 to 30. Covers connecting, headers and body."
+              errors={errorFor("timeoutSeconds")}
+            />
+            <NumberField
+              id={fieldId("maxRetries")}
+              label="Retries"
+              min={0}
+              max={10}
+              value={maxRetries}
+              onChange={setMaxRetries}
+              hint="0 to 10 retries after the first attempt, with exponential backoff."
+              errors={errorFor("maxRetries")}
+            />
             {endpoint ? null : (
               <div className="space-y-1.5">
                 <Label htmlFor={fieldId("active")}>Active</Label>
