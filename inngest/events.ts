@@ -9,5 +9,5 @@ export const deliveryRequestedData = z.object({
 });
 
 /** `webhook/endpoint.deactivated`: an endpoint was disabled or deleted; its waiting deliveries are cancelled. */
+// Data: { endpointId }; the delivery function's cancelOn matches it on data.endpointId.
 export const ENDPOINT_DEACTIVATED = "webhook/endpoint.deactivated";
-export const endpointDeactivatedData = z.object({ endpointId: z.string() });
