@@ -5,3 +5,5 @@ export * from "./webhooks";
 export * from "./deliveries";
 export * from "./workflows";
 export * from "./api-keys";
+export * from "./sessions";
+export * from "./credentials";
