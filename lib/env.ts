@@ -63,6 +63,8 @@ const schema = z.object({
   DELIVERY_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(500),
   DELIVERY_LEASE_MS: z.coerce.number().int().min(500).max(3_600_000).default(120_000),
   LOG_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+  API_RATE_LIMIT_PER_SECOND: z.coerce.number().int().min(0).max(100_000).default(100),
+  CREDENTIAL_EXPIRY_INTERVAL_MS: z.coerce.number().int().min(100).max(86_400_000).default(60_000),
   INNGEST_DEV: optionalString,
   INNGEST_BASE_URL: optionalString,
   INNGEST_EVENT_KEY: optionalString,
@@ -169,6 +171,10 @@ export const env = {
   },
   /** Delivery attempts older than this many days are purged (hourly). */
   logRetentionDays: raw.LOG_RETENTION_DAYS,
+  /** Requests per second per API key (per app process); 0 turns the limit off. */
+  apiRateLimitPerSecond: raw.API_RATE_LIMIT_PER_SECOND,
+  /** How often the embedded scheduler looks for credentials past their expiration date. */
+  credentialExpiryIntervalMs: raw.CREDENTIAL_EXPIRY_INTERVAL_MS,
 } as const;
 
 export type Env = typeof env;
