@@ -29,7 +29,9 @@ export type Behaviour =
   /** Send headers, then one byte every `intervalMs`, `chunks` times. */
   | { kind: "drip"; intervalMs: number; chunks: number }
   /** Write bytes that are not HTTP on the TLS socket and close it: the client's parser fails with an HPE_* code. */
-  | { kind: "invalid-http" };
+  | { kind: "invalid-http" }
+  /** Send 200 headers promising `bytes` (default 1,000) and half of them, then destroy the socket mid-body. */
+  | { kind: "reset-mid-body"; bytes?: number };
 
 /** A running HTTPS receiver on a real port. */
 export interface Receiver {
@@ -272,6 +274,14 @@ function respond(
       // Bypasses ServerResponse on purpose: the bytes go straight onto the TLS socket.
       req.socket.end("NOT HTTP\r\n\r\n");
       return;
+    case "reset-mid-body": {
+      const bytes = behaviour.bytes ?? 1000;
+      res.writeHead(200, { "content-type": "text/plain", "content-length": bytes });
+      res.write("x".repeat(Math.floor(bytes / 2)));
+      // After the written half has left, so the client has a response in hand when the connection drops.
+      later(() => req.socket.destroy(), 50);
+      return;
+    }
   }
 }
 

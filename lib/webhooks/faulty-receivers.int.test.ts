@@ -1,0 +1,346 @@
+import { asc, eq } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+
+// Before any app module loads: endpoints on loopback are this test's receivers.
+vi.hoisted(() => {
+  process.env.WEBHOOK_ALLOW_PRIVATE_TARGETS = "1";
+});
+
+const { createEndpointSchema } = await import("@/app/(portal)/webhooks/schemas");
+const { GET: health } = await import("@/app/api/health/route");
+const { closeDb, getDb } = await import("@/db");
+const { deliveries, deliveryAttempts, webhookEndpoints } = await import("@/db/schema");
+const { runAction } = await import("@/lib/action");
+const { env } = await import("@/lib/env");
+const { startReceiver } = await import("@/lib/testing/https-receiver");
+const { createTestOrganization } = await import("@/lib/testing/organization");
+const { startSilentServer } = await import("@/lib/testing/silent-server");
+const { EVENT_CATALOG } = await import("./catalog");
+const { createEndpoint } = await import("./endpoints");
+const { startDeliveryEngine, stopDeliveryEngine } = await import("./engine");
+const { publishEvent } = await import("./publish");
+const { MAX_RESPONSE_BYTES, STORED_BODY_BYTES } = await import("./send-attempt");
+
+type Receiver = Awaited<ReturnType<typeof startReceiver>>;
+type Attempt = typeof deliveryAttempts.$inferSelect;
+type Ctx = Awaited<ReturnType<typeof createTestOrganization>>;
+
+const HEALTH_LIMIT_MS = 200;
+const example = EVENT_CATALOG.find((e) => e.type === "credential.issued")!.example;
+
+/** One faulty receiver and what Herald must make of it. */
+interface Case {
+  name: string;
+  /** Starts the receiver; returns the endpoint URL and whatever the checks need. */
+  start: () => Promise<{ url: string; receiver?: Receiver; close: () => Promise<void>; extra?: Record<string, unknown> }>;
+  timeoutSeconds: number;
+  maxRetries: number;
+  finalStatus: "succeeded" | "failed";
+  /** Per attempt: [HTTP status or null, error class or null]. */
+  attempts: [number | null, string | null][];
+  check?: (attempts: Attempt[], started: Awaited<ReturnType<Case["start"]>>) => void | Promise<void>;
+}
+
+const receiverCase = (options: Parameters<typeof startReceiver>[0], setup?: (r: Receiver) => void) => async () => {
+  const receiver = await startReceiver(options);
+  setup?.(receiver);
+  return { url: `${receiver.url}/hook`, receiver, close: () => receiver.close() };
+};
+
+const gapsOf = (attempts: Attempt[]) => attempts.slice(1).map((a, i) => a.startedAt.getTime() - attempts[i]!.startedAt.getTime());
+
+const CASES: Case[] = [
+  {
+    name: "500 on every attempt",
+    start: receiverCase({ fallback: { kind: "status", status: 500, body: "boom" } }),
+    timeoutSeconds: 5,
+    maxRetries: 2,
+    finalStatus: "failed",
+    attempts: [
+      [500, "http_status"],
+      [500, "http_status"],
+      [500, "http_status"],
+    ],
+    check: (attempts) => {
+      expect(attempts.every((a) => a.responseBody === "boom")).toBe(true);
+      // Exponential backoff (base WEBHOOK_RETRY_BASE_MS, x4 per retry, +/-20% jitter): each wait is at least its floor.
+      const base = env.delivery.retryBaseMs;
+      const [g1, g2] = gapsOf(attempts);
+      expect(g1!).toBeGreaterThanOrEqual(base * 0.8);
+      expect(g2!).toBeGreaterThanOrEqual(base * 4 * 0.8);
+    },
+  },
+  {
+    name: "503 with Retry-After: 1, then 200",
+    start: receiverCase(undefined, (r) => r.enqueue({ kind: "status", status: 503, headers: { "retry-after": "1" } })),
+    timeoutSeconds: 5,
+    maxRetries: 3,
+    finalStatus: "succeeded",
+    attempts: [
+      [503, "http_status"],
+      [200, null],
+    ],
+    check: (attempts) => expect(gapsOf(attempts)[0]).toBeGreaterThanOrEqual(1000),
+  },
+  {
+    name: "429 with Retry-After: 1 on every attempt",
+    start: receiverCase({ fallback: { kind: "status", status: 429, headers: { "retry-after": "1" } } }),
+    timeoutSeconds: 5,
+    maxRetries: 1,
+    finalStatus: "failed",
+    attempts: [
+      [429, "http_status"],
+      [429, "http_status"],
+    ],
+    check: (attempts) => expect(gapsOf(attempts)[0]).toBeGreaterThanOrEqual(1000),
+  },
+  {
+    name: "410 Gone",
+    start: receiverCase({ fallback: { kind: "status", status: 410 } }),
+    timeoutSeconds: 5,
+    maxRetries: 3,
+    finalStatus: "failed",
+    attempts: [[410, "http_status"]],
+  },
+  {
+    name: "a 200 that comes after the timeout",
+    start: receiverCase({ fallback: { kind: "status", status: 200, delayMs: 2500 } }),
+    timeoutSeconds: 1,
+    maxRetries: 1,
+    finalStatus: "failed",
+    attempts: [
+      [null, "timeout"],
+      [null, "timeout"],
+    ],
+    check: (attempts) => {
+      for (const a of attempts) {
+        expect(a.durationMs).toBeGreaterThanOrEqual(950);
+        expect(a.durationMs).toBeLessThan(1500);
+      }
+    },
+  },
+  {
+    name: "a connection reset mid-response",
+    start: receiverCase({ fallback: { kind: "reset-mid-body", bytes: 2000 } }),
+    timeoutSeconds: 5,
+    maxRetries: 1,
+    finalStatus: "failed",
+    attempts: [
+      [200, "connection"],
+      [200, "connection"],
+    ],
+  },
+  {
+    name: "a server that accepts the connection and never answers",
+    start: async () => {
+      const silent = await startSilentServer();
+      return { url: `${silent.url}/hook`, close: () => silent.close(), extra: { silent } };
+    },
+    timeoutSeconds: 1,
+    maxRetries: 0,
+    finalStatus: "failed",
+    attempts: [[null, "timeout"]],
+    check: (attempts, started) => {
+      const silent = started.extra!.silent as Awaited<ReturnType<typeof startSilentServer>>;
+      expect(silent.connections()).toBeGreaterThanOrEqual(1);
+      expect(attempts[0]!.durationMs).toBeLessThan(1500);
+    },
+  },
+  {
+    name: "a body that drips one byte every 300 ms past the timeout",
+    start: receiverCase({ fallback: { kind: "drip", intervalMs: 300, chunks: 20 } }),
+    timeoutSeconds: 1,
+    maxRetries: 0,
+    finalStatus: "failed",
+    attempts: [[null, "timeout"]],
+    check: (attempts) => expect(attempts[0]!.durationMs).toBeLessThan(1500),
+  },
+  {
+    name: "a 302 to another host",
+    start: async () => {
+      // The other host: [::1] instead of 127.0.0.1, on its own port. It must never see a request.
+      const elsewhere = await startReceiver({ host: "::1" });
+      const receiver = await startReceiver({ fallback: { kind: "redirect", location: `${elsewhere.url}/stolen`, status: 302 } });
+      return {
+        url: `${receiver.url}/hook`,
+        receiver,
+        close: async () => {
+          await receiver.close();
+          await elsewhere.close();
+        },
+        extra: { elsewhere },
+      };
+    },
+    timeoutSeconds: 5,
+    maxRetries: 0,
+    finalStatus: "failed",
+    attempts: [[302, "http_status"]],
+    check: (attempts, started) => {
+      expect(attempts[0]!.errorMessage).toContain("not followed");
+      expect((started.extra!.elsewhere as Receiver).requests).toHaveLength(0);
+    },
+  },
+  {
+    name: "an expired certificate",
+    start: receiverCase({ certificate: "expired" }),
+    timeoutSeconds: 5,
+    maxRetries: 1,
+    finalStatus: "failed",
+    attempts: [
+      [null, "tls"],
+      [null, "tls"],
+    ],
+    check: (attempts, started) => {
+      expect(attempts[0]!.errorMessage).toMatch(/expired/i);
+      expect(started.receiver!.requests).toHaveLength(0);
+    },
+  },
+  {
+    name: "a self-signed certificate",
+    start: receiverCase({ certificate: "self-signed" }),
+    timeoutSeconds: 5,
+    maxRetries: 0,
+    finalStatus: "failed",
+    attempts: [[null, "tls"]],
+    check: (attempts, started) => {
+      expect(attempts[0]!.errorMessage).toMatch(/self[- ]signed/i);
+      expect(started.receiver!.requests).toHaveLength(0);
+    },
+  },
+  {
+    name: "a 50 MB response",
+    start: receiverCase({ fallback: { kind: "large", bytes: 50 * 1024 * 1024 } }),
+    timeoutSeconds: 10,
+    maxRetries: 0,
+    finalStatus: "failed",
+    attempts: [[200, "response_too_large"]],
+    check: (attempts) => {
+      const [a] = attempts;
+      expect(a!.errorMessage).toContain(`${MAX_RESPONSE_BYTES / 1024 / 1024} MB`);
+      expect(a!.responseBody).toHaveLength(STORED_BODY_BYTES);
+      expect(a!.responseBodyTruncated).toBe(true);
+    },
+  },
+  {
+    name: "invalid HTTP",
+    start: receiverCase({ fallback: { kind: "invalid-http" } }),
+    timeoutSeconds: 5,
+    maxRetries: 1,
+    finalStatus: "failed",
+    attempts: [
+      [null, "connection"],
+      [null, "connection"],
+    ],
+    check: (attempts) => expect(attempts[0]!.errorMessage).toMatch(/Invalid HTTP response|HPE_|Parse Error/i),
+  },
+];
+
+let ctx: Ctx;
+const healthTimes: number[] = [];
+let healthFailures = 0;
+let probing = true;
+let probe: Promise<void> | undefined;
+
+async function settled(deliveryId: string, timeoutMs = 30_000) {
+  const db = await getDb();
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const [row] = await db.select().from(deliveries).where(eq(deliveries.id, deliveryId));
+    if (row && ["succeeded", "failed", "cancelled"].includes(row.status)) return row;
+    if (Date.now() > deadline) throw new Error(`delivery ${deliveryId} still ${row?.status} after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+beforeAll(async () => {
+  // An organization of its own: other test files on the same database switch the demo organizations' endpoints off.
+  ctx = await createTestOrganization("faulty");
+  await startDeliveryEngine({ pollMs: 20, leaseMs: 30_000 });
+  // The health check, exactly as GET /api/health answers it, in the process that runs the deliveries: if a faulty
+  // receiver blocked the event loop or exhausted the database pool, this is where it would show. The first call
+  // warms up (module loading, the pool's first connection) and is not counted.
+  await health();
+  probe = (async () => {
+    while (probing) {
+      const t0 = performance.now();
+      const response = await health();
+      healthTimes.push(performance.now() - t0);
+      if (response.status !== 200) healthFailures += 1;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  })();
+});
+
+afterAll(async () => {
+  probing = false;
+  await probe;
+  await stopDeliveryEngine();
+  await closeDb();
+});
+
+describe("faulty receivers: each ends with the right attempts, error class and final status", () => {
+  it("every case, all at once, while the health check stays under 200 ms", async () => {
+    const db = await getDb();
+    const results = await Promise.all(
+      CASES.map(async (c) => {
+        const started = await c.start();
+        try {
+          const created = await runAction(ctx, createEndpointSchema, createEndpoint, {
+            url: started.url,
+            timeoutSeconds: c.timeoutSeconds,
+            maxRetries: c.maxRetries,
+          });
+          if (!created.ok) throw new Error(`${c.name}: ${JSON.stringify(created.error)}`);
+          const published = await publishEvent(ctx.org.id, "credential.issued", example, { endpointId: created.data.id });
+          const deliveryId = published.deliveryIds[0]!;
+          const t0 = Date.now();
+          const delivery = await settled(deliveryId);
+          const attempts = await db
+            .select()
+            .from(deliveryAttempts)
+            .where(eq(deliveryAttempts.deliveryId, deliveryId))
+            .orderBy(asc(deliveryAttempts.attemptNumber));
+          const [endpoint] = await db.select().from(webhookEndpoints).where(eq(webhookEndpoints.id, created.data.id));
+          return { c, started, delivery, attempts, endpoint: endpoint!, eventId: published.id, ms: Date.now() - t0 };
+        } catch (error) {
+          await started.close();
+          throw error;
+        }
+      }),
+    );
+    try {
+      const summary: string[] = [];
+      for (const { c, started, delivery, attempts, endpoint, eventId, ms } of results) {
+        const seen = attempts.map((a) => [a.responseStatus, a.errorClass]);
+        summary.push(`${c.name}: ${delivery.status}, ${attempts.length} attempt(s) ${JSON.stringify(seen)} in ${ms} ms`);
+        expect.soft(delivery.status, c.name).toBe(c.finalStatus);
+        expect.soft(delivery.attemptCount, c.name).toBe(c.attempts.length);
+        expect.soft(seen, c.name).toEqual(c.attempts);
+        expect.soft(attempts.map((a) => a.attemptNumber), c.name).toEqual(c.attempts.map((_, i) => i + 1));
+        expect.soft(attempts.every((a) => a.errorClass === null || (a.errorMessage ?? "").length > 0), c.name).toBe(true);
+        // Every request that reached the receiver carried the same webhook-id: the event's.
+        for (const r of started.receiver?.requests ?? []) expect.soft(r.headers["webhook-id"], c.name).toBe(eventId);
+        // Only 410 switches the endpoint off; every other failure leaves it on (one failed delivery in a row).
+        if (c.attempts.at(-1)![0] === 410) {
+          expect.soft(endpoint.active, c.name).toBe(false);
+          expect.soft(endpoint.disabledReason, c.name).toContain("410");
+        } else {
+          expect.soft(endpoint.active, c.name).toBe(true);
+          expect.soft(endpoint.consecutiveFailures, c.name).toBe(c.finalStatus === "failed" ? 1 : 0);
+        }
+        await c.check?.(attempts, started);
+      }
+      const sorted = [...healthTimes].sort((a, b) => a - b);
+      const max = sorted.at(-1) ?? NaN;
+      const p50 = sorted[Math.floor(sorted.length / 2)] ?? NaN;
+      console.log(
+        `faulty receivers:\n  ${summary.join("\n  ")}\n  health: ${sorted.length} checks, p50 ${p50.toFixed(1)} ms, max ${max.toFixed(1)} ms, ${healthFailures} not 200`,
+      );
+      expect(sorted.length).toBeGreaterThan(20);
+      expect(healthFailures).toBe(0);
+      expect(max).toBeLessThan(HEALTH_LIMIT_MS);
+    } finally {
+      await Promise.all(results.map((r) => r.started.close()));
+    }
+  }, 60_000);
+});
