@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
+import { parsePricePlans } from "@/lib/billing/price-plans";
 import type { PrivateTargets } from "@/lib/webhooks/private-targets";
 
 /**
@@ -68,6 +69,22 @@ const schema = z.object({
   INNGEST_DEV: optionalString,
   INNGEST_BASE_URL: optionalString,
   INNGEST_EVENT_KEY: optionalString,
+  STRIPE_WEBHOOK_SECRET: optionalString.pipe(
+    z.string().startsWith("whsec_", "STRIPE_WEBHOOK_SECRET must be the endpoint's signing secret (whsec_...)").optional(),
+  ),
+  STRIPE_SECRET_KEY: optionalString.pipe(
+    z
+      .string()
+      .regex(/^(sk|rk)_(test|live)_/, "STRIPE_SECRET_KEY must be a Stripe secret or restricted key (sk_test_..., sk_live_..., rk_...)")
+      .optional(),
+  ),
+  STRIPE_PRICE_PLANS: optionalString.transform((value, ctx) => {
+    const parsed = parsePricePlans(value);
+    if (parsed.ok) return parsed.plans;
+    ctx.addIssue({ code: "custom", message: parsed.message });
+    return z.NEVER;
+  }),
+  APP_URL: optionalString.pipe(z.url({ protocol: /^https?$/, error: "APP_URL must be an http(s) URL, e.g. https://partners.example.com" }).optional()),
 });
 
 function parseEnv() {

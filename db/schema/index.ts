@@ -7,3 +7,4 @@ export * from "./workflows";
 export * from "./api-keys";
 export * from "./sessions";
 export * from "./credentials";
+export * from "./billing";
