@@ -1,5 +1,7 @@
 import { deliverWebhook } from "./deliver-webhook";
+import { expireCredentials } from "./expire-credentials";
+import { issueCredentialsBulk } from "./issue-credentials-bulk";
 import { purgeLogs } from "./purge-logs";
 
 /** Every Inngest function Herald serves at /api/inngest. */
-export const functions = [deliverWebhook, purgeLogs];
+export const functions = [deliverWebhook, purgeLogs, issueCredentialsBulk, expireCredentials];

@@ -6,7 +6,7 @@ import { z } from "zod";
  * envelope `{ id: "evt_...", type, createdAt, data }`.
  */
 
-const isoDateTime = z.iso.datetime({ offset: true, error: "Use an ISO 8601 date-time, e.g. 2026-11-22T10:00:00Z." });
+export const isoDateTime = z.iso.datetime({ offset: true, error: "Use an ISO 8601 date-time, e.g. 2026-11-22T10:00:00Z." });
 const nonEmpty = (max: number) => z.string().trim().min(1).max(max);
 
 /** Keys that start with `_` or `internal` are the platform's own and are stripped before delivery. */
@@ -18,7 +18,7 @@ export function stripInternalMetadata(metadata: Record<string, unknown> | undefi
 export const SESSION_STATUSES = ["COMPLETED", "PARTIAL_COMPLETE", "ERROR", "CANCELLED", "TERMINATED"] as const;
 export type SessionStatus = (typeof SESSION_STATUSES)[number];
 
-const metadataSchema = z
+export const metadataSchema = z
   .record(z.string().max(100), z.union([z.string().max(1000), z.number(), z.boolean(), z.null()]))
   .refine((m) => Object.keys(m).length <= 50, "At most 50 metadata keys.")
   .optional();

@@ -1,6 +1,8 @@
 import { getDb } from "@/db";
 import { env } from "@/lib/env";
 import { logger } from "@/lib/logger";
+import { BULK_ISSUANCE_WORKFLOW, runBulkIssuanceWorkflow } from "@/lib/sources/bulk-issuance";
+import { scheduleSourceJobs, stopSourceJobs } from "@/lib/sources/scheduler";
 import { EmbeddedEngine } from "@/lib/workflows/embedded-engine";
 import { localEngine, setLocalEngine } from "./dispatch";
 import { scheduleRetention } from "./retention";
@@ -23,7 +25,7 @@ export async function startDeliveryEngine(overrides: { leaseMs?: number; pollMs?
   if (existing) return existing;
   const engine = new EmbeddedEngine({
     db: await getDb(),
-    workflows: { [DELIVERY_WORKFLOW]: runDeliveryWorkflow },
+    workflows: { [DELIVERY_WORKFLOW]: runDeliveryWorkflow, [BULK_ISSUANCE_WORKFLOW]: runBulkIssuanceWorkflow },
     concurrency: env.delivery.concurrency,
     concurrencyPerKey: env.delivery.concurrencyPerEndpoint,
     pollMs: overrides.pollMs ?? env.delivery.pollMs,
@@ -32,11 +34,13 @@ export async function startDeliveryEngine(overrides: { leaseMs?: number; pollMs?
   setLocalEngine(engine);
   engine.start();
   scheduleRetention();
+  scheduleSourceJobs();
   return engine;
 }
 
 export async function stopDeliveryEngine(): Promise<void> {
   const engine = localEngine();
   setLocalEngine(undefined);
+  stopSourceJobs();
   await engine?.stop();
 }

@@ -1,0 +1,117 @@
+import { NextResponse } from "next/server";
+import type { z } from "zod";
+import { authenticateApiKey, type ApiCaller } from "@/lib/api-keys";
+import { env } from "@/lib/env";
+import { AppError, isAppError } from "@/lib/errors";
+import { logger } from "@/lib/logger";
+import { RateLimiter } from "./rate-limit";
+
+/** Request bodies over this are refused with 413 before they are parsed. */
+export const MAX_BODY_BYTES = 256 * 1024;
+
+export interface ApiIssue {
+  path: string;
+  message: string;
+}
+
+/** The public API's one error shape: `{ error: { code, message, issues? } }`. */
+export function apiError(status: number, code: string, message: string, issues?: ApiIssue[], headers?: HeadersInit): NextResponse {
+  return NextResponse.json({ error: { code, message, ...(issues?.length ? { issues } : {}) } }, { status, headers });
+}
+
+export function zodIssues(error: z.ZodError, prefix: string[] = []): ApiIssue[] {
+  return error.issues.map((i) => ({ path: [...prefix, ...i.path.map(String)].join(".") || "(body)", message: i.message }));
+}
+
+/** Thrown by `readJson` and `parseQuery`; turned into a response by `apiRoute`. */
+class ApiRejection extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly issues?: ApiIssue[],
+  ) {
+    super(message);
+  }
+}
+
+/** Reads and validates a JSON body: 413 over 256 KB, 400 for bad JSON or a body that does not match `schema`. */
+export async function readJson<S extends z.ZodType>(request: Request, schema: S): Promise<z.output<S>> {
+  const declared = Number(request.headers.get("content-length") ?? 0);
+  if (declared > MAX_BODY_BYTES) throw new ApiRejection(413, "payload_too_large", "The body is over 256 KB.");
+  const raw = await request.text();
+  if (Buffer.byteLength(raw) > MAX_BODY_BYTES) throw new ApiRejection(413, "payload_too_large", "The body is over 256 KB.");
+  let body: unknown = {};
+  if (raw.trim() !== "") {
+    try {
+      body = JSON.parse(raw);
+    } catch {
+      throw new ApiRejection(400, "invalid_json", "The body is not valid JSON.");
+    }
+  }
+  const parsed = schema.safeParse(body);
+  if (!parsed.success) throw new ApiRejection(400, "invalid_request", "The request does not match the schema.", zodIssues(parsed.error));
+  return parsed.data;
+}
+
+/** Validates the query string against `schema` (values arrive as strings; use z.coerce where numbers are wanted). */
+export function parseQuery<S extends z.ZodType>(request: Request, schema: S): z.output<S> {
+  const params = new URL(request.url).searchParams;
+  const query: Record<string, string> = {};
+  for (const [key, value] of params) query[key] = value;
+  const parsed = schema.safeParse(query);
+  if (!parsed.success) throw new ApiRejection(400, "invalid_query", "The query string is not valid.", zodIssues(parsed.error, ["query"]));
+  return parsed.data;
+}
+
+const globalStore = globalThis as typeof globalThis & { __heraldRateLimiter?: RateLimiter };
+function rateLimiter(): RateLimiter {
+  return (globalStore.__heraldRateLimiter ??= new RateLimiter(env.apiRateLimitPerSecond));
+}
+
+export interface ApiContext<P> {
+  request: Request;
+  caller: ApiCaller;
+  params: P;
+}
+
+type Handler<P> = (ctx: ApiContext<P>) => Promise<Response>;
+
+/**
+ * Wraps a public API handler: authenticates the bearer key (401), applies the key's rate limit (429 with
+ * Retry-After), and turns every failure into the error shape. An AppError keeps its status and message; anything
+ * else is logged and answered with a plain 500 that carries no detail.
+ */
+export function apiRoute<P extends Record<string, string> = Record<string, never>>(handler: Handler<P>) {
+  return async (request: Request, context?: { params: Promise<P> }): Promise<Response> => {
+    try {
+      const caller = await authenticateApiKey(request.headers.get("authorization"));
+      if (!caller) return apiError(401, "unauthorized", "Send a valid API key: Authorization: Bearer hk_live_...");
+      const decision = rateLimiter().take(caller.keyId);
+      if (!decision.allowed) {
+        return apiError(
+          429,
+          "rate_limited",
+          `Too many requests for this API key (limit ${env.apiRateLimitPerSecond} per second). Retry after ${decision.retryAfterSeconds} s.`,
+          undefined,
+          { "retry-after": String(decision.retryAfterSeconds) },
+        );
+      }
+      const params = ((await context?.params) ?? {}) as P;
+      return await handler({ request, caller, params });
+    } catch (e) {
+      if (e instanceof ApiRejection) return apiError(e.status, e.code, e.message, e.issues);
+      if (isAppError(e) && e.kind !== "internal") {
+        const issues = e.fieldErrors ? Object.entries(e.fieldErrors).map(([path, messages]) => ({ path, message: messages[0] ?? "" })) : undefined;
+        return apiError(e.status, e.code, e.message, issues);
+      }
+      logger.error("an API request failed", { path: new URL(request.url).pathname, error: e });
+      return apiError(500, "internal", "Something went wrong on our side. Please try again.");
+    }
+  };
+}
+
+/** 404 with the same answer for an unknown id and another organization's id. */
+export function notFound(what: string): never {
+  throw new AppError(`not_found:${what}`, { message: `No ${what} with that id.` });
+}

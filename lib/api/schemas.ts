@@ -1,0 +1,184 @@
+import { z } from "zod";
+import { CREDENTIAL_STATUSES } from "@/db/schema/credentials";
+import { EVENT_TYPES, isoDateTime, metadataSchema, SESSION_STATUSES } from "@/lib/webhooks/catalog";
+
+/**
+ * The public API's request and response schemas, defined once: the routes validate with them and the OpenAPI
+ * document (lib/api/openapi.ts) is generated from them.
+ */
+
+const text = (max: number, what: string) =>
+  z
+    .string({ error: `Give ${what} as a string.` })
+    .trim()
+    .min(1, `Give ${what}.`)
+    .max(max, `${what[0]!.toUpperCase()}${what.slice(1)} is at most ${max} characters.`);
+
+/** Partners' idempotency keys; `herald:` is reserved for Herald's own events. */
+export const idempotencyKeySchema = text(200, "the idempotency key")
+  .refine((k) => !k.startsWith("herald:"), "Idempotency keys starting with herald: are reserved.")
+  .optional()
+  .describe("Repeat a request with the same key to get the first result instead of a second one.");
+
+const email = z
+  .string({ error: "Give the recipient's email address." })
+  .trim()
+  .max(320, "An email address is at most 320 characters.")
+  .pipe(z.email("Give a valid email address, e.g. jane.doe@example.com."));
+
+// ---- events ----------------------------------------------------------------------------------------------------
+
+export const publishEventSchema = z.object({
+  type: z.string({ error: "Give the event type, e.g. credential.revoked." }).min(1).max(100).describe("An event type from the catalog."),
+  data: z.record(z.string(), z.unknown(), { error: "Give the event's data as a JSON object." }).describe("Validated against the type's schema."),
+  idempotencyKey: idempotencyKeySchema,
+});
+
+export const listEventsQuerySchema = z.object({
+  after: z
+    .string()
+    .regex(/^evt_[a-z0-9]{1,40}$/, "after must be an event id (evt_...).")
+    .optional()
+    .describe("Return events published after this one (the last id you saw)."),
+  type: z.enum(EVENT_TYPES, { error: "type must be an event type from the catalog." }).optional(),
+  limit: z.coerce.number({ error: "limit must be a number." }).int().min(1, "limit is at least 1.").max(500, "limit is at most 500.").default(100),
+});
+
+export const eventEnvelopeSchema = z.object({
+  id: z.string().describe("evt_...; also the webhook-id of its deliveries"),
+  type: z.enum(EVENT_TYPES),
+  createdAt: z.string(),
+  data: z.record(z.string(), z.unknown()),
+});
+
+// ---- sessions --------------------------------------------------------------------------------------------------
+
+export const createSessionSchema = z.object({
+  platform: text(100, "the platform"),
+  referenceId: text(200, "the reference id").optional().describe("Your own id for this session; it comes back in every event."),
+  metadata: metadataSchema.describe("Up to 50 keys; keys starting with _ or internal are never delivered."),
+  idempotencyKey: idempotencyKeySchema,
+});
+
+export const TERMINAL_SESSION_STATUSES = SESSION_STATUSES;
+
+export const completeSessionSchema = z
+  .object({
+    status: z.enum(SESSION_STATUSES, { error: `status must be one of ${SESSION_STATUSES.join(", ")}.` }),
+    account: z
+      .record(z.string().max(100), z.unknown(), { error: "account must be a JSON object." })
+      .optional()
+      .describe("The verified account data; only with status COMPLETED."),
+    attestation: z
+      .union([z.string().min(1).max(65_536), z.record(z.string(), z.unknown())], { error: "attestation must be a string or a JSON object." })
+      .optional()
+      .describe("The raw attestation: Herald keeps and sends only its SHA-256."),
+  })
+  .refine((b) => b.account === undefined || b.status === "COMPLETED", {
+    path: ["account"],
+    message: "account is only sent when the status is COMPLETED.",
+  });
+
+export const sessionSchema = z.object({
+  id: z.string(),
+  status: z.enum(["PENDING", ...SESSION_STATUSES]),
+  platform: z.string(),
+  referenceId: z.string().nullable(),
+  metadata: z.record(z.string(), z.unknown()).nullable(),
+  account: z.record(z.string(), z.unknown()).nullable(),
+  attestation: z.object({ sha256: z.string() }).nullable(),
+  completedAt: z.string().nullable(),
+  createdAt: z.string(),
+});
+
+// ---- credentials -----------------------------------------------------------------------------------------------
+
+const futureDate = (what: string) =>
+  isoDateTime.refine((d) => new Date(d).getTime() > Date.now(), `${what} must be in the future.`);
+
+export const issueCredentialSchema = z
+  .object({
+    badgeId: text(100, "the badge id"),
+    recipientEmail: email,
+    recipientName: text(200, "the recipient's name").optional(),
+    issuanceDate: isoDateTime.optional().describe("Defaults to now."),
+    expirationDate: isoDateTime.optional(),
+    metadata: metadataSchema,
+    idempotencyKey: idempotencyKeySchema,
+  })
+  .refine((b) => !b.expirationDate || new Date(b.expirationDate) > new Date(b.issuanceDate ?? Date.now()), {
+    path: ["expirationDate"],
+    message: "expirationDate must be after the issuance date.",
+  });
+
+export const MAX_BULK_RECIPIENTS = 1000;
+
+export const bulkIssueSchema = z.object({
+  badgeId: text(100, "the badge id"),
+  expirationDate: futureDate("expirationDate").optional(),
+  recipients: z
+    .array(
+      z.object({
+        // Each address is checked by the job: a bad one counts as failed instead of refusing the whole batch.
+        email: z.string({ error: "Give each recipient's email as a string." }).max(320, "An email address is at most 320 characters."),
+        name: z.string().trim().max(200, "A name is at most 200 characters.").optional(),
+      }),
+      { error: "recipients must be a list of { email, name? }." },
+    )
+    .min(1, "Give at least one recipient.")
+    .max(MAX_BULK_RECIPIENTS, `At most ${MAX_BULK_RECIPIENTS} recipients per bulk issuance.`),
+  idempotencyKey: idempotencyKeySchema,
+});
+
+export const revokeCredentialSchema = z.object({
+  reason: z.string().trim().max(500, "The reason is at most 500 characters.").optional(),
+});
+
+export const renewCredentialSchema = z.object({
+  expirationDate: futureDate("expirationDate").optional().describe("Defaults to the old credential's validity period, from now."),
+});
+
+export const listCredentialsQuerySchema = z.object({
+  limit: z.coerce.number({ error: "limit must be a number." }).int().min(1, "limit is at least 1.").max(500, "limit is at most 500.").default(100),
+  status: z.enum(CREDENTIAL_STATUSES, { error: `status must be one of ${CREDENTIAL_STATUSES.join(", ")}.` }).optional(),
+  createdAfter: isoDateTime.optional().describe("Only credentials created after this moment."),
+  cursor: z.string().max(200).optional().describe("nextCursor from the previous page."),
+});
+
+export const credentialSchema = z.object({
+  credentialId: z.string(),
+  credentialUuid: z.string(),
+  badgeId: z.string(),
+  recipientEmail: z.string(),
+  recipientName: z.string().nullable(),
+  status: z.enum(CREDENTIAL_STATUSES),
+  issuanceDate: z.string(),
+  expirationDate: z.string().nullable(),
+  claimedAt: z.string().nullable(),
+  revokedAt: z.string().nullable(),
+  revocationReason: z.string().nullable(),
+  renewedFromId: z.string().nullable(),
+  renewedById: z.string().nullable(),
+  bulkIssuanceId: z.string().nullable(),
+  metadata: z.record(z.string(), z.unknown()).nullable(),
+  createdAt: z.string(),
+});
+
+export const bulkIssuanceSchema = z.object({
+  id: z.string(),
+  badgeId: z.string(),
+  status: z.enum(["pending", "running", "completed"]),
+  recipientCount: z.number(),
+  issuedCount: z.number(),
+  failedCount: z.number(),
+  failures: z.array(z.object({ index: z.number(), email: z.string(), reason: z.string() })),
+  createdAt: z.string(),
+  completedAt: z.string().nullable(),
+});
+
+export type CredentialView = z.infer<typeof credentialSchema>;
+export type SessionView = z.infer<typeof sessionSchema>;
+export type BulkIssuanceView = z.infer<typeof bulkIssuanceSchema>;
+
+/** claim takes no fields; an empty body or `{}` is fine. */
+export const claimCredentialSchema = z.object({});
