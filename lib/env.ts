@@ -192,6 +192,16 @@ export const env = {
   apiRateLimitPerSecond: raw.API_RATE_LIMIT_PER_SECOND,
   /** How often the embedded scheduler looks for credentials past their expiration date. */
   credentialExpiryIntervalMs: raw.CREDENTIAL_EXPIRY_INTERVAL_MS,
+  /** The portal's public origin for links sent elsewhere (Stripe's return URLs); unset: taken from the request. */
+  appUrl: raw.APP_URL?.replace(/\/+$/, ""),
+  billing: {
+    /** Verifies Stripe's calls to /api/webhooks/stripe; unset, that route answers 503. */
+    webhookSecret: raw.STRIPE_WEBHOOK_SECRET,
+    /** Enables Upgrade (Checkout) and Manage (customer portal) on the Billing page. */
+    secretKey: raw.STRIPE_SECRET_KEY,
+    /** Which plan each Stripe price id grants (STRIPE_PRICE_PLANS). */
+    pricePlans: raw.STRIPE_PRICE_PLANS,
+  },
 } as const;
 
 export type Env = typeof env;
