@@ -1,4 +1,4 @@
-import { CreditCard, KeyRound, ScrollText, Settings, ShieldCheck, Webhook, type LucideIcon } from "lucide-react";
+import { BookOpen, Braces, CreditCard, KeyRound, ScrollText, Settings, ShieldCheck, Webhook, type LucideIcon } from "lucide-react";
 
 export interface NavItem {
   href: string;
@@ -15,7 +15,13 @@ export const NAV_ITEMS: NavItem[] = [
     icon: Webhook,
     children: [{ href: "/webhooks/logs", label: "Logs", icon: ScrollText }],
   },
-  { href: "/api-keys", label: "API keys", icon: KeyRound },
+  { href: "/events", label: "Event catalog", icon: BookOpen },
+  {
+    href: "/api-keys",
+    label: "API keys",
+    icon: KeyRound,
+    children: [{ href: "/api-docs", label: "API reference", icon: Braces }],
+  },
   { href: "/billing", label: "Billing", icon: CreditCard },
   { href: "/settings", label: "Settings", icon: Settings },
   {

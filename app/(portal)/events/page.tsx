@@ -1,0 +1,67 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { CodeBlock, SchemaFields } from "@/components/api/schema-fields";
+import { PageHeader } from "@/components/portal/page-header";
+import { Badge } from "@/components/ui/badge";
+import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
+import { jsonSchemaOf } from "@/lib/api/openapi";
+import { requireSession } from "@/lib/auth/session";
+import { EVENT_CATALOG } from "@/lib/webhooks/catalog";
+
+export const metadata: Metadata = { title: "Event catalog" };
+
+const CATEGORIES = ["Verification sessions", "Credentials"] as const;
+
+const anchor = (type: string) => type.replace(/[^a-z0-9]+/gi, "-");
+
+export default async function EventCatalogPage() {
+  await requireSession();
+  return (
+    <div className="space-y-8">
+      <PageHeader
+        title="Event catalog"
+        description="Every event Herald delivers. Each arrives as a signed POST with the envelope { id, type, createdAt, data }; the id is also the webhook-id header and stays the same on every retry, so you can de-duplicate on it."
+      />
+      <nav aria-label="Event types" className="flex flex-wrap gap-2">
+        {EVENT_CATALOG.map((e) => (
+          <Link key={e.type} href={`#${anchor(e.type)}`} className="rounded-md border bg-card px-2.5 py-1 font-mono text-xs hover:bg-muted focus-visible:ring-2 focus-visible:ring-ring focus-visible:outline-none">
+            {e.type}
+          </Link>
+        ))}
+      </nav>
+      {CATEGORIES.map((category) => (
+        <section key={category} aria-labelledby={anchor(category)} className="space-y-4">
+          <h2 id={anchor(category)} className="text-lg font-semibold">
+            {category}
+          </h2>
+          {EVENT_CATALOG.filter((e) => e.category === category).map((e) => {
+            const envelope = { id: "evt_3k9f2m1q8x7v6b5n4c3z2a1s", type: e.type, createdAt: "2026-11-22T10:15:00.000Z", data: e.example };
+            return (
+              <Card key={e.type} id={anchor(e.type)} className="scroll-mt-6">
+                <CardHeader>
+                  <CardTitle className="flex items-center gap-2 font-mono text-base">
+                    {e.type}
+                    <Badge variant="secondary" className="font-sans">
+                      {e.category}
+                    </Badge>
+                  </CardTitle>
+                  <CardDescription>{e.description}</CardDescription>
+                </CardHeader>
+                <CardContent className="grid gap-4 lg:grid-cols-2">
+                  <div className="min-w-0 space-y-2">
+                    <h3 className="text-sm font-medium">Fields of data</h3>
+                    <SchemaFields schema={jsonSchemaOf(e.schema)} caption={`Fields of ${e.type}`} />
+                  </div>
+                  <div className="min-w-0 space-y-2">
+                    <h3 className="text-sm font-medium">Example</h3>
+                    <CodeBlock code={JSON.stringify(envelope, null, 2)} label={`Example ${e.type} payload`} />
+                  </div>
+                </CardContent>
+              </Card>
+            );
+          })}
+        </section>
+      ))}
+    </div>
+  );
+}

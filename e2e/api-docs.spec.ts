@@ -1,0 +1,34 @@
+import { EVENT_TYPES } from "../lib/webhooks/catalog";
+import { expect, test } from "./fixtures";
+
+test.describe("event catalog and API reference", () => {
+  test("the Event catalog lists every type with its fields and an example to copy", async ({ page, signInAs }) => {
+    const shell = await signInAs("partner");
+    await shell.link("Event catalog").click();
+    await expect(page.getByRole("heading", { name: "Event catalog" })).toBeVisible();
+    for (const type of EVENT_TYPES) {
+      await expect(page.locator(`[id="${type.replace(/[^a-z0-9]+/gi, "-")}"]`).getByText(type, { exact: true }).first()).toBeVisible();
+    }
+    const renewed = page.locator("#credential-renewed");
+    await expect(renewed.getByRole("table", { name: "Fields of credential.renewed" })).toContainText("previousCredentialUuid");
+    await expect(renewed.getByLabel("Example credential.renewed payload")).toContainText('"previousCredentialId": "CRD-ZBUYQMTA"');
+    await expect(renewed.getByRole("button", { name: "Copy example credential.renewed payload" })).toBeVisible();
+  });
+
+  test("the API reference documents every operation and links the OpenAPI document", async ({ page, signInAs }) => {
+    const shell = await signInAs("partner");
+    await shell.link("API reference").click();
+    await expect(page.getByRole("heading", { name: "API reference" })).toBeVisible();
+    const complete = page.locator("#post-api-v1-sessions-id-complete");
+    await expect(complete).toContainText("exactly once");
+    await expect(complete.getByRole("table", { name: /Request body/ })).toContainText("attestation");
+    await expect(complete.getByLabel(/curl for POST/)).toContainText("Authorization: Bearer $HERALD_API_KEY");
+    const link = page.getByRole("link", { name: "OpenAPI document" });
+    const response = await page.request.get((await link.getAttribute("href"))!);
+    expect(response.status()).toBe(200);
+    const doc = (await response.json()) as { openapi: string; paths: Record<string, unknown>; webhooks: Record<string, unknown> };
+    expect(doc.openapi).toBe("3.1.0");
+    expect(Object.keys(doc.paths)).toContain("/api/v1/credentials/{id}/renew");
+    expect(Object.keys(doc.webhooks).sort()).toEqual([...EVENT_TYPES].sort());
+  });
+});
