@@ -1,4 +1,4 @@
-import type { Plan } from "@/db/schema";
+import type { Plan, SubscriptionStatus } from "@/db/schema";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 
@@ -45,4 +45,51 @@ export function assertWebhooksAllowed(plan: Plan): void {
       message: `Outbound webhooks are part of the ${webhooksPlanName()} plan. Upgrade on the Billing page to create and manage endpoints.`,
     });
   }
+}
+
+/** Subscription statuses under which deliveries wait: the plan is not being paid for. */
+export const PAUSING_STATUSES: readonly SubscriptionStatus[] = ["past_due", "unpaid", "canceled"];
+
+export interface DeliveryPause {
+  reason: "plan" | "past_due" | "unpaid" | "canceled";
+  title: string;
+  /** What happened and what to do, for the banner on the Webhooks pages. */
+  message: string;
+}
+
+/**
+ * Whether an organization's deliveries wait right now, and why: its plan lacks webhooks (a downgrade), or the plan
+ * that has them is past due, unpaid or canceled. Endpoints, events and deliveries are kept either way; the delivery
+ * path parks deliveries while this is set and resumes them when it clears (lib/billing/pause.ts).
+ */
+export function deliveryPause(
+  state: { plan: Plan; status: SubscriptionStatus | null | undefined },
+  required = env.webhooksRequiredPlan,
+): DeliveryPause | null {
+  if (required === "none") return null;
+  const title = "Webhook deliveries are paused";
+  const kept = "Your endpoints and events are kept, and nothing is lost: waiting deliveries are sent once";
+  if (!planIncludesWebhooks(state.plan, required)) {
+    return {
+      reason: "plan",
+      title,
+      message: `Outbound webhooks are part of the ${webhooksPlanName(required)} plan and your organization is on ${PLAN_INFO[state.plan].name}. ${kept} you upgrade on the Billing page.`,
+    };
+  }
+  const plan = PLAN_INFO[state.plan].name;
+  if (state.status === "past_due" || state.status === "unpaid") {
+    return {
+      reason: state.status,
+      title,
+      message: `The latest payment for your ${plan} subscription did not go through. ${kept} the invoice is paid: update your payment method on the Billing page.`,
+    };
+  }
+  if (state.status === "canceled") {
+    return {
+      reason: "canceled",
+      title,
+      message: `Your ${plan} subscription was canceled. ${kept} you subscribe again on the Billing page.`,
+    };
+  }
+  return null;
 }

@@ -2,6 +2,7 @@ import { deliverWebhook } from "./deliver-webhook";
 import { expireCredentials } from "./expire-credentials";
 import { issueCredentialsBulk } from "./issue-credentials-bulk";
 import { purgeLogs } from "./purge-logs";
+import { resumePausedDeliveries } from "./resume-paused-deliveries";
 
 /** Every Inngest function Herald serves at /api/inngest. */
-export const functions = [deliverWebhook, purgeLogs, issueCredentialsBulk, expireCredentials];
+export const functions = [deliverWebhook, purgeLogs, issueCredentialsBulk, expireCredentials, resumePausedDeliveries];

@@ -1,10 +1,12 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
 import { getDb, rowsOf } from "@/db";
 import { createBatcher } from "@/lib/batcher";
-import { deliveries, webhookEndpoints, type DeliveryStatus, type StoredHeader } from "@/db/schema";
+import { deliveries, webhookEndpoints, type DeliveryStatus, type Plan, type StoredHeader, type SubscriptionStatus } from "@/db/schema";
+import { pauseDelivery } from "@/lib/billing/pause";
 import { decryptSecret, maskSecret } from "@/lib/crypto";
 import { env } from "@/lib/env";
 import { logger } from "@/lib/logger";
+import { deliveryPause } from "@/lib/plans";
 import { parseRetryAfter, retryDelayMs } from "./backoff";
 import { stripInternalMetadata } from "./catalog";
 import { DISABLE_AFTER_CONSECUTIVE_FAILURES, DISABLE_AFTER_FAILING_MS, USER_AGENT } from "./constants";
@@ -43,6 +45,8 @@ interface LoadedRow {
   data: Record<string, unknown> | string;
   event_created_at: Date | string;
   recorded_succeeded: boolean | null;
+  plan: Plan;
+  subscription_status: SubscriptionStatus | null;
 }
 
 interface DeliveryState {
@@ -107,10 +111,12 @@ const loadForAttempt = createBatcher(
         e.id as endpoint_id, e.url, e.headers, e.timeout_seconds, e.max_retries, e.active, e.deleted_at,
         e.consecutive_failures, e.failing_since, e.secret_encrypted, e.previous_secret_encrypted, e.previous_secret_expires_at,
         ev.id as event_id, ev.type, ev.data, ev.created_at as event_created_at,
-        a.succeeded as recorded_succeeded
+        a.succeeded as recorded_succeeded, o.plan, b.status as subscription_status
       from d
       join webhook_endpoints e on e.id = d.endpoint_id
       join events ev on ev.id = d.event_id
+      join organizations o on o.id = d.organization_id
+      left join organization_billing b on b.organization_id = d.organization_id
       left join delivery_attempts a on a.delivery_id = d.id and a.attempt_number = d.attempt_number
     `);
     const byKey = new Map(rowsOf<LoadedRow & { attempt_number: number }>(result).map((r) => [`${r.id}:${r.attempt_number}`, r]));
@@ -239,6 +245,17 @@ export async function performAttempt({
       .set({ status: "cancelled", nextAttemptAt: null, completedAt: new Date(), updatedAt: new Date() })
       .where(eq(deliveries.id, deliveryId));
     return toOutcome("cancelled");
+  }
+  // Checked per attempt, so a downgrade or a failed payment holds back retries too, not only new deliveries.
+  if (deliveryPause({ plan: row.plan, status: row.subscription_status })) {
+    await pauseDelivery({
+      deliveryId,
+      organizationId: delivery.organizationId,
+      endpointId: endpoint.id,
+      attemptNumber,
+      chainIndex,
+    });
+    return { outcome: "paused" };
   }
 
   const now = new Date();

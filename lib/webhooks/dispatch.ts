@@ -18,9 +18,12 @@ export function setLocalEngine(engine: EmbeddedEngine | undefined): void {
   globalStore.__heraldEngine = engine;
 }
 
-/** A redelivery starts a new run of the same delivery; the chain's first attempt number keeps run ids apart. */
+/**
+ * A redelivery starts a new run of the same delivery; the chain's first attempt number keeps run ids apart, and a
+ * run resumed after a billing pause adds its resume key (it may resume at the attempt where an earlier run paused).
+ */
 export function runIdFor(run: DeliveryRunInput): string {
-  return `${run.deliveryId}:${run.firstAttempt ?? 1}`;
+  return `${run.deliveryId}:${run.firstAttempt ?? 1}${run.resumeKey ? `:${run.resumeKey}` : ""}`;
 }
 
 /** Stores a run for the embedded engine (publishing stores its runs itself, in the same statement). */
@@ -46,7 +49,13 @@ export async function startDeliveryRuns(runs: DeliveryRunInput[]): Promise<void>
       // The event id de-duplicates a repeated send of the same run for 24 hours.
       id: runIdFor(r),
       name: DELIVERY_REQUESTED,
-      data: { deliveryId: r.deliveryId, endpointId: r.endpointId, firstAttempt: r.firstAttempt ?? 1 },
+      data: {
+        deliveryId: r.deliveryId,
+        endpointId: r.endpointId,
+        firstAttempt: r.firstAttempt ?? 1,
+        ...(r.firstChainIndex ? { firstChainIndex: r.firstChainIndex } : {}),
+        ...(r.resumeKey ? { resumeKey: r.resumeKey } : {}),
+      },
     })),
   );
 }

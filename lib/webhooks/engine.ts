@@ -1,4 +1,5 @@
 import { getDb } from "@/db";
+import { scheduleResumeSweep, stopResumeSweep } from "@/lib/billing/pause";
 import { env } from "@/lib/env";
 import { logger } from "@/lib/logger";
 import { BULK_ISSUANCE_WORKFLOW, runBulkIssuanceWorkflow } from "@/lib/sources/bulk-issuance";
@@ -35,6 +36,7 @@ export async function startDeliveryEngine(overrides: { leaseMs?: number; pollMs?
   engine.start();
   scheduleRetention();
   scheduleSourceJobs();
+  scheduleResumeSweep();
   return engine;
 }
 
@@ -42,5 +44,6 @@ export async function stopDeliveryEngine(): Promise<void> {
   const engine = localEngine();
   setLocalEngine(undefined);
   stopSourceJobs();
+  stopResumeSweep();
   await engine?.stop();
 }

@@ -1,0 +1,122 @@
+import { asc, count, desc, eq, sql } from "drizzle-orm";
+import { getDb } from "@/db";
+import {
+  organizationBilling,
+  organizations,
+  pausedDeliveries,
+  stripeEvents,
+  type Plan,
+  type PlanSource,
+  type StripeEventOutcome,
+  type SubscriptionStatus,
+} from "@/db/schema";
+
+/** What the Billing page, the Webhooks banner and the delivery gate need to know about an organization's plan. */
+export interface BillingState {
+  plan: Plan;
+  status: SubscriptionStatus | null;
+  currentPeriodEnd: Date | null;
+  paymentFailed: boolean;
+  planSource: PlanSource | null;
+  planSetBy: string | null;
+  planSetAt: Date | null;
+  stripeCustomerId: string | null;
+  stripeSubscriptionId: string | null;
+}
+
+/** The caller's organization's plan and subscription; undefined when the organization is gone. */
+export async function getBillingState({ orgId }: { orgId: string }): Promise<BillingState | undefined> {
+  const db = await getDb();
+  const [row] = await db
+    .select({
+      plan: organizations.plan,
+      status: organizationBilling.status,
+      currentPeriodEnd: organizationBilling.currentPeriodEnd,
+      paymentFailed: organizationBilling.paymentFailed,
+      planSource: organizationBilling.planSource,
+      planSetBy: organizationBilling.planSetBy,
+      planSetAt: organizationBilling.planSetAt,
+      stripeCustomerId: organizationBilling.stripeCustomerId,
+      stripeSubscriptionId: organizationBilling.stripeSubscriptionId,
+    })
+    .from(organizations)
+    .leftJoin(organizationBilling, eq(organizationBilling.organizationId, organizations.id))
+    .where(eq(organizations.id, orgId))
+    .limit(1);
+  if (!row) return undefined;
+  return { ...row, paymentFailed: row.paymentFailed ?? false };
+}
+
+/** How many of the organization's deliveries wait for its plan (for the paused banner). */
+export async function countPausedDeliveries({ orgId }: { orgId: string }): Promise<number> {
+  const db = await getDb();
+  const [row] = await db.select({ n: count() }).from(pausedDeliveries).where(eq(pausedDeliveries.organizationId, orgId));
+  return row?.n ?? 0;
+}
+
+export interface OrganizationBillingSummary extends BillingState {
+  id: string;
+  name: string;
+  slug: string;
+  pausedDeliveries: number;
+}
+
+/** Every organization's plan and subscription, for platform admins; fails closed for anyone else. */
+export async function listOrganizationBillingForAdmin({ isPlatformAdmin }: { isPlatformAdmin: boolean }): Promise<OrganizationBillingSummary[]> {
+  if (!isPlatformAdmin) return [];
+  const db = await getDb();
+  const rows = await db
+    .select({
+      id: organizations.id,
+      name: organizations.name,
+      slug: organizations.slug,
+      plan: organizations.plan,
+      status: organizationBilling.status,
+      currentPeriodEnd: organizationBilling.currentPeriodEnd,
+      paymentFailed: organizationBilling.paymentFailed,
+      planSource: organizationBilling.planSource,
+      planSetBy: organizationBilling.planSetBy,
+      planSetAt: organizationBilling.planSetAt,
+      stripeCustomerId: organizationBilling.stripeCustomerId,
+      stripeSubscriptionId: organizationBilling.stripeSubscriptionId,
+      pausedDeliveries: sql<number>`(select count(*)::int from ${pausedDeliveries} where ${pausedDeliveries.organizationId} = ${organizations.id})`,
+    })
+    .from(organizations)
+    .leftJoin(organizationBilling, eq(organizationBilling.organizationId, organizations.id))
+    .orderBy(asc(organizations.name));
+  return rows.map((r) => ({ ...r, paymentFailed: r.paymentFailed ?? false, pausedDeliveries: Number(r.pausedDeliveries) }));
+}
+
+export interface StripeEventView {
+  id: string;
+  type: string;
+  stripeCreatedAt: Date;
+  receivedAt: Date;
+  livemode: boolean;
+  outcome: StripeEventOutcome;
+  detail: string | null;
+  organizationId: string | null;
+  organizationName: string | null;
+}
+
+/** The most recent Stripe events received, newest first, for platform admins; fails closed for anyone else. */
+export async function listStripeEventsForAdmin({ isPlatformAdmin, limit = 100 }: { isPlatformAdmin: boolean; limit?: number }): Promise<StripeEventView[]> {
+  if (!isPlatformAdmin) return [];
+  const db = await getDb();
+  return db
+    .select({
+      id: stripeEvents.id,
+      type: stripeEvents.type,
+      stripeCreatedAt: stripeEvents.stripeCreatedAt,
+      receivedAt: stripeEvents.receivedAt,
+      livemode: stripeEvents.livemode,
+      outcome: stripeEvents.outcome,
+      detail: stripeEvents.detail,
+      organizationId: stripeEvents.organizationId,
+      organizationName: organizations.name,
+    })
+    .from(stripeEvents)
+    .leftJoin(organizations, eq(organizations.id, stripeEvents.organizationId))
+    .orderBy(desc(stripeEvents.receivedAt), desc(stripeEvents.id))
+    .limit(limit);
+}
