@@ -7,11 +7,14 @@ test.describe("event catalog and API reference", () => {
     await shell.link("Event catalog").click();
     await expect(page.getByRole("heading", { name: "Event catalog" })).toBeVisible();
     for (const type of EVENT_TYPES) {
-      await expect(page.locator(`[id="${type.replace(/[^a-z0-9]+/gi, "-")}"]`).getByText(type, { exact: true }).first()).toBeVisible();
+      const card = page.locator(`[id="${type.replace(/[^a-z0-9]+/gi, "-")}"]`);
+      await expect(card).toBeVisible();
+      await expect(card).toContainText(type);
+      await expect(card.getByLabel(`Example ${type} payload`, { exact: true })).toContainText(`"type": "${type}"`);
     }
     const renewed = page.locator("#credential-renewed");
     await expect(renewed.getByRole("table", { name: "Fields of credential.renewed" })).toContainText("previousCredentialUuid");
-    await expect(renewed.getByLabel("Example credential.renewed payload")).toContainText('"previousCredentialId": "CRD-ZBUYQMTA"');
+    await expect(renewed.getByLabel("Example credential.renewed payload", { exact: true })).toContainText('"previousCredentialId": "CRD-ZBUYQMTA"');
     await expect(renewed.getByRole("button", { name: "Copy example credential.renewed payload" })).toBeVisible();
   });
 
@@ -22,7 +25,7 @@ test.describe("event catalog and API reference", () => {
     const complete = page.locator("#post-api-v1-sessions-id-complete");
     await expect(complete).toContainText("exactly once");
     await expect(complete.getByRole("table", { name: /Request body/ })).toContainText("attestation");
-    await expect(complete.getByLabel(/curl for POST/)).toContainText("Authorization: Bearer $HERALD_API_KEY");
+    await expect(complete.getByLabel(/^curl for POST/)).toContainText("Authorization: Bearer $HERALD_API_KEY");
     const link = page.getByRole("link", { name: "OpenAPI document" });
     const response = await page.request.get((await link.getAttribute("href"))!);
     expect(response.status()).toBe(200);
