@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import Link from "next/link";
 import { ApiKeysManager } from "@/components/api-keys/api-keys-manager";
 import { PageHeader } from "@/components/portal/page-header";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
@@ -17,7 +18,13 @@ export default async function ApiKeysPage() {
       <Card>
         <CardHeader>
           <CardTitle>Publish an event</CardTitle>
-          <CardDescription>Every active endpoint subscribed to the type receives it, signed and retried.</CardDescription>
+          <CardDescription>
+            Every active endpoint subscribed to the type receives it, signed and retried. Sessions, credentials and polling are in the{" "}
+            <Link href="/api-docs" className="font-medium text-primary underline-offset-4 hover:underline">
+              API reference
+            </Link>
+            .
+          </CardDescription>
         </CardHeader>
         <CardContent>
           <pre className="overflow-auto rounded-md border bg-slate-950 p-4 text-[13px] text-slate-100">{`curl -X POST https://<your-herald>/api/v1/events \\
