@@ -44,7 +44,7 @@ async function main() {
     await desktop.screenshot({ path: `${out}/endpoint.png` });
     await desktop.goto(`${baseURL}/webhooks`);
     await desktop.screenshot({ path: `${out}/webhooks.png` });
-    for (const path of ["settings", "billing"]) {
+    for (const path of ["settings", "billing", "events", "api-docs"]) {
       await desktop.goto(`${baseURL}/${path}`);
       await desktop.screenshot({ path: `${out}/${path}.png` });
     }
