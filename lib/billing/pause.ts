@@ -3,6 +3,7 @@ import { getDb, rowsOf } from "@/db";
 import { getBillingState } from "@/db/queries/billing";
 import { workflowRuns } from "@/db/schema";
 import { env } from "@/lib/env";
+import { AppError } from "@/lib/errors";
 import { logger } from "@/lib/logger";
 import { deliveryPause } from "@/lib/plans";
 import { localEngine, runIdFor, startDeliveryRuns } from "@/lib/webhooks/dispatch";
@@ -12,6 +13,16 @@ import { DELIVERY_WORKFLOW, type DeliveryRunInput } from "@/lib/webhooks/workflo
 const RESUME_BATCH = 2000;
 /** How often every process looks for paused deliveries whose organization may deliver again (the safety net). */
 export const RESUME_SWEEP_MS = 5 * 60 * 1000;
+
+/**
+ * For actions that would start a delivery and wait for it (Send test event): refuses, with the reason and what to do,
+ * while the organization's deliveries are paused, instead of leaving the person watching a delivery that waits.
+ */
+export async function assertDeliveriesFlowing(orgId: string): Promise<void> {
+  const state = await getBillingState({ orgId });
+  const pause = state ? deliveryPause(state) : null;
+  if (pause) throw new AppError("conflict:deliveries_paused", { message: pause.message });
+}
 
 /** The resume key of a pause: unique per pause of a delivery, so a resumed run never collides with an earlier run. */
 export function resumeKeyFor(pausedAt: Date): string {

@@ -6,6 +6,7 @@ import { findEndpointRow } from "@/db/queries/webhooks";
 import type { SessionContext } from "@/db/queries/users";
 import { deliveries, deliveryAttempts, events } from "@/db/schema";
 import { AppError } from "@/lib/errors";
+import { assertDeliveriesFlowing } from "@/lib/billing/pause";
 import { assertWebhooksAllowed } from "@/lib/plans";
 import { findEventType } from "./catalog";
 import { publishEvent } from "./publish";
@@ -40,6 +41,7 @@ export async function sendTestEvent(input: z.output<typeof sendTestEventSchema>,
   if (!endpoint.active) {
     throw new AppError("conflict:endpoint_disabled", { message: "This endpoint is disabled. Switch it to Active to send a test event." });
   }
+  await assertDeliveriesFlowing(ctx.org.id);
   if (endpoint.eventTypes && !endpoint.eventTypes.includes(input.type)) {
     throw new AppError("bad_request:event_type", {
       message: `This endpoint does not receive ${input.type}. Pick one of its events, or subscribe it to this one first.`,

@@ -1,5 +1,6 @@
 import { Plus, Webhook } from "lucide-react";
 import type { Metadata } from "next";
+import { OrgDeliveriesPaused } from "@/components/billing/org-deliveries-paused";
 import Link from "next/link";
 import { PageHeader } from "@/components/portal/page-header";
 import { Button } from "@/components/ui/button";
@@ -18,7 +19,10 @@ const DESCRIPTION =
 
 export default async function WebhooksPage() {
   const { org } = await requireSession();
-  if (!planIncludesWebhooks(org.plan)) {
+  const allowed = planIncludesWebhooks(org.plan);
+  const [endpoints, stats] = await Promise.all([listEndpoints({ orgId: org.id }), endpointStats({ orgId: org.id })]);
+  // A downgraded organization keeps its endpoints: it sees them, with the paused banner, but cannot add more.
+  if (!allowed && endpoints.length === 0) {
     return (
       <>
         <PageHeader title="Webhooks" description={DESCRIPTION} />
@@ -26,7 +30,6 @@ export default async function WebhooksPage() {
       </>
     );
   }
-  const [endpoints, stats] = await Promise.all([listEndpoints({ orgId: org.id }), endpointStats({ orgId: org.id })]);
   const createButton = (
     <Button asChild>
       <Link href="/webhooks/new">
@@ -37,7 +40,8 @@ export default async function WebhooksPage() {
   );
   return (
     <>
-      <PageHeader title="Webhooks" description={DESCRIPTION} actions={endpoints.length > 0 ? createButton : undefined} />
+      <PageHeader title="Webhooks" description={DESCRIPTION} actions={allowed && endpoints.length > 0 ? createButton : undefined} />
+      <OrgDeliveriesPaused orgId={org.id} />
       {endpoints.length === 0 ? (
         <EmptyState
           icon={Webhook}

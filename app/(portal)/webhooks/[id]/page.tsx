@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { OrgDeliveriesPaused } from "@/components/billing/org-deliveries-paused";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { Breadcrumb } from "@/components/portal/breadcrumb";
@@ -60,6 +61,8 @@ export default async function EndpointPage({
         </div>
       </div>
 
+      {/* The paused banner says why deliveries wait; the upgrade notice, why the forms are gone. */}
+      <OrgDeliveriesPaused orgId={org.id} />
       {allowed ? null : <UpgradeNotice planName={webhooksPlanName()} currentPlan={org.plan} />}
 
       {allowed ? (

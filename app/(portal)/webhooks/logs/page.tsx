@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { OrgDeliveriesPaused } from "@/components/billing/org-deliveries-paused";
 import { LiveToggle } from "@/components/logs/live-toggle";
 import { LogsView } from "@/components/logs/logs-view";
 import { PageHeader } from "@/components/portal/page-header";
@@ -23,6 +24,7 @@ export default async function WebhookLogsPage({ searchParams }: { searchParams: 
         description="Every delivery to your endpoints, newest first. Open one to see each attempt's request and response."
         actions={<LiveToggle />}
       />
+      <OrgDeliveriesPaused orgId={org.id} />
       <LogsView
         basePath="/webhooks/logs"
         filters={filters}
