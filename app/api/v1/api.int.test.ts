@@ -27,18 +27,18 @@ import * as bulkStatusRoute from "./credentials/bulk/[id]/route";
 
 type Json = Record<string, unknown>;
 
-let acmeKey: string;
-let globexKey: string;
-let acmeOrg: string;
-let globexOrg: string;
+let myKey: string;
+let theirKey: string;
+let myOrg: string;
 
 beforeAll(async () => {
-  const acme = await sessionContextFor("partner@example.com");
-  const globex = await sessionContextFor("other@example.com");
-  acmeOrg = acme.org.id;
-  globexOrg = globex.org.id;
-  acmeKey = (await createApiKey({ name: "api tests" }, acme)).key;
-  globexKey = (await createApiKey({ name: "api tests" }, globex)).key;
+  // "Mine" is Globex: on the free plan it has no endpoints, so the events these tests publish fan out to nobody
+  // (the integration database is shared by every test file). "Theirs" is Acme.
+  const mine = await sessionContextFor("other@example.com");
+  const theirs = await sessionContextFor("partner@example.com");
+  myOrg = mine.org.id;
+  myKey = (await createApiKey({ name: "api tests" }, mine)).key;
+  theirKey = (await createApiKey({ name: "api tests" }, theirs)).key;
 });
 
 afterAll(async () => {
@@ -51,20 +51,20 @@ async function eventsFor(orgId: string, type: string, where: (data: Json) => boo
   return rows.filter((r) => where(r.data));
 }
 
-const createSession = (body: Json = { platform: "linkedin", referenceId: "ref-1", metadata: { campaign: "c", _trace: "t" } }, key = acmeKey) =>
+const createSession = (body: Json = { platform: "linkedin", referenceId: "ref-1", metadata: { campaign: "c", _trace: "t" } }, key = myKey) =>
   callRoute<Json>(sessionsRoute.POST, { path: "/api/v1/sessions", key, body });
 
-const complete = (id: string, body: Json, key = acmeKey) =>
+const complete = (id: string, body: Json, key = myKey) =>
   callRoute<Json>(completeRoute.POST, { path: `/api/v1/sessions/${id}/complete`, key, body, params: { id } });
 
-const issue = (body: Json = {}, key = acmeKey) =>
+const issue = (body: Json = {}, key = myKey) =>
   callRoute<Json>(credentialsRoute.POST, {
     path: "/api/v1/credentials",
     key,
     body: { badgeId: "BDG-TEST", recipientEmail: "jane@example.com", ...body },
   });
 
-const act = (route: { POST: unknown }, verb: string, id: string, body: Json = {}, key = acmeKey) =>
+const act = (route: { POST: unknown }, verb: string, id: string, body: Json = {}, key = myKey) =>
   callRoute<Json>(route.POST, { path: `/api/v1/credentials/${id}/${verb}`, key, body, params: { id } });
 
 describe("sessions", () => {
@@ -76,7 +76,7 @@ describe("sessions", () => {
     const again = await createSession({ platform: "github", idempotencyKey: "ses-idem-1" });
     expect(again.status).toBe(200);
     expect(again.body.id).toBe(first.body.id);
-    const got = await callRoute<Json>(sessionRoute.GET, { path: `/api/v1/sessions/${first.body.id}`, key: acmeKey, params: { id: String(first.body.id) } });
+    const got = await callRoute<Json>(sessionRoute.GET, { path: `/api/v1/sessions/${first.body.id}`, key: myKey, params: { id: String(first.body.id) } });
     expect(got.status).toBe(200);
     expect(got.body).toEqual(first.body);
   });
@@ -89,7 +89,7 @@ describe("sessions", () => {
     expect(done.body).toMatchObject({ status: "COMPLETED", account: { username: "jane" } });
     const sha = (done.body.attestation as { sha256: string }).sha256;
     expect(sha).toMatch(/^[a-f0-9]{64}$/);
-    const published = await eventsFor(acmeOrg, "session.completed", (d) => d.sessionId === id);
+    const published = await eventsFor(myOrg, "session.completed", (d) => d.sessionId === id);
     expect(published).toHaveLength(1);
     expect(published[0]!.data).toMatchObject({ sessionId: id, status: "COMPLETED", platform: "linkedin", referenceId: "ref-1", attestation: { sha256: sha } });
     expect(JSON.stringify(published[0]!.data)).not.toContain("raw-attestation-jws");
@@ -113,7 +113,7 @@ describe("sessions", () => {
     const all = await db
       .select()
       .from(events)
-      .where(and(eq(events.organizationId, acmeOrg), sql`${events.data} ->> 'sessionId' = ${id}`));
+      .where(and(eq(events.organizationId, myOrg), sql`${events.data} ->> 'sessionId' = ${id}`));
     expect(all).toHaveLength(1);
     expect(all[0]!.data.status).toBe(replies.find((r) => r.status === 200)!.body.status);
   });
@@ -128,7 +128,7 @@ describe("sessions", () => {
     for (const [status, type] of Object.entries(types)) {
       const { body: session } = await createSession({ platform: "p" });
       expect((await complete(String(session.id), { status })).status).toBe(200);
-      const [event] = await eventsFor(acmeOrg, type, (d) => d.sessionId === session.id);
+      const [event] = await eventsFor(myOrg, type, (d) => d.sessionId === session.id);
       expect(event?.data).toMatchObject({ status });
       expect(event?.data.account).toBeUndefined();
     }
@@ -145,7 +145,7 @@ describe("sessions", () => {
     expect(reply.status).toBe(400);
     const issues = (reply.body.error as { issues: { path: string; message: string }[] }).issues;
     expect(issues.some((i) => i.path === field && i.message.length > 5)).toBe(true);
-    const got = await callRoute<Json>(sessionRoute.GET, { path: "/x", key: acmeKey, params: { id: String(session.id) } });
+    const got = await callRoute<Json>(sessionRoute.GET, { path: "/x", key: myKey, params: { id: String(session.id) } });
     expect(got.body.status).toBe("PENDING");
   });
 
@@ -164,12 +164,12 @@ describe("sessions", () => {
   it("hides one organization's sessions from another: 404, and nothing changes", async () => {
     const { body: session } = await createSession();
     const id = String(session.id);
-    const got = await callRoute<Json>(sessionRoute.GET, { path: "/x", key: globexKey, params: { id } });
+    const got = await callRoute<Json>(sessionRoute.GET, { path: "/x", key: theirKey, params: { id } });
     expect(got.status).toBe(404);
-    const unknown = await callRoute<Json>(sessionRoute.GET, { path: "/x", key: globexKey, params: { id: "ses_doesnotexist" } });
+    const unknown = await callRoute<Json>(sessionRoute.GET, { path: "/x", key: theirKey, params: { id: "ses_doesnotexist" } });
     expect(unknown.body).toEqual(got.body);
-    expect((await complete(id, { status: "COMPLETED" }, globexKey)).status).toBe(404);
-    const mine = await callRoute<Json>(sessionRoute.GET, { path: "/x", key: acmeKey, params: { id } });
+    expect((await complete(id, { status: "COMPLETED" }, theirKey)).status).toBe(404);
+    const mine = await callRoute<Json>(sessionRoute.GET, { path: "/x", key: myKey, params: { id } });
     expect(mine.body.status).toBe("PENDING");
   });
 });
@@ -183,10 +183,10 @@ describe("credentials", () => {
     const again = await issue({ recipientName: "Jane", expirationDate: "2030-01-01T00:00:00Z", idempotencyKey: "crd-idem" });
     expect(again.status).toBe(200);
     expect(again.body.credentialId).toBe(first.body.credentialId);
-    const published = await eventsFor(acmeOrg, "credential.issued", (d) => d.credentialId === first.body.credentialId);
+    const published = await eventsFor(myOrg, "credential.issued", (d) => d.credentialId === first.body.credentialId);
     expect(published).toHaveLength(1);
     expect(published[0]!.data).toMatchObject({ credentialUuid: first.body.credentialUuid, recipientEmail: "jane@example.com" });
-    const byUuid = await callRoute<Json>(credentialRoute.GET, { path: "/x", key: acmeKey, params: { id: String(first.body.credentialUuid) } });
+    const byUuid = await callRoute<Json>(credentialRoute.GET, { path: "/x", key: myKey, params: { id: String(first.body.credentialUuid) } });
     expect(byUuid.body.credentialId).toBe(first.body.credentialId);
   });
 
@@ -212,11 +212,11 @@ describe("credentials", () => {
     expect(claims.filter((r) => r.status === 200)).toHaveLength(1);
     expect(claims.filter((r) => r.status === 409)).toHaveLength(7);
     expect((claims.find((r) => r.status === 409)!.body.error as Json).message).toContain("already claimed");
-    expect(await eventsFor(acmeOrg, "credential.claimed", (d) => d.credentialId === id)).toHaveLength(1);
+    expect(await eventsFor(myOrg, "credential.claimed", (d) => d.credentialId === id)).toHaveLength(1);
 
     const revokes = await Promise.all(Array.from({ length: 5 }, () => act(revokeRoute, "revoke", id, { reason: "Issued in error" })));
     expect(revokes.filter((r) => r.status === 200)).toHaveLength(1);
-    const revoked = await eventsFor(acmeOrg, "credential.revoked", (d) => d.credentialId === id);
+    const revoked = await eventsFor(myOrg, "credential.revoked", (d) => d.credentialId === id);
     expect(revoked).toHaveLength(1);
     expect(revoked[0]!.data).toMatchObject({ reason: "Issued in error" });
     expect((await act(claimRoute, "claim", id)).status).toBe(409);
@@ -234,9 +234,9 @@ describe("credentials", () => {
     // The old validity period (one year), from now.
     const validity = new Date(String(successor.expirationDate)).getTime() - new Date(String(successor.issuanceDate)).getTime();
     expect(Math.round(validity / 86_400_000)).toBe(365);
-    const previous = await callRoute<Json>(credentialRoute.GET, { path: "/x", key: acmeKey, params: { id } });
+    const previous = await callRoute<Json>(credentialRoute.GET, { path: "/x", key: myKey, params: { id } });
     expect(previous.body).toMatchObject({ status: "superseded", renewedById: successor.credentialId });
-    const renewed = await eventsFor(acmeOrg, "credential.renewed", (d) => d.previousCredentialId === id);
+    const renewed = await eventsFor(myOrg, "credential.renewed", (d) => d.previousCredentialId === id);
     expect(renewed).toHaveLength(1);
     expect(renewed[0]!.data).toMatchObject({ credentialId: successor.credentialId, previousCredentialUuid: old.credentialUuid });
   });
@@ -274,18 +274,18 @@ describe("credentials", () => {
   it("hides one organization's credentials from another on every route", async () => {
     const { body: c } = await issue();
     const id = String(c.credentialId);
-    expect((await callRoute(credentialRoute.GET, { path: "/x", key: globexKey, params: { id } })).status).toBe(404);
-    expect((await callRoute(credentialRoute.GET, { path: "/x", key: globexKey, params: { id: String(c.credentialUuid) } })).status).toBe(404);
+    expect((await callRoute(credentialRoute.GET, { path: "/x", key: theirKey, params: { id } })).status).toBe(404);
+    expect((await callRoute(credentialRoute.GET, { path: "/x", key: theirKey, params: { id: String(c.credentialUuid) } })).status).toBe(404);
     for (const [route, verb] of [
       [claimRoute, "claim"],
       [revokeRoute, "revoke"],
       [renewRoute, "renew"],
     ] as const) {
-      expect((await act(route, verb, id, {}, globexKey)).status).toBe(404);
+      expect((await act(route, verb, id, {}, theirKey)).status).toBe(404);
     }
-    const mine = await callRoute<Json>(credentialRoute.GET, { path: "/x", key: acmeKey, params: { id } });
+    const mine = await callRoute<Json>(credentialRoute.GET, { path: "/x", key: myKey, params: { id } });
     expect(mine.body.status).toBe("issued");
-    const list = await callRoute<{ data: Json[] }>(credentialsRoute.GET, { path: "/api/v1/credentials?limit=500", key: globexKey });
+    const list = await callRoute<{ data: Json[] }>(credentialsRoute.GET, { path: "/api/v1/credentials?limit=500", key: theirKey });
     expect(list.body.data.some((x) => x.credentialId === id)).toBe(false);
   });
 });
@@ -297,7 +297,7 @@ describe("bulk issuance", () => {
   it("issues the valid recipients, counts the bad ones as failed, announces each and the end", async () => {
     const reply = await callRoute<Json>(bulkRoute.POST, {
       path: "/api/v1/credentials/bulk",
-      key: acmeKey,
+      key: myKey,
       body: {
         badgeId: "BDG-BULK",
         recipients: [{ email: "a@example.com", name: "A" }, { email: "b@example.com" }, { email: "nope" }, { email: "A@example.com" }, { email: "c@example.com" }],
@@ -309,29 +309,29 @@ describe("bulk issuance", () => {
     // Twice: a replayed job (after a crash) issues and announces nothing twice.
     await runBulkIssuanceWorkflow({ bulkIssuanceId: id }, inline);
     await runBulkIssuanceWorkflow({ bulkIssuanceId: id }, inline);
-    const status = await callRoute<Json>(bulkStatusRoute.GET, { path: "/x", key: acmeKey, params: { id } });
+    const status = await callRoute<Json>(bulkStatusRoute.GET, { path: "/x", key: myKey, params: { id } });
     expect(status.body).toMatchObject({ status: "completed", issuedCount: 3, failedCount: 2 });
     expect(status.body.failures).toEqual([
       { index: 2, email: "nope", reason: "Not a valid email address." },
       { index: 3, email: "A@example.com", reason: "Listed twice in this request." },
     ]);
-    expect(await eventsFor(acmeOrg, "credential.issued", (d) => d.bulkIssuanceId === id)).toHaveLength(3);
-    const completed = await eventsFor(acmeOrg, "bulk_issuance.completed", (d) => d.bulkIssuanceId === id);
+    expect(await eventsFor(myOrg, "credential.issued", (d) => d.bulkIssuanceId === id)).toHaveLength(3);
+    const completed = await eventsFor(myOrg, "bulk_issuance.completed", (d) => d.bulkIssuanceId === id);
     expect(completed).toHaveLength(1);
     expect(completed[0]!.data).toMatchObject({ issuedCount: 3, failedCount: 2, badgeId: "BDG-BULK" });
-    expect((await callRoute(bulkStatusRoute.GET, { path: "/x", key: globexKey, params: { id } })).status).toBe(404);
+    expect((await callRoute(bulkStatusRoute.GET, { path: "/x", key: theirKey, params: { id } })).status).toBe(404);
   });
 
   it("takes 1,000 recipients and refuses 1,001", async () => {
     const recipients = Array.from({ length: 1000 }, (_, i) => ({ email: `r${i}@example.com` }));
-    const ok = await callRoute<Json>(bulkRoute.POST, { path: "/x", key: acmeKey, body: { badgeId: "BDG-1K", recipients } });
+    const ok = await callRoute<Json>(bulkRoute.POST, { path: "/x", key: myKey, body: { badgeId: "BDG-1K", recipients } });
     expect(ok.status).toBe(202);
     await runBulkIssuanceWorkflow({ bulkIssuanceId: String(ok.body.id) }, inline);
-    const status = await callRoute<Json>(bulkStatusRoute.GET, { path: "/x", key: acmeKey, params: { id: String(ok.body.id) } });
+    const status = await callRoute<Json>(bulkStatusRoute.GET, { path: "/x", key: myKey, params: { id: String(ok.body.id) } });
     expect(status.body).toMatchObject({ status: "completed", issuedCount: 1000, failedCount: 0 });
     const tooMany = await callRoute<Json>(bulkRoute.POST, {
       path: "/x",
-      key: acmeKey,
+      key: myKey,
       body: { badgeId: "BDG-1K", recipients: [...recipients, { email: "one-more@example.com" }] },
     });
     expect(tooMany.status).toBe(400);
@@ -351,7 +351,7 @@ describe("polling", () => {
     let cursor: string | undefined;
     for (let page = 0; page < 10; page++) {
       const q = new URLSearchParams({ limit: "2", createdAfter: since, ...(cursor ? { cursor } : {}) });
-      const reply = await callRoute<{ data: Json[]; nextCursor: string; hasMore: boolean }>(credentialsRoute.GET, { path: `/api/v1/credentials?${q}`, key: acmeKey });
+      const reply = await callRoute<{ data: Json[]; nextCursor: string; hasMore: boolean }>(credentialsRoute.GET, { path: `/api/v1/credentials?${q}`, key: myKey });
       expect(reply.status).toBe(200);
       seen.push(...reply.body.data.map((c) => String(c.credentialId)));
       cursor = reply.body.nextCursor;
@@ -359,16 +359,16 @@ describe("polling", () => {
     }
     expect(seen).toEqual(made);
     // The last cursor is a watermark: nothing new yet, then exactly the new one.
-    const empty = await callRoute<{ data: Json[]; nextCursor: string }>(credentialsRoute.GET, { path: `/api/v1/credentials?cursor=${cursor}`, key: acmeKey });
+    const empty = await callRoute<{ data: Json[]; nextCursor: string }>(credentialsRoute.GET, { path: `/api/v1/credentials?cursor=${cursor}`, key: myKey });
     expect(empty.body.data).toEqual([]);
     expect(empty.body.nextCursor).toBe(cursor);
     const fresh = String((await issue({ recipientEmail: "poll-new@example.com" })).body.credentialId);
-    const next = await callRoute<{ data: Json[] }>(credentialsRoute.GET, { path: `/api/v1/credentials?cursor=${cursor}`, key: acmeKey });
+    const next = await callRoute<{ data: Json[] }>(credentialsRoute.GET, { path: `/api/v1/credentials?cursor=${cursor}`, key: myKey });
     expect(next.body.data.map((c) => c.credentialId)).toEqual([fresh]);
 
     const revoked = await callRoute<{ data: Json[] }>(credentialsRoute.GET, {
       path: `/api/v1/credentials?status=revoked&createdAfter=${encodeURIComponent(since)}`,
-      key: acmeKey,
+      key: myKey,
     });
     expect(revoked.body.data.map((c) => c.credentialId)).toEqual([made[1], made[3]]);
   });
@@ -379,13 +379,13 @@ describe("polling", () => {
     ["status=gone", "query.status"],
     ["createdAfter=yesterday", "query.createdAfter"],
   ])("refuses ?%s with 400", async (q, field) => {
-    const reply = await callRoute<Json>(credentialsRoute.GET, { path: `/api/v1/credentials?${q}`, key: acmeKey });
+    const reply = await callRoute<Json>(credentialsRoute.GET, { path: `/api/v1/credentials?${q}`, key: myKey });
     expect(reply.status).toBe(400);
     expect((reply.body.error as { issues: { path: string }[] }).issues.map((i) => i.path)).toContain(field);
   });
 
   it("refuses a forged cursor with a clear 400", async () => {
-    const reply = await callRoute<Json>(credentialsRoute.GET, { path: "/api/v1/credentials?cursor=garbage", key: acmeKey });
+    const reply = await callRoute<Json>(credentialsRoute.GET, { path: "/api/v1/credentials?cursor=garbage", key: myKey });
     expect(reply.status).toBe(400);
     expect((reply.body.error as Json).message).toContain("cursor");
   });
@@ -393,25 +393,25 @@ describe("polling", () => {
   it("polls events after a given id, by type, in the webhook envelope, never another organization's", async () => {
     const anchor = await callRoute<Json>(eventsRoute.POST, {
       path: "/api/v1/events",
-      key: acmeKey,
+      key: myKey,
       body: { type: "session.error", data: { sessionId: "ses_poll", status: "ERROR", platform: "p", completedAt: "2026-11-22T10:00:00Z", metadata: { ok: 1, internalNote: "x" } } },
     });
     const after = String(anchor.body.id);
     const { body: c } = await issue({ recipientEmail: "events-poll@example.com" });
     await act(revokeRoute, "revoke", String(c.credentialId));
-    const all = await callRoute<{ data: Json[]; next: string }>(eventsRoute.GET, { path: `/api/v1/events?after=${after}`, key: acmeKey });
+    const all = await callRoute<{ data: Json[]; next: string }>(eventsRoute.GET, { path: `/api/v1/events?after=${after}`, key: myKey });
     expect(all.status).toBe(200);
     expect(all.body.data.map((e) => e.type)).toEqual(["credential.issued", "credential.revoked"]);
     expect(all.body.next).toBe(all.body.data[1]!.id);
-    const typed = await callRoute<{ data: Json[] }>(eventsRoute.GET, { path: `/api/v1/events?after=${after}&type=credential.revoked`, key: acmeKey });
+    const typed = await callRoute<{ data: Json[] }>(eventsRoute.GET, { path: `/api/v1/events?after=${after}&type=credential.revoked`, key: myKey });
     expect(typed.body.data.map((e) => e.type)).toEqual(["credential.revoked"]);
-    const fromStart = await callRoute<{ data: Json[] }>(eventsRoute.GET, { path: `/api/v1/events?type=session.error&limit=500`, key: acmeKey });
+    const fromStart = await callRoute<{ data: Json[] }>(eventsRoute.GET, { path: `/api/v1/events?type=session.error&limit=500`, key: myKey });
     const polled = fromStart.body.data.find((e) => e.id === after)!;
     expect((polled.data as Json).metadata).toEqual({ ok: 1 });
-    const foreign = await callRoute<Json>(eventsRoute.GET, { path: `/api/v1/events?after=${after}`, key: globexKey });
+    const foreign = await callRoute<Json>(eventsRoute.GET, { path: `/api/v1/events?after=${after}`, key: theirKey });
     expect(foreign.status).toBe(400);
-    const globexAll = await callRoute<{ data: Json[] }>(eventsRoute.GET, { path: "/api/v1/events?limit=500", key: globexKey });
-    expect(globexAll.body.data.some((e) => e.id === after)).toBe(false);
+    const theirAll = await callRoute<{ data: Json[] }>(eventsRoute.GET, { path: "/api/v1/events?limit=500", key: theirKey });
+    expect(theirAll.body.data.some((e) => e.id === after)).toBe(false);
   });
 });
 
@@ -428,8 +428,8 @@ describe("the API as a whole", () => {
   });
 
   it("rate-limits each key: a burst over the limit gets 429 with Retry-After, another key is unaffected", async () => {
-    const acme = await sessionContextFor("partner@example.com");
-    const burstKey = (await createApiKey({ name: "burst" }, acme)).key;
+    const mine = await sessionContextFor("other@example.com");
+    const burstKey = (await createApiKey({ name: "burst" }, mine)).key;
     const replies = await Promise.all(
       Array.from({ length: 300 }, () => callRoute<Json>(sessionRoute.GET, { path: "/x", key: burstKey, params: { id: "ses_none" } })),
     );
@@ -438,21 +438,21 @@ describe("the API as a whole", () => {
     expect(replies.filter((r) => r.status === 404).length).toBeGreaterThanOrEqual(100);
     expect(Number(limited[0]!.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
     expect((limited[0]!.body.error as Json).code).toBe("rate_limited");
-    expect((await callRoute(sessionRoute.GET, { path: "/x", key: acmeKey, params: { id: "ses_none" } })).status).toBe(404);
+    expect((await callRoute(sessionRoute.GET, { path: "/x", key: myKey, params: { id: "ses_none" } })).status).toBe(404);
   });
 
   it("publishes an outbox event a crash left behind, once", async () => {
     const db = await getDb();
     const [key] = await addToOutbox(db, [
       {
-        organizationId: globexOrg,
+        organizationId: myOrg,
         type: "credential.claimed",
         data: { credentialId: "CRD-OUTBOX01", credentialUuid: "5f0c7c1e-2f4b-4a7e-9a51-0d6a3c7e9b21", badgeId: "B", recipientEmail: "o@example.com", issuanceDate: "2026-11-22T09:00:00Z", claimedAt: "2026-11-22T10:00:00Z" },
         key: "test.outbox:1",
       },
     ]);
     await Promise.all([flushOutbox({ olderThanMs: 0 }), flushOutbox({ olderThanMs: 0 }), flushOutbox({ keys: [key!] })]);
-    expect(await eventsFor(globexOrg, "credential.claimed", (d) => d.credentialId === "CRD-OUTBOX01")).toHaveLength(1);
+    expect(await eventsFor(myOrg, "credential.claimed", (d) => d.credentialId === "CRD-OUTBOX01")).toHaveLength(1);
   });
 
   it("documents every route in the OpenAPI document, and documents only routes that exist", async () => {
