@@ -66,6 +66,7 @@ const schema = z.object({
   LOG_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   API_RATE_LIMIT_PER_SECOND: z.coerce.number().int().min(0).max(100_000).default(100),
   CREDENTIAL_EXPIRY_INTERVAL_MS: z.coerce.number().int().min(100).max(86_400_000).default(60_000),
+  POLL_SETTLE_MS: z.coerce.number().int().min(0).max(60_000).default(2000),
   INNGEST_DEV: optionalString,
   INNGEST_BASE_URL: optionalString,
   INNGEST_EVENT_KEY: optionalString,
@@ -192,6 +193,11 @@ export const env = {
   apiRateLimitPerSecond: raw.API_RATE_LIMIT_PER_SECOND,
   /** How often the embedded scheduler looks for credentials past their expiration date. */
   credentialExpiryIntervalMs: raw.CREDENTIAL_EXPIRY_INTERVAL_MS,
+  /**
+   * Polling returns only items older than this: a transaction that started earlier but commits later than a newer
+   * item can then not slip behind a poller's cursor.
+   */
+  pollSettleMs: raw.POLL_SETTLE_MS,
   /** The portal's public origin for links sent elsewhere (Stripe's return URLs); unset: taken from the request. */
   appUrl: raw.APP_URL?.replace(/\/+$/, ""),
   billing: {

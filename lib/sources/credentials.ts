@@ -10,6 +10,7 @@ import type {
   renewCredentialSchema,
   revokeCredentialSchema,
 } from "@/lib/api/schemas";
+import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { addToOutbox, flushOutbox, type OutboxEvent } from "./outbox";
 
@@ -332,10 +333,14 @@ function decodeCursor(cursor: string): [string, string] {
 export async function listCredentials(
   orgId: string,
   query: z.output<typeof listCredentialsQuerySchema>,
+  settleMs = env.pollSettleMs,
 ): Promise<{ data: CredentialView[]; nextCursor: string | null; hasMore: boolean }> {
   const db = await getDb();
   const precise = sql<string>`to_char(${credentials.createdAt} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
-  const conditions: (SQL | undefined)[] = [eq(credentials.organizationId, orgId)];
+  const conditions: (SQL | undefined)[] = [
+    eq(credentials.organizationId, orgId),
+    sql`${credentials.createdAt} <= now() - (${settleMs} * interval '1 millisecond')`,
+  ];
   if (query.status) conditions.push(eq(credentials.status, query.status));
   if (query.createdAfter) conditions.push(sql`${credentials.createdAt} > ${query.createdAfter}::timestamptz`);
   if (query.cursor) {

@@ -3,6 +3,7 @@ import type { z } from "zod";
 import { getDb } from "@/db";
 import { events } from "@/db/schema";
 import type { listEventsQuerySchema } from "@/lib/api/schemas";
+import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { eventEnvelope } from "@/lib/webhooks/attempt";
 
@@ -21,9 +22,14 @@ export interface PolledEvent {
 export async function listEvents(
   orgId: string,
   query: z.output<typeof listEventsQuerySchema>,
+  settleMs = env.pollSettleMs,
 ): Promise<{ data: PolledEvent[]; next: string | null; hasMore: boolean }> {
   const db = await getDb();
-  const conditions: (SQL | undefined)[] = [eq(events.organizationId, orgId), eq(events.test, false)];
+  const conditions: (SQL | undefined)[] = [
+    eq(events.organizationId, orgId),
+    eq(events.test, false),
+    sql`${events.createdAt} <= now() - (${settleMs} * interval '1 millisecond')`,
+  ];
   if (query.type) conditions.push(eq(events.type, query.type));
   if (query.after) {
     const [anchor] = await db

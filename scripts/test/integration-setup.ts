@@ -14,3 +14,5 @@ process.env.AUTH_SECRET ??= "integration-tests-only-secret-0123456789abcdef";
 process.env.APP_ENCRYPTION_KEY ??= Buffer.alloc(32, 7).toString("base64");
 // Delivery tests retry fast.
 process.env.WEBHOOK_RETRY_BASE_MS ??= "40";
+// Polling tests read what they just wrote; the settle margin has its own test.
+process.env.POLL_SETTLE_MS ??= "0";

@@ -8,7 +8,8 @@ import { API_OPERATIONS } from "@/lib/api/openapi";
 import { createApiKey } from "@/lib/api-keys";
 import { callRoute } from "@/lib/testing/api";
 import { sessionContextFor } from "@/lib/testing/session";
-import { expireDueCredentials } from "@/lib/sources/credentials";
+import { expireDueCredentials, listCredentials } from "@/lib/sources/credentials";
+import { listEvents } from "@/lib/sources/events";
 import { addToOutbox, flushOutbox } from "@/lib/sources/outbox";
 import { runBulkIssuanceWorkflow } from "@/lib/sources/bulk-issuance";
 import type { Steps } from "@/lib/workflows/steps";
@@ -371,6 +372,28 @@ describe("polling", () => {
       key: myKey,
     });
     expect(revoked.body.data.map((c) => c.credentialId)).toEqual([made[1], made[3]]);
+  });
+
+  it("holds back items younger than the settle margin, so a late commit cannot slip behind a cursor", async () => {
+    const before = new Date(Date.now() - 1000).toISOString();
+    const [anchor] = await eventsFor(myOrg, "credential.issued", () => true).then((rows) => rows.sort((a, b) => +b.createdAt - +a.createdAt));
+    const { body: c } = await issue({ recipientEmail: "settle@example.com" });
+    const mineIn = (page: { data: { credentialId?: unknown; data?: unknown }[] }) =>
+      page.data.some((x) => x.credentialId === c.credentialId || (x.data as Json | undefined)?.credentialId === c.credentialId);
+    const allCredentials = async (settleMs: number) => {
+      const data: Json[] = [];
+      let cursor: string | undefined;
+      for (;;) {
+        const page = await listCredentials(myOrg, { limit: 500, createdAfter: before, cursor }, settleMs);
+        data.push(...page.data);
+        if (!page.hasMore) return { data };
+        cursor = page.nextCursor ?? undefined;
+      }
+    };
+    expect(mineIn(await allCredentials(60_000))).toBe(false);
+    expect(mineIn(await allCredentials(0))).toBe(true);
+    expect(mineIn(await listEvents(myOrg, { limit: 500, after: anchor!.id }, 60_000))).toBe(false);
+    expect(mineIn(await listEvents(myOrg, { limit: 500, after: anchor!.id }, 0))).toBe(true);
   });
 
   it.each([
