@@ -1,4 +1,4 @@
-import { asc, count, desc, eq, sql } from "drizzle-orm";
+import { and, asc, count, desc, eq, isNull, sql } from "drizzle-orm";
 import { getDb } from "@/db";
 import {
   organizationBilling,
@@ -9,6 +9,7 @@ import {
   type PlanSource,
   type StripeEventOutcome,
   type SubscriptionStatus,
+  webhookEndpoints,
 } from "@/db/schema";
 
 /** What the Billing page, the Webhooks banner and the delivery gate need to know about an organization's plan. */
@@ -52,6 +53,23 @@ export async function countPausedDeliveries({ orgId }: { orgId: string }): Promi
   const db = await getDb();
   const [row] = await db.select({ n: count() }).from(pausedDeliveries).where(eq(pausedDeliveries.organizationId, orgId));
   return row?.n ?? 0;
+}
+
+/**
+ * Whether a pause means anything to the organization: it has endpoints (kept through a downgrade) or deliveries
+ * waiting. A free organization that never had webhooks is not told its deliveries are paused.
+ */
+export async function hasDeliveriesToPause({ orgId }: { orgId: string }): Promise<{ waiting: number; relevant: boolean }> {
+  const db = await getDb();
+  const [waiting, [endpoint]] = await Promise.all([
+    countPausedDeliveries({ orgId }),
+    db
+      .select({ id: webhookEndpoints.id })
+      .from(webhookEndpoints)
+      .where(and(eq(webhookEndpoints.organizationId, orgId), isNull(webhookEndpoints.deletedAt)))
+      .limit(1),
+  ]);
+  return { waiting, relevant: waiting > 0 || Boolean(endpoint) };
 }
 
 export interface OrganizationBillingSummary extends BillingState {

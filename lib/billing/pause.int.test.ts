@@ -20,6 +20,14 @@ const { createEndpoint } = await import("@/lib/webhooks/endpoints");
 const { startDeliveryEngine, stopDeliveryEngine } = await import("@/lib/webhooks/engine");
 const { publishEvent } = await import("@/lib/webhooks/publish");
 const { POST } = await import("@/app/api/webhooks/stripe/route");
+const { OrgDeliveriesPaused } = await import("@/components/billing/org-deliveries-paused");
+const { renderToStaticMarkup } = await import("react-dom/server");
+
+/** The banner the Webhooks pages render for an organization ("" when there is none). */
+async function banner(orgId: string): Promise<string> {
+  const element = await OrgDeliveriesPaused({ orgId });
+  return element ? renderToStaticMarkup(element) : "";
+}
 
 const { ENTERPRISE_PRICE, PRO_PRICE, checkoutSessionObject, createTestOrganization, invoiceObject, signedStripeRequest, stripeEvent, subscriptionObject } = t;
 
@@ -123,6 +131,7 @@ describe("deliveries follow the plan Stripe reports (embedded engine, real HTTPS
     const deliveryId = await org.publish();
     const paused = await expectPaused(deliveryId);
     expect(paused).toMatchObject({ attemptNumber: 1, chainIndex: 1, organizationId: org.orgId, endpointId: org.endpointId });
+    expect(await banner(org.orgId)).toMatch(/Webhook deliveries are paused.*your organization is on Pro.*1 delivery is waiting\./s);
 
     await stripe("customer.subscription.updated", org.subscription_(ENTERPRISE_PRICE));
     const done = await finished(deliveryId);
@@ -131,6 +140,12 @@ describe("deliveries follow the plan Stripe reports (embedded engine, real HTTPS
     const sent = receiver.requests.filter((r) => r.headers["webhook-id"] === done.eventId);
     expect(sent).toHaveLength(1);
     expect(await pausedRow(deliveryId)).toBeUndefined();
+    expect(await banner(org.orgId)).toBe("");
+  });
+
+  it("tells no one about a pause that holds nothing back: a free organization without endpoints sees no banner", async () => {
+    const free = await createTestOrganization("free");
+    expect(await banner(free.org.id)).toBe("");
   });
 
   it("past_due pauses (invoice.payment_failed) and a paid invoice resumes", async () => {

@@ -1,13 +1,13 @@
 import { Check, CreditCard, Minus } from "lucide-react";
 import type { Metadata } from "next";
 import { connection } from "next/server";
-import { DeliveriesPausedBanner } from "@/components/billing/deliveries-paused-banner";
+import { OrgDeliveriesPaused } from "@/components/billing/org-deliveries-paused";
 import { ManageBillingButton, UpgradeButton } from "@/components/billing/billing-buttons";
 import { SubscriptionStatusBadge } from "@/components/billing/subscription-status";
 import { PageHeader } from "@/components/portal/page-header";
 import { Badge } from "@/components/ui/badge";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
-import { countPausedDeliveries, getBillingState } from "@/db/queries/billing";
+import { getBillingState } from "@/db/queries/billing";
 import { PLANS, type Plan } from "@/db/schema";
 import { requireSession } from "@/lib/auth/session";
 import { onlineBillingEnabled } from "@/lib/billing/checkout";
@@ -32,7 +32,7 @@ function Row({ label, children }: { label: string; children: React.ReactNode }) 
 export default async function BillingPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   await connection();
   const { org, user } = await requireSession();
-  const [state, waiting, params] = await Promise.all([getBillingState({ orgId: org.id }), countPausedDeliveries({ orgId: org.id }), searchParams]);
+  const [state, params] = await Promise.all([getBillingState({ orgId: org.id }), searchParams]);
   const plan = state?.plan ?? org.plan;
   const status = state?.status ?? null;
   const pause = deliveryPause({ plan, status });
@@ -60,7 +60,7 @@ export default async function BillingPage({ searchParams }: { searchParams: Prom
           Checkout was cancelled; nothing changed.
         </p>
       ) : null}
-      {pause ? <DeliveriesPausedBanner pause={pause} waiting={waiting} showBillingLink={false} /> : null}
+      <OrgDeliveriesPaused orgId={org.id} showBillingLink={false} />
 
       <Card className="mb-6" data-testid="subscription">
         <CardHeader>
