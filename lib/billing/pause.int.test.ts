@@ -8,7 +8,8 @@ vi.hoisted(() => {
   process.env.WEBHOOK_ALLOW_PRIVATE_TARGETS = "1";
 });
 
-const { createEndpointSchema } = await import("@/app/(portal)/webhooks/schemas");
+const { createEndpointSchema, sendTestEventSchema } = await import("@/app/(portal)/webhooks/schemas");
+const { sendTestEvent } = await import("@/lib/webhooks/test-event");
 const { closeDb, getDb } = await import("@/db");
 const { getSessionContext } = await import("@/db/queries/users");
 const { deliveries, deliveryAttempts, pausedDeliveries, webhookEndpoints, events } = await import("@/db/schema");
@@ -87,6 +88,7 @@ async function subscribedOrganization(path: string, endpoint: Record<string, unk
   if (!result.ok) throw new Error(JSON.stringify(result.error));
   return {
     ...ids,
+    ctx,
     endpointId: result.data.id,
     subscription_: (price: string, status = "active") => subscriptionObject({ id: ids.subscription, customer: ids.customer, price, status }),
     publish: async () => (await publishEvent(ids.orgId, "credential.issued", example, { endpointId: result.data.id })).deliveryIds[0]!,
@@ -153,6 +155,9 @@ describe("deliveries follow the plan Stripe reports (embedded engine, real HTTPS
     await stripe("invoice.payment_failed", invoiceObject({ id: "in_pd_1", customer: org.customer, subscription: org.subscription }));
     const deliveryId = await org.publish();
     await expectPaused(deliveryId);
+    // Send test event says why instead of starting a delivery that would only wait.
+    const test = await runAction(org.ctx, sendTestEventSchema, sendTestEvent, { id: org.endpointId, type: "credential.issued" });
+    expect(test.ok === false && test.error).toMatchObject({ code: "conflict:deliveries_paused", message: expect.stringMatching(/did not go through/) });
     await stripe("invoice.paid", invoiceObject({ id: "in_pd_2", customer: org.customer, subscription: org.subscription }));
     expect((await finished(deliveryId)).status).toBe("succeeded");
   });
