@@ -49,9 +49,30 @@ export async function readJson<S extends z.ZodType>(request: Request, schema: S)
       throw new ApiRejection(400, "invalid_json", "The body is not valid JSON.");
     }
   }
+  // PostgreSQL text and jsonb cannot hold NUL: refused here, it would otherwise fail the insert with a 500.
+  if (containsNul(body)) throw new ApiRejection(400, "invalid_request", "Text in the body cannot contain NUL (\\u0000) characters.");
   const parsed = schema.safeParse(body);
   if (!parsed.success) throw new ApiRejection(400, "invalid_request", "The request does not match the schema.", zodIssues(parsed.error));
   return parsed.data;
+}
+
+/** Whether any string or key in a parsed JSON value contains NUL; iterative, so a deeply nested body cannot overflow the stack. */
+function containsNul(value: unknown): boolean {
+  const stack: unknown[] = [value];
+  while (stack.length > 0) {
+    const v = stack.pop();
+    if (typeof v === "string") {
+      if (v.includes("\u0000")) return true;
+    } else if (Array.isArray(v)) {
+      for (const item of v) stack.push(item);
+    } else if (v && typeof v === "object") {
+      for (const [k, inner] of Object.entries(v)) {
+        if (k.includes("\u0000")) return true;
+        stack.push(inner);
+      }
+    }
+  }
+  return false;
 }
 
 /** Validates the query string against `schema` (values arrive as strings; use z.coerce where numbers are wanted). */
@@ -98,6 +119,10 @@ export function apiRoute<P extends Record<string, string> = Record<string, never
         );
       }
       const params = ((await context?.params) ?? {}) as P;
+      // No id contains a control character; such a path would only fail in the database (NUL) with a 500.
+      if (Object.values(params).some((v) => /[\u0000-\u001f\u007f]/.test(String(v)))) {
+        return apiError(404, "not_found", "Nothing here has that id.");
+      }
       return await handler({ request, caller, params });
     } catch (e) {
       if (e instanceof ApiRejection) return apiError(e.status, e.code, e.message, e.issues);

@@ -55,6 +55,13 @@ describe("checkEndpointUrl: refused input", () => {
     expect(messageFor(input)).toContain("too long");
   });
 
+  it("refuses host names over DNS limits: a label over 63 characters, a name over 253", () => {
+    expect(checkEndpointUrl(`https://${"a".repeat(64)}.example.com/h`)).toMatchObject({ ok: false, message: expect.stringContaining("63") });
+    expect(checkEndpointUrl(`https://${"a".repeat(63)}.example.com/h`).ok).toBe(true);
+    const long = Array.from({ length: 5 }, () => "b".repeat(60)).join(".");
+    expect(checkEndpointUrl(`https://${long}.com/h`)).toMatchObject({ ok: false, message: expect.stringContaining("253") });
+  });
+
   it("accepts a URL of exactly the maximum length", () => {
     const input = `https://example.com/${"a".repeat(MAX_URL_LENGTH - "https://example.com/".length)}`;
     expect(input).toHaveLength(MAX_URL_LENGTH);

@@ -111,6 +111,10 @@ export function checkEndpointUrl(input: string, options: { allowPrivateTargets?:
   // WEBHOOK_ALLOW_PRIVATE_TARGETS (local development and tests only) lifts the address rules, not the others.
   const hostProblem = privateTargetAllowed(options.allowPrivateTargets ?? false, url.hostname) ? undefined : checkHost(url.hostname);
   if (hostProblem !== undefined) return fail(hostProblem);
+  // DNS limits: a name no resolver can look up would only fail at every delivery.
+  if (!url.hostname.startsWith("[") && (url.hostname.length > 253 || url.hostname.split(".").some((label) => label.length > 63))) {
+    return fail("That host name is too long: each part between dots is at most 63 characters, the whole name at most 253.");
+  }
 
   if (url.href.length > MAX_URL_LENGTH) return tooLong();
   return { ok: true, url: url.href };
