@@ -2,6 +2,7 @@ import { getToken } from "next-auth/jwt";
 import { NextResponse, type NextRequest } from "next/server";
 import { isPublicPath } from "@/lib/auth/config";
 import { env } from "@/lib/env";
+import { guardServerActionPayload } from "@/lib/server-action-guard";
 
 /**
  * Runs before every page: without a valid session cookie, the visitor goes to /login with a callbackUrl (a path on
@@ -11,6 +12,8 @@ import { env } from "@/lib/env";
  */
 export default async function proxy(request: NextRequest) {
   const { pathname, search } = request.nextUrl;
+  const refused = await guardServerActionPayload(request);
+  if (refused) return refused;
   if (isPublicPath(pathname)) return NextResponse.next();
   const token = await getToken({
     req: request,

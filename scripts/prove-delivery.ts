@@ -15,7 +15,7 @@
  *
  * `--bounded` runs a short version (400 events, 2 kills) for `npm test`. The publisher retries through the kills with
  * an idempotency key per event, so nothing is lost or doubled on the publishing side either. Needs DATABASE_URL (a
- * database is created and dropped there) and a production build (`npm run build`). PROVE_PORT (default 3200),
+ * database is created and dropped there) and a production build (`npm run build`). PROVE_PORT (default 3250),
  * EVENTS, ENDPOINTS, KILLS and RATE (events/s) change the run.
  */
 import { type ChildProcess, spawn } from "node:child_process";
@@ -39,7 +39,7 @@ const ENDPOINTS = Number(process.env.ENDPOINTS ?? 5);
 const KILLS = mode === "crash" ? Number(process.env.KILLS ?? (bounded ? 2 : 5)) : 0;
 /** Publishing is paced so that it spans the kills instead of finishing before the first one. */
 const RATE = Number(process.env.RATE ?? (bounded ? 150 : 250));
-const PORT = Number(process.env.PROVE_PORT ?? 3200);
+const PORT = Number(process.env.PROVE_PORT ?? 3250);
 const PUBLISHERS = 16;
 /** How long a killed app's claimed runs stay its own before the restarted app may take them over. */
 const LEASE_MS = 3_000;
@@ -112,6 +112,7 @@ async function main() {
       API_RATE_LIMIT_PER_SECOND: process.env.API_RATE_LIMIT_PER_SECOND ?? "1000",
     };
     const startApp = async (name: string, port: number): Promise<App> => {
+      if (await fetch(`http://127.0.0.1:${port}/api/health`).then(() => true, () => false)) throw new Error(`port ${port} is in use: set PROVE_PORT`);
       const log = openSync(path.join(LOG_DIR, `${mode}-${name}.log`), "a");
       // Its own process group, so the kill reaches every process `next start` may have started.
       const child = spawn(process.execPath, ["node_modules/next/dist/bin/next", "start", "-p", String(port)], {

@@ -46,6 +46,8 @@ export interface Receiver {
   setFallback(behaviour: Behaviour): void;
   /** Resolves with the first `n` requests once that many arrived; rejects after `timeoutMs` (default 5000). */
   waitForRequests(n: number, timeoutMs?: number): Promise<ReceivedRequest[]>;
+  /** TCP connections accepted so far, whether or not a request followed (an SSRF check wants none at all). */
+  connections(): number;
   /** Clears recorded requests and queued behaviours (not the fallback). */
   reset(): void;
   /** Stops listening and destroys every open socket, hanging or idle, so tests never wait on keep-alive. */
@@ -140,7 +142,9 @@ export async function startReceiver(options: ReceiverOptions = {}): Promise<Rece
   // it (a spurious ECONNRESET mid-benchmark); close() tears idle sockets down anyway.
   server.keepAliveTimeout = 65_000;
   // Raw TCP sockets, so connections still in the TLS handshake are destroyed on close() as well.
+  let accepted = 0;
   server.on("connection", (socket: Socket) => {
+    accepted += 1;
     sockets.add(socket);
     socket.on("close", () => sockets.delete(socket));
   });
@@ -187,6 +191,7 @@ export async function startReceiver(options: ReceiverOptions = {}): Promise<Rece
         waiters.add(waiter);
       });
     },
+    connections: () => accepted,
     reset: () => {
       requests.length = 0;
       queue.length = 0;
