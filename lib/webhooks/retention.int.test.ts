@@ -1,7 +1,7 @@
 import { eq, inArray } from "drizzle-orm";
 import { afterAll, describe, expect, it } from "vitest";
 import { closeDb, getDb } from "@/db";
-import { deliveries, deliveryAttempts, events, loginAttempts, webhookEndpoints } from "@/db/schema";
+import { deliveries, deliveryAttempts, events, loginAttempts, stripeEvents, webhookEndpoints } from "@/db/schema";
 import { encryptSecret } from "@/lib/crypto";
 import { env } from "@/lib/env";
 import { sessionContextFor } from "@/lib/testing/session";
@@ -42,5 +42,22 @@ describe("purgeOldLogs", () => {
     expect(left.map((r) => r.n)).toEqual([3]);
     const logins = await db.select({ email: loginAttempts.email }).from(loginAttempts).where(inArray(loginAttempts.email, ["old@example.com", "new@example.com"]));
     expect(logins.map((r) => r.email)).toEqual(["new@example.com"]);
+  });
+
+  it("drops received Stripe events after 180 days and keeps newer ones", async () => {
+    const db = await getDb();
+    const day = 24 * 60 * 60 * 1000;
+    const stripeEvent = (id: string, ageDays: number) => ({
+      id,
+      type: "invoice.paid",
+      stripeCreatedAt: new Date(Date.now() - ageDays * day),
+      outcome: "ignored" as const,
+      receivedAt: new Date(Date.now() - ageDays * day),
+    });
+    await db.insert(stripeEvents).values([stripeEvent("evt_retention_old", 181), stripeEvent("evt_retention_new", 179)]);
+    const purged = await purgeOldLogs();
+    expect(purged.stripeEvents).toBeGreaterThanOrEqual(1);
+    const left = await db.select({ id: stripeEvents.id }).from(stripeEvents).where(inArray(stripeEvents.id, ["evt_retention_old", "evt_retention_new"]));
+    expect(left.map((r) => r.id)).toEqual(["evt_retention_new"]);
   });
 });

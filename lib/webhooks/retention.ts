@@ -6,12 +6,17 @@ import { logger } from "@/lib/logger";
 const BATCH = 5000;
 /** Failed sign-ins only matter inside the throttling window; a day is plenty. */
 const LOGIN_ATTEMPTS_KEPT_MS = 24 * 60 * 60 * 1000;
+/**
+ * Received Stripe events are kept 180 days for the admin. Dropping older ones cannot let a replay through: Stripe's
+ * signature tolerance refuses any event signed more than 5 minutes ago.
+ */
+const STRIPE_EVENTS_KEPT_MS = 180 * 24 * 60 * 60 * 1000;
 
 /**
  * Purges delivery attempts older than LOG_RETENTION_DAYS and sign-in attempts older than a day. Deletes in batches
  * so that a large backlog never holds long locks; safe to run from several processes at once.
  */
-export async function purgeOldLogs(now = new Date()): Promise<{ attempts: number; loginAttempts: number }> {
+export async function purgeOldLogs(now = new Date()): Promise<{ attempts: number; loginAttempts: number; stripeEvents: number }> {
   const db = await getDb();
   const cutoff = new Date(now.getTime() - env.logRetentionDays * 24 * 60 * 60 * 1000);
   let attempts = 0;
@@ -31,8 +36,15 @@ export async function purgeOldLogs(now = new Date()): Promise<{ attempts: number
     returning 1 as gone
   `);
   const loginAttempts = rowsOf(logins).length;
-  if (attempts + loginAttempts > 0) logger.info("purged old logs", { attempts, loginAttempts, retentionDays: env.logRetentionDays });
-  return { attempts, loginAttempts };
+  const stripe = await db.execute(sql`
+    delete from stripe_events where received_at < ${new Date(now.getTime() - STRIPE_EVENTS_KEPT_MS).toISOString()}::timestamptz
+    returning 1 as gone
+  `);
+  const stripeEvents = rowsOf(stripe).length;
+  if (attempts + loginAttempts + stripeEvents > 0) {
+    logger.info("purged old logs", { attempts, loginAttempts, stripeEvents, retentionDays: env.logRetentionDays });
+  }
+  return { attempts, loginAttempts, stripeEvents };
 }
 
 const HOUR = 60 * 60 * 1000;
