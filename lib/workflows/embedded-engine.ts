@@ -54,6 +54,7 @@ export class EmbeddedEngine {
   /** Runs executing in this process per concurrency key. */
   private perKey = new Map<string, number>();
   private wakeUp: (() => void) | undefined;
+  private wakePending = false;
   private loopDone: Promise<void> | undefined;
 
   private readonly claimBatch: number;
@@ -82,12 +83,22 @@ export class EmbeddedEngine {
    * claim happens anyway when a batch of slots frees up; claiming for every single new run would cost more.
    */
   wake(): void {
-    if (this.inFlight.size === 0 || this.options.concurrency - this.inFlight.size >= this.claimBatch) this.wakeUp?.();
+    if (this.inFlight.size === 0 || this.options.concurrency - this.inFlight.size >= this.claimBatch) this.signal();
+  }
+
+  /**
+   * Ends the loop's wait now, or, while the loop is claiming (not waiting), makes it look again right after: a wake-up
+   * that arrived during a claim whose query could not see the new run would otherwise wait for the next poll.
+   */
+  private signal(): void {
+    if (this.wakeUp) this.wakeUp();
+    else this.wakePending = true;
   }
 
   private async loop(): Promise<void> {
     while (this.running) {
       let claimed: ClaimedRun[] = [];
+      this.wakePending = false;
       const free = this.options.concurrency - this.inFlight.size;
       if (free > 0) {
         try {
@@ -109,12 +120,13 @@ export class EmbeddedEngine {
           // Claim again once a batch's worth of slots is free (or all are): one claim query per finished run
           // would cost as much as the runs themselves.
           const free = this.options.concurrency - this.inFlight.size;
-          if (free >= this.claimBatch || this.inFlight.size === 0) this.wakeUp?.();
+          if (free >= this.claimBatch || this.inFlight.size === 0) this.signal();
         });
         this.inFlight.add(execution);
       }
       // A full batch means more may be due: look again at once. Otherwise wait for a wake-up or the poll.
       if (claimed.length === free && free > 0) continue;
+      if (this.wakePending) continue;
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, this.options.pollMs);
         this.wakeUp = () => {
