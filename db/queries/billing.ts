@@ -25,20 +25,25 @@ export interface BillingState {
   stripeSubscriptionId: string | null;
 }
 
+/** The subscription columns both the partner's and the admin's billing queries read. */
+const BILLING_COLUMNS = {
+  status: organizationBilling.status,
+  currentPeriodEnd: organizationBilling.currentPeriodEnd,
+  paymentFailed: organizationBilling.paymentFailed,
+  planSource: organizationBilling.planSource,
+  planSetBy: organizationBilling.planSetBy,
+  planSetAt: organizationBilling.planSetAt,
+  stripeCustomerId: organizationBilling.stripeCustomerId,
+  stripeSubscriptionId: organizationBilling.stripeSubscriptionId,
+};
+
 /** The caller's organization's plan and subscription; undefined when the organization is gone. */
 export async function getBillingState({ orgId }: { orgId: string }): Promise<BillingState | undefined> {
   const db = await getDb();
   const [row] = await db
     .select({
       plan: organizations.plan,
-      status: organizationBilling.status,
-      currentPeriodEnd: organizationBilling.currentPeriodEnd,
-      paymentFailed: organizationBilling.paymentFailed,
-      planSource: organizationBilling.planSource,
-      planSetBy: organizationBilling.planSetBy,
-      planSetAt: organizationBilling.planSetAt,
-      stripeCustomerId: organizationBilling.stripeCustomerId,
-      stripeSubscriptionId: organizationBilling.stripeSubscriptionId,
+      ...BILLING_COLUMNS,
     })
     .from(organizations)
     .leftJoin(organizationBilling, eq(organizationBilling.organizationId, organizations.id))
@@ -89,14 +94,7 @@ export async function listOrganizationBillingForAdmin({ isPlatformAdmin }: { isP
       name: organizations.name,
       slug: organizations.slug,
       plan: organizations.plan,
-      status: organizationBilling.status,
-      currentPeriodEnd: organizationBilling.currentPeriodEnd,
-      paymentFailed: organizationBilling.paymentFailed,
-      planSource: organizationBilling.planSource,
-      planSetBy: organizationBilling.planSetBy,
-      planSetAt: organizationBilling.planSetAt,
-      stripeCustomerId: organizationBilling.stripeCustomerId,
-      stripeSubscriptionId: organizationBilling.stripeSubscriptionId,
+      ...BILLING_COLUMNS,
       pausedDeliveries: sql<number>`(select count(*)::int from ${pausedDeliveries} where ${pausedDeliveries.organizationId} = ${organizations.id})`,
     })
     .from(organizations)
