@@ -9,16 +9,15 @@ import { EmbeddedEngine } from "./embedded-engine";
 describe("EmbeddedEngine wake-ups", () => {
   it("claims again at once when woken during a claim, instead of sleeping until the next poll", async () => {
     const claims: number[] = [];
-    let engine: EmbeddedEngine | undefined;
     const db = {
       execute: async () => {
         claims.push(Date.now());
         // The first claim sees nothing; a new run is stored and wakes the engine while that claim is in flight.
-        if (claims.length === 1) engine!.wake();
+        if (claims.length === 1) engine.wake();
         return [];
       },
     } as unknown as Db;
-    engine = new EmbeddedEngine({ db, workflows: {}, concurrency: 4, concurrencyPerKey: 2, pollMs: 60_000, leaseMs: 10_000 });
+    const engine = new EmbeddedEngine({ db, workflows: {}, concurrency: 4, concurrencyPerKey: 2, pollMs: 60_000, leaseMs: 10_000 });
     engine.start();
     const deadline = Date.now() + 2000;
     while (claims.length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
