@@ -9,7 +9,7 @@ vi.hoisted(() => {
 const { createEndpointSchema } = await import("@/app/(portal)/webhooks/schemas");
 const { GET: health } = await import("@/app/api/health/route");
 const { closeDb, getDb } = await import("@/db");
-const { deliveries, deliveryAttempts, webhookEndpoints } = await import("@/db/schema");
+const { deliveries, deliveryAttempts, webhookEndpoints, workflowRuns } = await import("@/db/schema");
 const { runAction } = await import("@/lib/action");
 const { env } = await import("@/lib/env");
 const { startReceiver } = await import("@/lib/testing/https-receiver");
@@ -241,6 +241,18 @@ let healthFailures = 0;
 let probing = true;
 let probe: Promise<void> | undefined;
 
+/** Waits until the embedded engine has finished the run (its last step's writes are all done by then). */
+async function runFinished(runId: string, timeoutMs = 10_000) {
+  const db = await getDb();
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const [run] = await db.select({ status: workflowRuns.status }).from(workflowRuns).where(eq(workflowRuns.id, runId));
+    if (run && ["completed", "failed", "cancelled"].includes(run.status)) return;
+    if (Date.now() > deadline) throw new Error(`run ${runId} still ${run?.status} after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
 async function settled(deliveryId: string, timeoutMs = 30_000) {
   const db = await getDb();
   const deadline = Date.now() + timeoutMs;
@@ -300,6 +312,9 @@ describe("faulty receivers: each ends with the right attempts, error class and f
             .from(deliveryAttempts)
             .where(eq(deliveryAttempts.deliveryId, deliveryId))
             .orderBy(asc(deliveryAttempts.attemptNumber));
+          // The delivery's final status is recorded before the endpoint's failure count: read the endpoint once the
+          // run has finished, which is after both.
+          await runFinished(`${deliveryId}:1`);
           const [endpoint] = await db.select().from(webhookEndpoints).where(eq(webhookEndpoints.id, created.data.id));
           return { c, started, delivery, attempts, endpoint: endpoint!, eventId: published.id, ms: Date.now() - t0 };
         } catch (error) {
