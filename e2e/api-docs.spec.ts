@@ -34,4 +34,15 @@ test.describe("event catalog and API reference", () => {
     expect(Object.keys(doc.paths)).toContain("/api/v1/credentials/{id}/renew");
     expect(Object.keys(doc.webhooks).sort()).toEqual([...EVENT_TYPES].sort());
   });
+
+  test("a free organization sees that the API is part of Pro: no Create API key, and Billing says so", async ({ page, signInAs }) => {
+    const shell = await signInAs("other");
+    await shell.link("API keys").click();
+    await expect(page.getByTestId("api-upgrade")).toContainText("The public API and API keys are part of the Pro plan");
+    await expect(page.getByRole("button", { name: "Create API key" })).toHaveCount(0);
+    await page.getByTestId("api-upgrade").getByRole("link", { name: "See plans on Billing" }).click();
+    await expect(page.getByTestId("plan-free")).toContainText("Public API, API keys and polling not included");
+    await expect(page.getByTestId("plan-pro")).toContainText("Public API, API keys and polling");
+    await expect(page.getByTestId("plan-pro")).not.toContainText("polling not included");
+  });
 });

@@ -7,6 +7,7 @@ import type { SessionContext } from "@/db/queries/users";
 import { apiKeys, organizations } from "@/db/schema";
 import { AppError } from "@/lib/errors";
 import { newId } from "@/lib/ids";
+import { assertApiAllowed } from "@/lib/plans";
 
 export const KEY_PREFIX = "hk_live_";
 const PREFIX_SHOWN = KEY_PREFIX.length + 6;
@@ -23,6 +24,7 @@ export interface ApiKeyView {
 
 /** Creates a key; the only time its value is ever returned. */
 export async function createApiKey(input: z.output<typeof createApiKeySchema>, ctx: SessionContext): Promise<{ id: string; key: string }> {
+  assertApiAllowed(ctx.org.plan);
   const key = `${KEY_PREFIX}${randomBytes(32).toString("base64url")}`;
   const id = newId("key");
   const db = await getDb();

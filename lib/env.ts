@@ -56,6 +56,7 @@ const schema = z.object({
     .regex(/^[A-Za-z0-9]{1,32}$/, "WEBHOOK_BRAND must be 1-32 letters or digits (it becomes part of header names)")
     .default("Herald"),
   WEBHOOKS_REQUIRED_PLAN: z.enum(["free", "pro", "enterprise", "none"]).default("enterprise"),
+  API_REQUIRED_PLAN: z.enum(["free", "pro", "enterprise"]).default("pro"),
   WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().min(1).max(3_600_000).default(30_000),
   WEBHOOK_ALLOW_PRIVATE_TARGETS: optionalString,
   DELIVERY_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(64),
@@ -173,6 +174,8 @@ export const env = {
   webhookBrand: raw.WEBHOOK_BRAND,
   /** The least plan that includes outbound webhooks; "none" offers them to every plan. */
   webhooksRequiredPlan: raw.WEBHOOKS_REQUIRED_PLAN,
+  /** The least plan with the public API and API keys ("free": every plan). */
+  apiRequiredPlan: raw.API_REQUIRED_PLAN,
   delivery: {
     /** Inngest when one of its variables is set; otherwise the embedded engine in the app's own database. */
     engine: (raw.INNGEST_DEV || raw.INNGEST_BASE_URL || raw.INNGEST_EVENT_KEY ? "inngest" : "embedded") as "inngest" | "embedded",

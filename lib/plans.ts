@@ -11,14 +11,17 @@ export interface PlanInfo {
 
 const PLAN_RANK: Record<Plan, number> = { free: 0, pro: 1, enterprise: 2 };
 
-/** What each plan includes besides webhooks (those follow WEBHOOKS_REQUIRED_PLAN; see planIncludesWebhooks). */
+/**
+ * What each plan includes besides the public API and webhooks (those follow API_REQUIRED_PLAN and
+ * WEBHOOKS_REQUIRED_PLAN; see planIncludesApi and planIncludesWebhooks).
+ */
 export const PLAN_INFO: Record<Plan, PlanInfo> = {
   free: { id: "free", name: "Free", summary: "Explore the portal and the event catalog.", features: ["Partner portal", "Event catalog"] },
   pro: {
     id: "pro",
     name: "Pro",
     summary: "API access for your own integrations.",
-    features: ["Everything in Free", "Public API and API keys", "Polling for events"],
+    features: ["Everything in Free"],
   },
   enterprise: {
     id: "enterprise",
@@ -36,6 +39,20 @@ export function planIncludesWebhooks(plan: Plan, required = env.webhooksRequired
 /** The name of the least plan with webhooks, for messages ("Enterprise"). */
 export function webhooksPlanName(required = env.webhooksRequiredPlan): string {
   return required === "none" ? "any plan" : PLAN_INFO[required].name;
+}
+
+/** The public API and API keys are a Pro feature by default; API_REQUIRED_PLAN moves the line. */
+export function planIncludesApi(plan: Plan, required = env.apiRequiredPlan): boolean {
+  return PLAN_RANK[plan] >= PLAN_RANK[required];
+}
+
+/** Server-side gate for API keys and API calls: refuses with a message that says what to do. */
+export function assertApiAllowed(plan: Plan): void {
+  if (!planIncludesApi(plan)) {
+    throw new AppError("forbidden:plan", {
+      message: `The public API is part of the ${PLAN_INFO[env.apiRequiredPlan].name} plan. Upgrade on the Billing page to create API keys and call the API.`,
+    });
+  }
 }
 
 /** Server-side gate for webhook actions: refuses with a message that says what to do. */

@@ -46,8 +46,11 @@ function RevokeKey({ id, name }: { id: string; name: string }) {
   );
 }
 
-/** Create (shown once), list and revoke the organization's API keys. */
-export function ApiKeysManager({ keys }: { keys: ApiKeyView[] }) {
+/**
+ * Create (shown once), list and revoke the organization's API keys. Without `canCreate` (a plan without the API),
+ * keys made before a downgrade can still be revoked.
+ */
+export function ApiKeysManager({ keys, canCreate = true }: { keys: ApiKeyView[]; canCreate?: boolean }) {
   const router = useRouter();
   const nameId = useId();
   const [open, setOpen] = useState(false);
@@ -81,64 +84,66 @@ export function ApiKeysManager({ keys }: { keys: ApiKeyView[] }) {
 
   return (
     <div className="space-y-4">
-      <div className="flex justify-end">
-        <Dialog open={open} onOpenChange={onOpenChange}>
-          <DialogTrigger asChild>
-            <Button>
-              <Plus className="size-4" aria-hidden />
-              Create API key
-            </Button>
-          </DialogTrigger>
-          <DialogContent>
-            {created ? (
-              <>
-                <DialogHeader>
-                  <DialogTitle>Copy your new key</DialogTitle>
-                  <DialogDescription>This is the only time it is shown. Store it in your secrets manager.</DialogDescription>
-                </DialogHeader>
-                <div className="flex items-center gap-2">
-                  <code className="min-w-0 flex-1 break-all rounded-md border bg-muted px-3 py-2 font-mono text-sm" data-testid="new-api-key">
-                    {created}
-                  </code>
-                  <CopyButton value={created} label="Copy API key" />
-                </div>
-                <DialogFooter>
-                  <Button onClick={() => onOpenChange(false)}>Done</Button>
-                </DialogFooter>
-              </>
-            ) : (
-              <form onSubmit={submit} noValidate className="space-y-4">
-                <DialogHeader>
-                  <DialogTitle>Create API key</DialogTitle>
-                  <DialogDescription>Keys publish events and read them through Herald&apos;s API for this organization.</DialogDescription>
-                </DialogHeader>
-                <div className="space-y-1.5">
-                  <Label htmlFor={nameId}>Name</Label>
-                  <Input
-                    id={nameId}
-                    value={name}
-                    onChange={(e) => setName(e.target.value)}
-                    placeholder="Verification backend"
-                    autoFocus
-                    aria-invalid={error ? true : undefined}
-                    aria-describedby={error ? `${nameId}-error` : undefined}
-                  />
-                  {error ? (
-                    <p id={`${nameId}-error`} className="text-sm text-destructive" data-testid="field-error">
-                      {error}
-                    </p>
-                  ) : null}
-                </div>
-                <DialogFooter>
-                  <Button type="submit" loading={pending}>
-                    Create key
-                  </Button>
-                </DialogFooter>
-              </form>
-            )}
-          </DialogContent>
-        </Dialog>
-      </div>
+      {canCreate ? (
+        <div className="flex justify-end">
+          <Dialog open={open} onOpenChange={onOpenChange}>
+            <DialogTrigger asChild>
+              <Button>
+                <Plus className="size-4" aria-hidden />
+                Create API key
+              </Button>
+            </DialogTrigger>
+            <DialogContent>
+              {created ? (
+                <>
+                  <DialogHeader>
+                    <DialogTitle>Copy your new key</DialogTitle>
+                    <DialogDescription>This is the only time it is shown. Store it in your secrets manager.</DialogDescription>
+                  </DialogHeader>
+                  <div className="flex items-center gap-2">
+                    <code className="min-w-0 flex-1 break-all rounded-md border bg-muted px-3 py-2 font-mono text-sm" data-testid="new-api-key">
+                      {created}
+                    </code>
+                    <CopyButton value={created} label="Copy API key" />
+                  </div>
+                  <DialogFooter>
+                    <Button onClick={() => onOpenChange(false)}>Done</Button>
+                  </DialogFooter>
+                </>
+              ) : (
+                <form onSubmit={submit} noValidate className="space-y-4">
+                  <DialogHeader>
+                    <DialogTitle>Create API key</DialogTitle>
+                    <DialogDescription>Keys publish events and read them through Herald&apos;s API for this organization.</DialogDescription>
+                  </DialogHeader>
+                  <div className="space-y-1.5">
+                    <Label htmlFor={nameId}>Name</Label>
+                    <Input
+                      id={nameId}
+                      value={name}
+                      onChange={(e) => setName(e.target.value)}
+                      placeholder="Verification backend"
+                      autoFocus
+                      aria-invalid={error ? true : undefined}
+                      aria-describedby={error ? `${nameId}-error` : undefined}
+                    />
+                    {error ? (
+                      <p id={`${nameId}-error`} className="text-sm text-destructive" data-testid="field-error">
+                        {error}
+                      </p>
+                    ) : null}
+                  </div>
+                  <DialogFooter>
+                    <Button type="submit" loading={pending}>
+                      Create key
+                    </Button>
+                  </DialogFooter>
+                </form>
+              )}
+            </DialogContent>
+          </Dialog>
+        </div>
+      ) : null}
       {keys.length === 0 ? (
         <EmptyState
           icon={KeyRound}

@@ -4,6 +4,7 @@ import { authenticateApiKey, type ApiCaller } from "@/lib/api-keys";
 import { env } from "@/lib/env";
 import { AppError, isAppError } from "@/lib/errors";
 import { logger } from "@/lib/logger";
+import { assertApiAllowed } from "@/lib/plans";
 import { RateLimiter } from "./rate-limit";
 
 /** Request bodies over this are refused with 413 before they are parsed. */
@@ -108,6 +109,8 @@ export function apiRoute<P extends Record<string, string> = Record<string, never
     try {
       const caller = await authenticateApiKey(request.headers.get("authorization"));
       if (!caller) return apiError(401, "unauthorized", "Send a valid API key: Authorization: Bearer hk_live_...");
+      // A key made before a downgrade stops working with the plan; it works again after an upgrade.
+      assertApiAllowed(caller.plan);
       const decision = rateLimiter().take(caller.keyId);
       if (!decision.allowed) {
         return apiError(

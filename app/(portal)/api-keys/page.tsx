@@ -4,7 +4,10 @@ import { ApiKeysManager } from "@/components/api-keys/api-keys-manager";
 import { PageHeader } from "@/components/portal/page-header";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { listApiKeys } from "@/lib/api-keys";
+import { UpgradeNotice } from "@/components/webhooks/upgrade-notice";
 import { requireSession } from "@/lib/auth/session";
+import { env } from "@/lib/env";
+import { PLAN_INFO, planIncludesApi } from "@/lib/plans";
 
 export const metadata: Metadata = { title: "API keys" };
 
@@ -14,7 +17,20 @@ export default async function ApiKeysPage() {
   return (
     <div className="space-y-6">
       <PageHeader title="API keys" description="Keys that let your systems publish events through Herald's API. A key is shown once and stored only as a hash." />
-      <ApiKeysManager keys={keys} />
+      {planIncludesApi(org.plan) ? (
+        <ApiKeysManager keys={keys} />
+      ) : (
+        <>
+          <UpgradeNotice
+            planName={PLAN_INFO[env.apiRequiredPlan].name}
+            currentPlan={org.plan}
+            feature="The public API and API keys are"
+            pitch="With a key your systems publish events, drive verification sessions and credentials, and poll for what happened. Upgrade to create keys."
+            testId="api-upgrade"
+          />
+          {keys.length > 0 ? <ApiKeysManager keys={keys} canCreate={false} /> : null}
+        </>
+      )}
       <Card>
         <CardHeader>
           <CardTitle>Publish an event</CardTitle>

@@ -14,7 +14,7 @@ import { onlineBillingEnabled } from "@/lib/billing/checkout";
 import { priceForPlan } from "@/lib/billing/price-plans";
 import { env } from "@/lib/env";
 import { formatDateTime } from "@/lib/format";
-import { deliveryPause, PLAN_INFO, planIncludesWebhooks } from "@/lib/plans";
+import { deliveryPause, PLAN_INFO, planIncludesApi, planIncludesWebhooks } from "@/lib/plans";
 
 export const metadata: Metadata = { title: "Billing" };
 
@@ -127,19 +127,8 @@ export default async function BillingPage({ searchParams }: { searchParams: Prom
                       {f}
                     </li>
                   ))}
-                  {planIncludesWebhooks(id) ? (
-                    <li className="flex items-center gap-2 font-medium">
-                      <Check className="size-4 text-success" aria-hidden />
-                      Outbound webhooks
-                    </li>
-                  ) : (
-                    <li className="flex items-center gap-2 text-muted-foreground">
-                      <Minus className="size-4" aria-hidden />
-                      <span>
-                        Outbound webhooks <span className="sr-only">not included</span>
-                      </span>
-                    </li>
-                  )}
+                  <GatedFeature label="Public API, API keys and polling" included={planIncludesApi(id)} />
+                  <GatedFeature label="Outbound webhooks" included={planIncludesWebhooks(id)} />
                 </ul>
                 {online && purchasable && isOwner ? (
                   liveSubscription ? (
@@ -168,5 +157,22 @@ export default async function BillingPage({ searchParams }: { searchParams: Prom
         </div>
       )}
     </>
+  );
+}
+
+/** A feature whose plan is configurable: checked where included, dashed (and said "not included") where not. */
+function GatedFeature({ label, included }: { label: string; included: boolean }) {
+  return included ? (
+    <li className="flex items-center gap-2 font-medium">
+      <Check className="size-4 text-success" aria-hidden />
+      {label}
+    </li>
+  ) : (
+    <li className="flex items-center gap-2 text-muted-foreground">
+      <Minus className="size-4" aria-hidden />
+      <span>
+        {label} <span className="sr-only">not included</span>
+      </span>
+    </li>
   );
 }

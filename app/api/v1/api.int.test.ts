@@ -3,10 +3,11 @@ import path from "node:path";
 import { and, eq, inArray, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closeDb, getDb } from "@/db";
-import { credentials, events, verificationSessions } from "@/db/schema";
+import { credentials, events, organizations, verificationSessions } from "@/db/schema";
 import { API_OPERATIONS } from "@/lib/api/openapi";
 import { createApiKey } from "@/lib/api-keys";
 import { callRoute } from "@/lib/testing/api";
+import { createTestOrganization } from "@/lib/testing/organization";
 import { sessionContextFor } from "@/lib/testing/session";
 import { expireDueCredentials, listCredentials } from "@/lib/sources/credentials";
 import { listEvents } from "@/lib/sources/events";
@@ -28,14 +29,16 @@ import * as bulkStatusRoute from "./credentials/bulk/[id]/route";
 
 type Json = Record<string, unknown>;
 
+let mine: Awaited<ReturnType<typeof createTestOrganization>>;
 let myKey: string;
 let theirKey: string;
 let myOrg: string;
 
 beforeAll(async () => {
-  // "Mine" is Globex: on the free plan it has no endpoints, so the events these tests publish fan out to nobody
-  // (the integration database is shared by every test file). "Theirs" is Acme.
-  const mine = await sessionContextFor("other@example.com");
+  // "Mine" is an organization of this file's own on Pro: Pro has the API but no webhooks, so it has no endpoints and
+  // the events these tests publish fan out to nobody (the integration database is shared by every test file).
+  // "Theirs" is Acme.
+  mine = await createTestOrganization("api", "pro");
   const theirs = await sessionContextFor("partner@example.com");
   myOrg = mine.org.id;
   myKey = (await createApiKey({ name: "api tests" }, mine)).key;
@@ -170,8 +173,8 @@ describe("sessions", () => {
     const unknown = await callRoute<Json>(sessionRoute.GET, { path: "/x", key: theirKey, params: { id: "ses_doesnotexist" } });
     expect(unknown.body).toEqual(got.body);
     expect((await complete(id, { status: "COMPLETED" }, theirKey)).status).toBe(404);
-    const mine = await callRoute<Json>(sessionRoute.GET, { path: "/x", key: myKey, params: { id } });
-    expect(mine.body.status).toBe("PENDING");
+    const own = await callRoute<Json>(sessionRoute.GET, { path: "/x", key: myKey, params: { id } });
+    expect(own.body.status).toBe("PENDING");
   });
 });
 
@@ -284,8 +287,8 @@ describe("credentials", () => {
     ] as const) {
       expect((await act(route, verb, id, {}, theirKey)).status).toBe(404);
     }
-    const mine = await callRoute<Json>(credentialRoute.GET, { path: "/x", key: myKey, params: { id } });
-    expect(mine.body.status).toBe("issued");
+    const own = await callRoute<Json>(credentialRoute.GET, { path: "/x", key: myKey, params: { id } });
+    expect(own.body.status).toBe("issued");
     const list = await callRoute<{ data: Json[] }>(credentialsRoute.GET, { path: "/api/v1/credentials?limit=500", key: theirKey });
     expect(list.body.data.some((x) => x.credentialId === id)).toBe(false);
   });
@@ -450,8 +453,22 @@ describe("the API as a whole", () => {
     }
   });
 
+  it("refuses the API to a plan without it (403 with what to do), and works again after an upgrade", async () => {
+    const db = await getDb();
+    const other = await createTestOrganization("downgraded", "pro");
+    const key = (await createApiKey({ name: "downgrade" }, other)).key;
+    await db.update(organizations).set({ plan: "free" }).where(eq(organizations.id, other.org.id));
+    const refused = await callRoute<Json>(sessionsRoute.POST, { path: "/api/v1/sessions", key, body: { platform: "p" } });
+    expect(refused.status).toBe(403);
+    expect(refused.body.error).toMatchObject({ code: "forbidden:plan" });
+    expect((refused.body.error as Json).message).toContain("part of the Pro plan");
+    const onFree = await sessionContextFor(other.user.email);
+    await expect(createApiKey({ name: "on free" }, onFree)).rejects.toThrow("part of the Pro plan");
+    await db.update(organizations).set({ plan: "pro" }).where(eq(organizations.id, other.org.id));
+    expect((await callRoute(sessionsRoute.POST, { path: "/api/v1/sessions", key, body: { platform: "p" } })).status).toBe(201);
+  });
+
   it("rate-limits each key: a burst over the limit gets 429 with Retry-After, another key is unaffected", async () => {
-    const mine = await sessionContextFor("other@example.com");
     const burstKey = (await createApiKey({ name: "burst" }, mine)).key;
     const replies = await Promise.all(
       Array.from({ length: 300 }, () => callRoute<Json>(sessionRoute.GET, { path: "/x", key: burstKey, params: { id: "ses_none" } })),

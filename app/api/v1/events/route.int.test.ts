@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closeDb, getDb } from "@/db";
 import { events } from "@/db/schema";
 import { createApiKey, revokeApiKey } from "@/lib/api-keys";
+import { createTestOrganization } from "@/lib/testing/organization";
 import { sessionContextFor } from "@/lib/testing/session";
 import { EVENT_CATALOG } from "@/lib/webhooks/catalog";
 import { POST } from "./route";
@@ -25,7 +26,8 @@ function post(body: unknown, key: string | null = acmeKey, raw?: string) {
 
 beforeAll(async () => {
   const acme = await sessionContextFor("partner@example.com");
-  const globex = await sessionContextFor("other@example.com");
+  // Another organization with the API (Pro); Globex, on Free, has none.
+  const globex = await createTestOrganization("events-api", "pro");
   acmeOrg = acme.org.id;
   acmeKey = (await createApiKey({ name: "tests" }, acme)).key;
   globexKey = (await createApiKey({ name: "tests" }, globex)).key;
