@@ -2,7 +2,7 @@ import { NextResponse } from "next/server";
 import type { z } from "zod";
 import { authenticateApiKey, type ApiCaller } from "@/lib/api-keys";
 import { env } from "@/lib/env";
-import { AppError, isAppError } from "@/lib/errors";
+import { isAppError } from "@/lib/errors";
 import { logger } from "@/lib/logger";
 import { assertApiAllowed } from "@/lib/plans";
 import { RateLimiter } from "./rate-limit";
@@ -137,9 +137,4 @@ export function apiRoute<P extends Record<string, string> = Record<string, never
       return apiError(500, "internal", "Something went wrong on our side. Please try again.");
     }
   };
-}
-
-/** 404 with the same answer for an unknown id and another organization's id. */
-export function notFound(what: string): never {
-  throw new AppError(`not_found:${what}`, { message: `No ${what} with that id.` });
 }

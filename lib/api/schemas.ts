@@ -60,8 +60,6 @@ export const createSessionSchema = z.object({
   idempotencyKey: idempotencyKeySchema,
 });
 
-export const TERMINAL_SESSION_STATUSES = SESSION_STATUSES;
-
 export const completeSessionSchema = z
   .object({
     status: z.enum(SESSION_STATUSES, { error: `status must be one of ${SESSION_STATUSES.join(", ")}.` }),

@@ -15,6 +15,7 @@ const { getSessionContext } = await import("@/db/queries/users");
 const { deliveries, deliveryAttempts, pausedDeliveries, webhookEndpoints, events } = await import("@/db/schema");
 const { runAction } = await import("@/lib/action");
 const { startReceiver } = await import("@/lib/testing/https-receiver");
+const { waitForDelivery } = await import("@/lib/testing/delivery");
 const t = await import("@/lib/testing/stripe");
 const { EVENT_CATALOG } = await import("@/lib/webhooks/catalog");
 const { createEndpoint } = await import("@/lib/webhooks/endpoints");
@@ -70,12 +71,6 @@ async function attemptsOf(id: string) {
   return db.select().from(deliveryAttempts).where(eq(deliveryAttempts.deliveryId, id)).orderBy(asc(deliveryAttempts.attemptNumber));
 }
 
-const finished = (id: string) =>
-  until(`delivery ${id} to finish`, async () => {
-    const row = await deliveryRow(id);
-    return ["succeeded", "failed", "cancelled"].includes(row.status) ? row : undefined;
-  });
-
 /** An Enterprise organization subscribed through Stripe, with one endpoint on the receiver. */
 async function subscribedOrganization(path: string, endpoint: Record<string, unknown> = {}) {
   const created = await createTestOrganization("free");
@@ -127,7 +122,7 @@ describe("deliveries follow the plan Stripe reports (embedded engine, real HTTPS
   it("a downgrade pauses new deliveries; an upgrade resumes them, sent once as attempt 1", async () => {
     const org = await subscribedOrganization("downgrade");
     const before = await org.publish();
-    expect((await finished(before)).status).toBe("succeeded");
+    expect((await waitForDelivery(before)).status).toBe("succeeded");
 
     await stripe("customer.subscription.updated", org.subscription_(PRO_PRICE));
     const deliveryId = await org.publish();
@@ -136,7 +131,7 @@ describe("deliveries follow the plan Stripe reports (embedded engine, real HTTPS
     expect(await banner(org.orgId)).toMatch(/Webhook deliveries are paused.*your organization is on Pro.*1 delivery is waiting\./s);
 
     await stripe("customer.subscription.updated", org.subscription_(ENTERPRISE_PRICE));
-    const done = await finished(deliveryId);
+    const done = await waitForDelivery(deliveryId);
     expect(done.status).toBe("succeeded");
     expect((await attemptsOf(deliveryId)).map((a) => a.attemptNumber)).toEqual([1]);
     const sent = receiver.requests.filter((r) => r.headers["webhook-id"] === done.eventId);
@@ -159,7 +154,7 @@ describe("deliveries follow the plan Stripe reports (embedded engine, real HTTPS
     const test = await runAction(org.ctx, sendTestEventSchema, sendTestEvent, { id: org.endpointId, type: "credential.issued" });
     expect(test.ok === false && test.error).toMatchObject({ code: "conflict:deliveries_paused", message: expect.stringMatching(/did not go through/) });
     await stripe("invoice.paid", invoiceObject({ id: "in_pd_2", customer: org.customer, subscription: org.subscription }));
-    expect((await finished(deliveryId)).status).toBe("succeeded");
+    expect((await waitForDelivery(deliveryId)).status).toBe("succeeded");
   });
 
   it("a canceled subscription keeps the endpoint and its events, and deliveries wait for a new subscription", async () => {
@@ -177,7 +172,7 @@ describe("deliveries follow the plan Stripe reports (embedded engine, real HTTPS
       "customer.subscription.created",
       subscriptionObject({ id: `${org.subscription}_2`, customer: org.customer, price: ENTERPRISE_PRICE, orgId: org.orgId }),
     );
-    expect((await finished(deliveryId)).status).toBe("succeeded");
+    expect((await waitForDelivery(deliveryId)).status).toBe("succeeded");
   });
 
   it("a retry waiting when the plan lapses pauses at its attempt and, resumed, keeps the retries it had left", async () => {
@@ -193,7 +188,7 @@ describe("deliveries follow the plan Stripe reports (embedded engine, real HTTPS
     expect(await attemptsOf(deliveryId)).toHaveLength(1);
 
     await stripe("customer.subscription.updated", org.subscription_(ENTERPRISE_PRICE, "active"));
-    const done = await finished(deliveryId);
+    const done = await waitForDelivery(deliveryId);
     // Attempt 2 was the chain's last: a resumed chain that forgot its place would have tried a third time.
     expect(done.status).toBe("failed");
     expect((await attemptsOf(deliveryId)).map((a) => [a.attemptNumber, a.responseStatus])).toEqual([

@@ -1,4 +1,4 @@
-import { and, inArray, lt } from "drizzle-orm";
+import { eq, inArray, lt } from "drizzle-orm";
 import { getDb, type Db } from "@/db";
 import { eventOutbox } from "@/db/schema";
 import { logger } from "@/lib/logger";
@@ -37,16 +37,17 @@ export async function addToOutbox(tx: Tx | Db, items: OutboxEvent[]): Promise<st
  */
 export async function flushOutbox(options: { keys?: string[]; olderThanMs?: number } = {}): Promise<Map<string, string>> {
   const db = await getDb();
+  if (options.keys?.length === 0) return new Map();
   const where = options.keys
     ? inArray(eventOutbox.idempotencyKey, options.keys)
     : lt(eventOutbox.createdAt, new Date(Date.now() - (options.olderThanMs ?? 30_000)));
-  const pending = options.keys?.length === 0 ? [] : await db.select().from(eventOutbox).where(and(where)).limit(1000);
+  const pending = await db.select().from(eventOutbox).where(where).limit(1000);
   const published = new Map<string, string>();
   await Promise.all(
     pending.map(async (row) => {
       try {
         const event = await publishEvent(row.organizationId, row.type, row.data, { idempotencyKey: row.idempotencyKey });
-        await db.delete(eventOutbox).where(inArray(eventOutbox.idempotencyKey, [row.idempotencyKey]));
+        await db.delete(eventOutbox).where(eq(eventOutbox.idempotencyKey, row.idempotencyKey));
         published.set(row.idempotencyKey, event.id);
       } catch (error) {
         // Left in the outbox: the sweeper tries again.

@@ -13,6 +13,7 @@ const { sessionContextFor } = await import("@/lib/testing/session");
 const schema = await import("@/db/schema");
 const { runAction } = await import("@/lib/action");
 const { startReceiver } = await import("@/lib/testing/https-receiver");
+const { waitForDelivery: settled } = await import("@/lib/testing/delivery");
 const { createEndpoint, revealSecret, setEndpointActive } = await import("./endpoints");
 const { startDeliveryEngine, stopDeliveryEngine } = await import("./engine");
 const { publishEvent } = await import("./publish");
@@ -34,18 +35,6 @@ async function endpointFor(path: string, input: Record<string, unknown> = {}): P
   const result = await runAction(acme, createEndpointSchema, createEndpoint, { url: `${receiver.url}${path}`, ...input });
   if (!result.ok) throw new Error(JSON.stringify(result.error));
   return result.data.id;
-}
-
-/** Waits until the delivery reaches a final status (the engine runs in this process). */
-async function settled(deliveryId: string, timeoutMs = 15_000) {
-  const db = await getDb();
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const [row] = await db.select().from(deliveries).where(eq(deliveries.id, deliveryId));
-    if (row && ["succeeded", "failed", "cancelled"].includes(row.status)) return row;
-    if (Date.now() > deadline) throw new Error(`delivery ${deliveryId} still ${row?.status} after ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
 }
 
 async function attemptsOf(deliveryId: string) {

@@ -9,10 +9,11 @@ vi.hoisted(() => {
 const { createEndpointSchema } = await import("@/app/(portal)/webhooks/schemas");
 const { GET: health } = await import("@/app/api/health/route");
 const { closeDb, getDb } = await import("@/db");
-const { deliveries, deliveryAttempts, webhookEndpoints, workflowRuns } = await import("@/db/schema");
+const { deliveryAttempts, webhookEndpoints } = await import("@/db/schema");
 const { runAction } = await import("@/lib/action");
 const { env } = await import("@/lib/env");
 const { startReceiver } = await import("@/lib/testing/https-receiver");
+const { waitForDelivery, waitForRun } = await import("@/lib/testing/delivery");
 const { createTestOrganization } = await import("@/lib/testing/organization");
 const { startSilentServer } = await import("@/lib/testing/silent-server");
 const { EVENT_CATALOG } = await import("./catalog");
@@ -241,29 +242,6 @@ let healthFailures = 0;
 let probing = true;
 let probe: Promise<void> | undefined;
 
-/** Waits until the embedded engine has finished the run (its last step's writes are all done by then). */
-async function runFinished(runId: string, timeoutMs = 10_000) {
-  const db = await getDb();
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const [run] = await db.select({ status: workflowRuns.status }).from(workflowRuns).where(eq(workflowRuns.id, runId));
-    if (run && ["completed", "failed", "cancelled"].includes(run.status)) return;
-    if (Date.now() > deadline) throw new Error(`run ${runId} still ${run?.status} after ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
-
-async function settled(deliveryId: string, timeoutMs = 30_000) {
-  const db = await getDb();
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const [row] = await db.select().from(deliveries).where(eq(deliveries.id, deliveryId));
-    if (row && ["succeeded", "failed", "cancelled"].includes(row.status)) return row;
-    if (Date.now() > deadline) throw new Error(`delivery ${deliveryId} still ${row?.status} after ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
-
 beforeAll(async () => {
   // An organization of its own: other test files on the same database switch the demo organizations' endpoints off.
   ctx = await createTestOrganization("faulty");
@@ -306,15 +284,14 @@ describe("faulty receivers: each ends with the right attempts, error class and f
           const published = await publishEvent(ctx.org.id, "credential.issued", example, { endpointId: created.data.id });
           const deliveryId = published.deliveryIds[0]!;
           const t0 = Date.now();
-          const delivery = await settled(deliveryId);
+          const delivery = await waitForDelivery(deliveryId, 30_000);
           const attempts = await db
             .select()
             .from(deliveryAttempts)
             .where(eq(deliveryAttempts.deliveryId, deliveryId))
             .orderBy(asc(deliveryAttempts.attemptNumber));
-          // The delivery's final status is recorded before the endpoint's failure count: read the endpoint once the
-          // run has finished, which is after both.
-          await runFinished(`${deliveryId}:1`);
+          // Endpoint state is written after the delivery's final status: read it once the run has finished.
+          await waitForRun(`${deliveryId}:1`);
           const [endpoint] = await db.select().from(webhookEndpoints).where(eq(webhookEndpoints.id, created.data.id));
           return { c, started, delivery, attempts, endpoint: endpoint!, eventId: published.id, ms: Date.now() - t0 };
         } catch (error) {

@@ -9,9 +9,9 @@ const { createEndpointSchema } = await import("@/app/(portal)/webhooks/schemas")
 const { deliveryRefSchema } = await import("@/app/(portal)/webhooks/logs/schemas");
 const { closeDb, getDb } = await import("@/db");
 const { getDeliveryDetail, listDeliveries, LOGS_PAGE_SIZE } = await import("@/db/queries/deliveries");
-const { deliveries } = await import("@/db/schema");
 const { runAction } = await import("@/lib/action");
 const { startReceiver } = await import("@/lib/testing/https-receiver");
+const { waitForDelivery: settled } = await import("@/lib/testing/delivery");
 const { sessionContextFor } = await import("@/lib/testing/session");
 const { EVENT_CATALOG } = await import("./catalog");
 const { createEndpoint } = await import("./endpoints");
@@ -27,17 +27,6 @@ let endpointId: string;
 
 const issued = EVENT_CATALOG.find((e) => e.type === "credential.issued")!.example;
 const session = EVENT_CATALOG.find((e) => e.type === "session.completed")!.example;
-
-async function settled(id: string) {
-  const db = await getDb();
-  await vi.waitFor(
-    async () => {
-      const [row] = await db.select({ status: deliveries.status }).from(deliveries).where(eq(deliveries.id, id));
-      expect(["succeeded", "failed", "cancelled"]).toContain(row?.status);
-    },
-    { timeout: 15_000, interval: 25 },
-  );
-}
 
 beforeAll(async () => {
   acme = await sessionContextFor("partner@example.com");
