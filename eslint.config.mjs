@@ -13,7 +13,7 @@ export default defineConfig([
     },
   },
   {
-    files: ["scripts/**", "e2e/**", "**/*.test.ts"],
+    files: ["scripts/**", "e2e/**", "testing/**", "**/*.test.ts"],
     rules: { "no-console": "off" },
   },
   {

@@ -1,5 +1,5 @@
 /**
- * Runs once when a server starts, before it answers requests. The Node.js work lives in lib/startup.ts, imported
+ * Runs once when a server starts, before it answers requests. The Node.js work lives in lib/startup/, imported
  * only on the Node.js runtime so that the edge build never sees it.
  */
 export async function register(): Promise<void> {

@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import { defineConfig, devices } from "@playwright/test";
-import { ensureTestCertificates } from "./lib/testing/test-ca";
+import { ensureTestCertificates } from "./testing/test-ca";
 
 const PORT = Number(process.env.E2E_PORT ?? 3100);
 const baseURL = `http://localhost:${PORT}`;

@@ -12,7 +12,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: "unit",
-          include: ["{app,components,db,inngest,lib}/**/*.test.{ts,tsx}"],
+          include: ["{app,components,db,inngest,lib,testing}/**/*.test.{ts,tsx}"],
           exclude: ["**/*.int.test.ts", "**/*.int.test.tsx"],
         },
       },
@@ -20,7 +20,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: "integration",
-          include: ["{app,components,db,inngest,lib,scripts}/**/*.int.test.ts"],
+          include: ["{app,components,db,inngest,lib,scripts,testing}/**/*.int.test.ts"],
           globalSetup: ["./scripts/test/integration-global-setup.ts"],
           setupFiles: ["./scripts/test/integration-setup.ts"],
           testTimeout: 30_000,

@@ -5,15 +5,24 @@ import { count, eq, sql } from "drizzle-orm";
 import { afterAll, describe, expect, it } from "vitest";
 import { closeDb, getDb, getDriver, openDatabase, pingDatabase } from "@/db";
 import { organizations, users } from "@/db/schema";
-import { DEMO_ACCOUNTS, seedDemoData } from "@/db/seed";
+import { prepareDatabase } from "@/lib/startup";
+import { DEMO_ACCOUNTS, seedDemoData } from "@/lib/startup/seed";
 import { verifyPassword } from "@/lib/auth/password";
+
+/** What start-up does on a server with SEED_DEMO on: open (migrating), then seed an empty database. */
+async function openSeeded(pgliteDataDir?: string) {
+  const handle = await openDatabase({ migrate: true, ...(pgliteDataDir ? { pgliteDataDir } : {}) });
+  await seedDemoData(handle.db);
+  return handle;
+}
 
 afterAll(async () => {
   await closeDb();
 });
 
 describe("database start-up", () => {
-  it("applies every migration and seeds the demo accounts on first use", async () => {
+  it("applies every migration, and start-up seeds the demo accounts", async () => {
+    await prepareDatabase();
     const db = await getDb();
     const tables = await db.execute<{ table_name: string }>(
       sql`select table_name from information_schema.tables where table_schema = 'public' order by table_name`,
@@ -44,7 +53,7 @@ describe("database start-up", () => {
       // Two more app instances starting at once on the same PostgreSQL: migrations and seed run once.
       const db = await getDb();
       const before = await db.select({ n: count() }).from(users);
-      const [a, b] = await Promise.all([openDatabase({ migrate: true, seed: true }), openDatabase({ migrate: true, seed: true })]);
+      const [a, b] = await Promise.all([openSeeded(), openSeeded()]);
       await Promise.all([a.close(), b.close()]);
       expect(await seedDemoData(db)).toEqual({ seeded: false });
       const after = await db.select({ n: count() }).from(users);
@@ -53,9 +62,9 @@ describe("database start-up", () => {
       // PGlite is one process: the repeat that matters is a restart on the same data folder.
       const dir = await mkdtemp(path.join(tmpdir(), "herald-pglite-"));
       try {
-        const first = await openDatabase({ migrate: true, seed: true, pgliteDataDir: dir });
+        const first = await openSeeded(dir);
         await first.close();
-        const second = await openDatabase({ migrate: true, seed: true, pgliteDataDir: dir });
+        const second = await openSeeded(dir);
         const rows = await second.db.select({ n: count() }).from(users);
         await second.close();
         expect(rows[0]?.n).toBe(DEMO_ACCOUNTS.length);

@@ -20,8 +20,6 @@ interface Handle {
 export interface OpenOptions {
   /** Apply pending migrations before the handle is returned (idempotent). */
   migrate?: boolean;
-  /** Seed the demo organizations and accounts when the database has no organization yet. */
-  seed?: boolean;
   databaseUrl?: string;
   pgliteDataDir?: string;
 }
@@ -36,10 +34,6 @@ export async function openDatabase(options: OpenOptions = {}): Promise<Handle> {
   const handle = url ? await openPostgres(url) : await openPglite(options.pgliteDataDir ?? env.pgliteDataDir);
   try {
     if (options.migrate) await runMigrations(handle, url);
-    if (options.seed) {
-      const { seedDemoData } = await import("./seed");
-      await seedDemoData(handle.db);
-    }
   } catch (error) {
     await handle.close().catch(() => undefined);
     throw error;
@@ -94,7 +88,7 @@ async function runMigrations(handle: Handle, url: string | undefined): Promise<v
 const globalStore = globalThis as typeof globalThis & { __heraldDb?: Promise<Handle> };
 
 function appHandle(): Promise<Handle> {
-  globalStore.__heraldDb ??= openDatabase({ migrate: true, seed: env.seedDemo })
+  globalStore.__heraldDb ??= openDatabase({ migrate: true })
     .then((handle) => {
       logger.info("database ready", {
         driver: handle.driver,
@@ -109,7 +103,7 @@ function appHandle(): Promise<Handle> {
   return globalStore.__heraldDb;
 }
 
-/** The app's database, opened lazily on first use with pending migrations applied (and demo data, in dev). */
+/** The app's database, opened lazily on first use with pending migrations applied (demo data is start-up's job). */
 export async function getDb(): Promise<Db> {
   return (await appHandle()).db;
 }

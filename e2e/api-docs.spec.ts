@@ -1,4 +1,4 @@
-import { EVENT_TYPES } from "../lib/webhooks/catalog";
+import { EVENT_TYPES } from "../lib/events/catalog";
 import { expect, test } from "./fixtures";
 
 test.describe("event catalog and API reference", () => {

@@ -1,4 +1,4 @@
-import { startReceiver } from "../lib/testing/https-receiver";
+import { startReceiver } from "../testing/https-receiver";
 import { expect, test } from "./fixtures";
 import { WebhooksPage } from "./pages/webhooks-page";
 

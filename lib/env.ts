@@ -3,7 +3,7 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
 import { parsePricePlans } from "@/lib/billing/price-plans";
-import type { PrivateTargets } from "@/lib/webhooks/private-targets";
+import type { PrivateTargets } from "@/lib/endpoints/private-targets";
 
 /**
  * The one place that reads process.env. Every variable has a default that lets the first run (`npm run dev`)

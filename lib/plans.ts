@@ -77,7 +77,7 @@ export interface DeliveryPause {
 /**
  * Whether an organization's deliveries wait right now, and why: its plan lacks webhooks (a downgrade), or the plan
  * that has them is past due, unpaid or canceled. Endpoints, events and deliveries are kept either way; the delivery
- * path parks deliveries while this is set and resumes them when it clears (lib/billing/pause.ts).
+ * path parks deliveries while this is set and resumes them when it clears (lib/delivery/pause.ts).
  */
 export function deliveryPause(
   state: { plan: Plan; status: SubscriptionStatus | null | undefined },

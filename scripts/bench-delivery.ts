@@ -63,17 +63,18 @@ async function main() {
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50);
   const receiver = await startReceiverProcess();
   try {
-    const { getDb, closeDb } = await import("../db");
-    const { sessionContextFor } = await import("../lib/testing/session");
+    const { closeDb } = await import("../db");
+    const { prepareDatabase } = await import("../lib/startup");
+    const { sessionContextFor } = await import("../testing/session");
     const { runAction } = await import("../lib/action");
     const { createEndpointSchema } = await import("../app/(portal)/webhooks/schemas");
-    const { createEndpoint } = await import("../lib/webhooks/endpoints");
-    const { publishEvent } = await import("../lib/webhooks/publish");
-    const { eventEnvelope } = await import("../lib/webhooks/attempt");
-    const { EVENT_CATALOG } = await import("../lib/webhooks/catalog");
-    const { startDeliveryEngine, stopDeliveryEngine } = await import("../lib/webhooks/engine");
+    const { createEndpoint } = await import("../lib/endpoints/operations");
+    const { publishEvent } = await import("../lib/delivery/publish");
+    const { eventEnvelope } = await import("../lib/delivery/attempt");
+    const { EVENT_CATALOG } = await import("../lib/events/catalog");
+    const { startDeliveryEngine, stopDeliveryEngine } = await import("../lib/startup/engine");
 
-    await getDb();
+    await prepareDatabase();
     const ctx = await sessionContextFor("partner@example.com");
     const endpointIds: string[] = [];
     for (let i = 0; i < ENDPOINTS; i += 1) {

@@ -75,10 +75,11 @@ async function main() {
   const url = new URL(database.url);
   const raw = postgres(url.toString(), { max: 1, onnotice: () => undefined });
   try {
-    const { getDb, closeDb } = await import("../db");
+    const { closeDb } = await import("../db");
+    const { prepareDatabase } = await import("../lib/startup");
     const { deliveriesSqlFor, listDeliveries, LOGS_PAGE_SIZE } = await import("../db/queries/deliveries");
-    const { sessionContextFor } = await import("../lib/testing/session");
-    await getDb();
+    const { sessionContextFor } = await import("../testing/session");
+    await prepareDatabase();
     const acme = await sessionContextFor("partner@example.com");
     const globex = await sessionContextFor("other@example.com");
 

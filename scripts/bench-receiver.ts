@@ -2,7 +2,7 @@
  * The benchmarks' HTTPS receiver, in its own process so that its work and memory are not counted as Herald's.
  * Speaks over IPC: sends { port } when listening; on "stats" replies with every (webhook-id, receivedAt) pair.
  */
-import { startReceiver } from "../lib/testing/https-receiver";
+import { startReceiver } from "../testing/https-receiver";
 
 async function main() {
   const receiver = await startReceiver({ recordBodies: false });

@@ -5,7 +5,7 @@
  */
 import { closeDb, getDb } from "@/db";
 import { env } from "@/lib/env";
-import { startDeliveryEngine, stopDeliveryEngine } from "@/lib/webhooks/engine";
+import { startDeliveryEngine, stopDeliveryEngine } from "@/lib/startup/engine";
 
 async function main() {
   if (!env.databaseUrl) {

@@ -23,7 +23,7 @@ import { existsSync, mkdirSync, openSync, readFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import postgres from "postgres";
-import type { Receiver } from "../lib/testing/https-receiver";
+import type { Receiver } from "../testing/https-receiver";
 import { createBenchDatabase } from "./bench-database";
 
 type Mode = "crash" | "two-apps";
@@ -74,18 +74,19 @@ async function main() {
   const apps: App[] = [];
   const receivers: Receiver[] = [];
   try {
-    const { getDb, closeDb } = await import("../db");
-    const { sessionContextFor } = await import("../lib/testing/session");
+    const { closeDb } = await import("../db");
+    const { prepareDatabase } = await import("../lib/startup");
+    const { sessionContextFor } = await import("../testing/session");
     const { runAction } = await import("../lib/action");
     const { createEndpointSchema } = await import("../app/(portal)/webhooks/schemas");
-    const { createEndpoint } = await import("../lib/webhooks/endpoints");
+    const { createEndpoint } = await import("../lib/endpoints/operations");
     const { createApiKey } = await import("../lib/api-keys");
-    const { EVENT_CATALOG } = await import("../lib/webhooks/catalog");
-    const { startReceiver } = await import("../lib/testing/https-receiver");
-    const { ensureTestCertificates } = await import("../lib/testing/test-ca");
+    const { EVENT_CATALOG } = await import("../lib/events/catalog");
+    const { startReceiver } = await import("../testing/https-receiver");
+    const { ensureTestCertificates } = await import("../testing/test-ca");
 
     // Migrations and the demo accounts, before any app starts.
-    await getDb();
+    await prepareDatabase();
     const acme = await sessionContextFor("partner@example.com");
     const endpointIds: string[] = [];
     for (let i = 0; i < ENDPOINTS; i += 1) {

@@ -25,7 +25,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, openSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import postgres from "postgres";
-import type { Receiver } from "../lib/testing/https-receiver";
+import type { Receiver } from "../testing/https-receiver";
 import { createBenchDatabase } from "./bench-database";
 
 const PORT = Number(process.env.PROVE_SECURITY_PORT ?? 3270);
@@ -224,19 +224,20 @@ async function main() {
   };
 
   try {
-    const { getDb, closeDb } = await import("../db");
-    const { sessionContextFor } = await import("../lib/testing/session");
+    const { closeDb } = await import("../db");
+    const { prepareDatabase } = await import("../lib/startup");
+    const { sessionContextFor } = await import("../testing/session");
     const { runAction } = await import("../lib/action");
     const { createEndpointSchema } = await import("../app/(portal)/webhooks/schemas");
-    const { createEndpoint } = await import("../lib/webhooks/endpoints");
+    const { createEndpoint } = await import("../lib/endpoints/operations");
     const { createApiKey, revokeApiKey } = await import("../lib/api-keys");
-    const { publishEvent } = await import("../lib/webhooks/publish");
-    const { EVENT_CATALOG } = await import("../lib/webhooks/catalog");
-    const { startReceiver } = await import("../lib/testing/https-receiver");
-    const { ensureTestCertificates } = await import("../lib/testing/test-ca");
+    const { publishEvent } = await import("../lib/delivery/publish");
+    const { EVENT_CATALOG } = await import("../lib/events/catalog");
+    const { startReceiver } = await import("../testing/https-receiver");
+    const { ensureTestCertificates } = await import("../testing/test-ca");
     const { encode } = await import("next-auth/jwt");
 
-    await getDb();
+    await prepareDatabase();
     const acme = await sessionContextFor("partner@example.com");
     const globex = await sessionContextFor("other@example.com");
     // Globex on Enterprise too, so the plan gate cannot hide a tenancy hole behind "upgrade your plan".

@@ -4,7 +4,7 @@
  * SEED_DEMO=1.
  */
 import { openDatabase } from "@/db";
-import { seedDemoData } from "@/db/seed";
+import { seedDemoData } from "@/lib/startup/seed";
 
 async function main() {
   const handle = await openDatabase({ migrate: true });

@@ -6,8 +6,8 @@ import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/com
 import { CopyButton } from "@/components/ui/copy-button";
 import type { getDeliveryDetail } from "@/db/queries/deliveries";
 import { formatDateTime } from "@/lib/format";
-import { eventEnvelope } from "@/lib/webhooks/attempt";
-import { toCurl } from "@/lib/webhooks/curl";
+import { eventEnvelope } from "@/lib/delivery/attempt";
+import { toCurl } from "@/lib/delivery/curl";
 import { statusVariant } from "./status";
 
 type Detail = NonNullable<Awaited<ReturnType<typeof getDeliveryDetail>>>;

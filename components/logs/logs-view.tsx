@@ -7,7 +7,7 @@ import { Label } from "@/components/ui/label";
 import { encodeCursor, type LogFilters } from "@/app/(portal)/webhooks/logs/schemas";
 import { LOGS_PAGE_SIZE, type DeliveryListRow } from "@/db/queries/deliveries";
 import { DELIVERY_STATUSES } from "@/db/schema";
-import { EVENT_TYPES } from "@/lib/webhooks/catalog";
+import { EVENT_TYPES } from "@/lib/events/catalog";
 import { DeliveriesTable } from "./deliveries-table";
 
 const selectClass =

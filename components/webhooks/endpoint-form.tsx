@@ -12,8 +12,8 @@ import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { Switch } from "@/components/ui/switch";
 import { toast } from "@/components/ui/toast";
-import type { EventChoice } from "@/lib/webhooks/catalog";
-import type { EndpointView } from "@/lib/webhooks/endpoints";
+import type { EventChoice } from "@/lib/events/catalog";
+import type { EndpointView } from "@/lib/endpoints/operations";
 
 const MAX_HEADERS = 10;
 

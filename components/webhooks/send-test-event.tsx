@@ -8,7 +8,7 @@ import { Button } from "@/components/ui/button";
 import { Label } from "@/components/ui/label";
 import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "@/components/ui/select";
 import { toast } from "@/components/ui/toast";
-import type { TestEventResult } from "@/lib/webhooks/test-event";
+import type { TestEventResult } from "@/lib/delivery/test-event";
 
 /** Sends a catalog example to this endpoint through the real delivery path and shows the first attempt's outcome. */
 export function SendTestEvent({ id, types, timeoutSeconds }: { id: string; types: string[]; timeoutSeconds: number }) {

@@ -8,7 +8,7 @@ import { Button } from "@/components/ui/button";
 import { ConfirmButton } from "@/components/ui/confirm-button";
 import { CopyButton } from "@/components/ui/copy-button";
 import { toast } from "@/components/ui/toast";
-import type { RevealedSecret } from "@/lib/webhooks/endpoints";
+import type { RevealedSecret } from "@/lib/endpoints/operations";
 
 const HIDDEN = "whsec_••••••••••••••••••••••••••••••••";
 

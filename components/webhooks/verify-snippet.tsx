@@ -2,7 +2,7 @@
 
 import { Tabs as TabsPrimitive } from "radix-ui";
 import { CopyButton } from "@/components/ui/copy-button";
-import { VERIFY_SNIPPETS } from "@/lib/webhooks/verify-snippets";
+import { VERIFY_SNIPPETS } from "@/lib/endpoints/verify-snippets";
 
 /** "Verify our signature" in Node, Python and Go: keyboard-operable tabs (arrow keys) with a copy button each. */
 export function VerifySnippet() {

@@ -74,7 +74,7 @@ export const stripeEvents = pgTable(
 /**
  * Deliveries parked because their organization's plan does not allow deliveries right now (downgraded, past due,
  * canceled). The delivery stays `pending` and nothing is sent or counted; when the organization may deliver again
- * a new run starts at the same attempt and with the same retry budget (lib/billing/pause.ts).
+ * a new run starts at the same attempt and with the same retry budget (lib/delivery/pause.ts).
  */
 export const pausedDeliveries = pgTable(
   "paused_deliveries",

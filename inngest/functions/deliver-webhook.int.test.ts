@@ -9,12 +9,12 @@ vi.hoisted(() => {
 const { createEndpointSchema } = await import("@/app/(portal)/webhooks/schemas");
 const { closeDb, getDb } = await import("@/db");
 const { deliveryAttempts, deliveries } = await import("@/db/schema");
-const { sessionContextFor } = await import("@/lib/testing/session");
+const { sessionContextFor } = await import("@/testing/session");
 const { runAction } = await import("@/lib/action");
-const { startReceiver } = await import("@/lib/testing/https-receiver");
-const { EVENT_CATALOG } = await import("@/lib/webhooks/catalog");
-const { createEndpoint } = await import("@/lib/webhooks/endpoints");
-const { publishEvent } = await import("@/lib/webhooks/publish");
+const { startReceiver } = await import("@/testing/https-receiver");
+const { EVENT_CATALOG } = await import("@/lib/events/catalog");
+const { createEndpoint } = await import("@/lib/endpoints/operations");
+const { publishEvent } = await import("@/lib/delivery/publish");
 const { DELIVERY_REQUESTED } = await import("../events");
 const { deliverWebhook } = await import("./deliver-webhook");
 

@@ -1,5 +1,5 @@
 import { env } from "@/lib/env";
-import { runDeliveryWorkflow } from "@/lib/webhooks/workflow";
+import { runDeliveryWorkflow } from "@/lib/delivery/workflow";
 import { inngest } from "../client";
 import { DELIVERY_REQUESTED, deliveryRequestedData, ENDPOINT_DEACTIVATED } from "../events";
 

@@ -1,4 +1,4 @@
-import { purgeOldLogs } from "@/lib/webhooks/retention";
+import { purgeOldLogs } from "@/lib/delivery/retention";
 import { inngest } from "../client";
 
 /** Retention on Inngest: hourly, as the embedded engine's scheduler does it. */

@@ -1,4 +1,4 @@
-import { resumeAllPausedDeliveries } from "@/lib/billing/pause";
+import { resumeAllPausedDeliveries } from "@/lib/delivery/pause";
 import { inngest } from "../client";
 
 /**

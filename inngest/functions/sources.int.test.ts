@@ -5,7 +5,7 @@ import { closeDb, getDb } from "@/db";
 import { credentials, events } from "@/db/schema";
 import { issueCredential } from "@/lib/sources/credentials";
 import { getBulkIssuance, startBulkIssuance } from "@/lib/sources/bulk-issuance";
-import { sessionContextFor } from "@/lib/testing/session";
+import { sessionContextFor } from "@/testing/session";
 import { BULK_ISSUANCE_REQUESTED } from "../events";
 import { expireCredentials } from "./expire-credentials";
 import { issueCredentialsBulk } from "./issue-credentials-bulk";

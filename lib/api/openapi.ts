@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { EVENT_CATALOG } from "@/lib/webhooks/catalog";
+import { EVENT_CATALOG } from "@/lib/events/catalog";
 import {
   bulkIssuanceSchema,
   bulkIssueSchema,

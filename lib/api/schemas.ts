@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { CREDENTIAL_STATUSES } from "@/db/schema/credentials";
-import { EVENT_TYPES, isoDateTime, metadataSchema, SESSION_STATUSES } from "@/lib/webhooks/catalog";
+import { EVENT_TYPES, isoDateTime, metadataSchema, SESSION_STATUSES } from "@/lib/events/catalog";
 
 /**
  * The public API's request and response schemas, defined once: the routes validate with them and the OpenAPI

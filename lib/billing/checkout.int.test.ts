@@ -16,7 +16,7 @@ const { getSessionContext } = await import("@/db/queries/users");
 const { runAction } = await import("@/lib/action");
 const { startCheckoutSchema, openPortalSchema } = await import("@/app/(portal)/billing/schemas");
 const { openCustomerPortal, startCheckout } = await import("./checkout");
-const { createTestOrganization } = await import("@/lib/testing/stripe");
+const { createTestOrganization } = await import("@/testing/stripe");
 
 /** A stand-in for api.stripe.com on localhost: the real `stripe` client talks to it, no request leaves the machine. */
 interface Recorded {

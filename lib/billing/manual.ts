@@ -6,7 +6,7 @@ import type { SessionContext } from "@/db/queries/users";
 import { organizationBilling, organizations, type Plan } from "@/db/schema";
 import { AppError } from "@/lib/errors";
 import { logger } from "@/lib/logger";
-import { resumePausedDeliveries } from "./pause";
+import { resumePausedDeliveries } from "@/lib/delivery/pause";
 
 /**
  * A platform admin sets an organization's plan by hand (a contract outside Stripe): active and paid, recorded with

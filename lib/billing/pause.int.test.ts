@@ -9,18 +9,18 @@ vi.hoisted(() => {
 });
 
 const { createEndpointSchema, sendTestEventSchema } = await import("@/app/(portal)/webhooks/schemas");
-const { sendTestEvent } = await import("@/lib/webhooks/test-event");
+const { sendTestEvent } = await import("@/lib/delivery/test-event");
 const { closeDb, getDb } = await import("@/db");
 const { getSessionContext } = await import("@/db/queries/users");
 const { deliveries, deliveryAttempts, pausedDeliveries, webhookEndpoints, events } = await import("@/db/schema");
 const { runAction } = await import("@/lib/action");
-const { startReceiver } = await import("@/lib/testing/https-receiver");
-const { waitForDelivery } = await import("@/lib/testing/delivery");
-const t = await import("@/lib/testing/stripe");
-const { EVENT_CATALOG } = await import("@/lib/webhooks/catalog");
-const { createEndpoint } = await import("@/lib/webhooks/endpoints");
-const { startDeliveryEngine, stopDeliveryEngine } = await import("@/lib/webhooks/engine");
-const { publishEvent } = await import("@/lib/webhooks/publish");
+const { startReceiver } = await import("@/testing/https-receiver");
+const { waitForDelivery } = await import("@/testing/delivery");
+const t = await import("@/testing/stripe");
+const { EVENT_CATALOG } = await import("@/lib/events/catalog");
+const { createEndpoint } = await import("@/lib/endpoints/operations");
+const { startDeliveryEngine, stopDeliveryEngine } = await import("@/lib/startup/engine");
+const { publishEvent } = await import("@/lib/delivery/publish");
 const { POST } = await import("@/app/api/webhooks/stripe/route");
 const { OrgDeliveriesPaused } = await import("@/components/billing/org-deliveries-paused");
 const { renderToStaticMarkup } = await import("react-dom/server");

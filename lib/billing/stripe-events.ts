@@ -6,7 +6,7 @@ import { env } from "@/lib/env";
 import { logger } from "@/lib/logger";
 import { PLAN_INFO } from "@/lib/plans";
 import type { PricePlans } from "./price-plans";
-import { resumePausedDeliveries } from "./pause";
+import { resumePausedDeliveries } from "@/lib/delivery/pause";
 
 /** The Stripe event types Herald acts on (select these when adding the webhook endpoint in Stripe). */
 export const HANDLED_STRIPE_EVENTS = [

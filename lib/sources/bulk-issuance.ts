@@ -6,7 +6,7 @@ import { BULK_ISSUANCE_REQUESTED } from "@/inngest/events";
 import type { BulkIssuanceView, bulkIssueSchema } from "@/lib/api/schemas";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
-import { localEngine } from "@/lib/webhooks/dispatch";
+import { localEngine } from "@/lib/delivery/dispatch";
 import type { Steps } from "@/lib/workflows/steps";
 import { issuedEvent, newCredentialId } from "./credentials";
 import { addToOutbox, flushOutbox, SYSTEM_KEY_PREFIX } from "./outbox";

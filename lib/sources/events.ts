@@ -5,7 +5,7 @@ import { events } from "@/db/schema";
 import type { listEventsQuerySchema } from "@/lib/api/schemas";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
-import { eventEnvelope } from "@/lib/webhooks/attempt";
+import { eventEnvelope } from "@/lib/delivery/attempt";
 
 export interface PolledEvent {
   id: string;

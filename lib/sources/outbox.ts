@@ -2,8 +2,8 @@ import { eq, inArray, lt } from "drizzle-orm";
 import { getDb, type Db } from "@/db";
 import { eventOutbox } from "@/db/schema";
 import { logger } from "@/lib/logger";
-import type { EventType } from "@/lib/webhooks/catalog";
-import { publishEvent } from "@/lib/webhooks/publish";
+import type { EventType } from "@/lib/events/catalog";
+import { publishEvent } from "@/lib/delivery/publish";
 
 /** Idempotency keys Herald gives its own events; partners' keys may not start with it. */
 export const SYSTEM_KEY_PREFIX = "herald:";

@@ -6,7 +6,7 @@ import { verificationSessions, type VerificationSession } from "@/db/schema";
 import type { completeSessionSchema, createSessionSchema, SessionView } from "@/lib/api/schemas";
 import { AppError } from "@/lib/errors";
 import { newId } from "@/lib/ids";
-import type { EventType, SessionStatus } from "@/lib/webhooks/catalog";
+import type { EventType, SessionStatus } from "@/lib/events/catalog";
 import { addToOutbox, flushOutbox } from "./outbox";
 
 const EVENT_FOR_STATUS: Record<SessionStatus, EventType> = {

@@ -1,5 +1,5 @@
 import postgres from "postgres";
-import { ensureTestCertificates } from "../../lib/testing/test-ca";
+import { ensureTestCertificates } from "../../testing/test-ca";
 import type { TestProject } from "vitest/node";
 
 declare module "vitest" {

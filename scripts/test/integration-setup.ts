@@ -16,3 +16,4 @@ process.env.APP_ENCRYPTION_KEY ??= Buffer.alloc(32, 7).toString("base64");
 process.env.WEBHOOK_RETRY_BASE_MS ??= "40";
 // Polling tests read what they just wrote; the settle margin has its own test.
 process.env.POLL_SETTLE_MS ??= "0";
+

@@ -3,7 +3,7 @@ import Image from "next/image";
 import { redirect } from "next/navigation";
 import { connection } from "next/server";
 import { LoginForm } from "@/components/auth/login-form";
-import { DEMO_ACCOUNTS } from "@/db/seed";
+import { DEMO_ACCOUNTS } from "@/lib/startup/seed";
 import { externalProviders } from "@/lib/auth";
 import { safeCallbackPath } from "@/lib/auth/redirect";
 import { readSession } from "@/lib/auth/session";

@@ -6,7 +6,7 @@ import { Badge } from "@/components/ui/badge";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { jsonSchemaOf } from "@/lib/api/openapi";
 import { requireSession } from "@/lib/auth/session";
-import { EVENT_CATALOG } from "@/lib/webhooks/catalog";
+import { EVENT_CATALOG } from "@/lib/events/catalog";
 
 export const metadata: Metadata = { title: "Event catalog" };
 

@@ -11,9 +11,9 @@ import {
   setEndpointActive,
   updateEndpoint,
   type RevealedSecret,
-} from "@/lib/webhooks/endpoints";
-import { deliveryProgress, redeliverFailedSince } from "@/lib/webhooks/recover";
-import { sendTestEvent, type TestEventResult } from "@/lib/webhooks/test-event";
+} from "@/lib/endpoints/operations";
+import { deliveryProgress, redeliverFailedSince } from "@/lib/delivery/recover";
+import { sendTestEvent, type TestEventResult } from "@/lib/delivery/test-event";
 import type { DeliveryStatus } from "@/db/schema";
 import {
   createEndpointSchema,

@@ -10,7 +10,7 @@ import { UpgradeNotice } from "@/components/webhooks/upgrade-notice";
 import { requireSession } from "@/lib/auth/session";
 import { planIncludesWebhooks, webhooksPlanName } from "@/lib/plans";
 import { endpointStats } from "@/db/queries/webhooks";
-import { listEndpoints } from "@/lib/webhooks/endpoints";
+import { listEndpoints } from "@/lib/endpoints/operations";
 
 export const metadata: Metadata = { title: "Webhooks" };
 

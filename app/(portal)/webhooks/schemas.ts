@@ -1,14 +1,14 @@
 import { z } from "zod";
 import { env } from "@/lib/env";
-import { eventTypeSchema } from "@/lib/webhooks/catalog";
+import { eventTypeSchema } from "@/lib/events/catalog";
 import {
   checkHeaderName,
   checkHeaderValue,
   duplicateHeaderMessage,
   findDuplicateHeaderNames,
   MAX_CUSTOM_HEADERS,
-} from "@/lib/webhooks/headers";
-import { checkEndpointUrl } from "@/lib/webhooks/url-guard";
+} from "@/lib/endpoints/headers";
+import { checkEndpointUrl } from "@/lib/endpoints/url-guard";
 
 /**
  * The endpoint schemas: one definition for the portal's form actions and the public API. Messages are written for

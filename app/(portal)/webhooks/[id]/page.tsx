@@ -19,9 +19,9 @@ import { requireSession } from "@/lib/auth/session";
 import { env } from "@/lib/env";
 import { formatDateTime } from "@/lib/format";
 import { planIncludesWebhooks, webhooksPlanName } from "@/lib/plans";
-import { EVENT_CHOICES, EVENT_TYPES } from "@/lib/webhooks/catalog";
+import { EVENT_CHOICES, EVENT_TYPES } from "@/lib/events/catalog";
 import { endpointHealth } from "@/db/queries/webhooks";
-import { getEndpoint } from "@/lib/webhooks/endpoints";
+import { getEndpoint } from "@/lib/endpoints/operations";
 import { endpointIdSchema } from "../schemas";
 
 export const metadata: Metadata = { title: "Endpoint" };

@@ -3,7 +3,7 @@
 import { revalidatePath } from "next/cache";
 import type { ActionResult } from "@/lib/action";
 import { createAction } from "@/lib/auth/action";
-import { redeliver } from "@/lib/webhooks/redeliver";
+import { redeliver } from "@/lib/delivery/redeliver";
 import { deliveryRefSchema } from "./schemas";
 
 const redeliverDelivery = createAction(deliveryRefSchema, redeliver);

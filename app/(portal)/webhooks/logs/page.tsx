@@ -5,7 +5,7 @@ import { LogsView } from "@/components/logs/logs-view";
 import { PageHeader } from "@/components/portal/page-header";
 import { listDeliveries } from "@/db/queries/deliveries";
 import { requireSession } from "@/lib/auth/session";
-import { listEndpoints } from "@/lib/webhooks/endpoints";
+import { listEndpoints } from "@/lib/endpoints/operations";
 import { firstValues, logFiltersSchema, toDeliveryFilters } from "./schemas";
 
 export const metadata: Metadata = { title: "Webhook logs" };

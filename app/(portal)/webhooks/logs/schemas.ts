@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { DELIVERY_STATUSES } from "@/db/schema";
-import { eventTypeSchema } from "@/lib/webhooks/catalog";
+import { eventTypeSchema } from "@/lib/events/catalog";
 
 export const deliveryIdSchema = z.string().regex(/^dlv_[0-9a-z]{24}$/, "Delivery not found.");
 export const deliveryRefSchema = z.object({ id: deliveryIdSchema });

@@ -5,7 +5,7 @@ import { EndpointForm } from "@/components/webhooks/endpoint-form";
 import { UpgradeNotice } from "@/components/webhooks/upgrade-notice";
 import { requireSession } from "@/lib/auth/session";
 import { planIncludesWebhooks, webhooksPlanName } from "@/lib/plans";
-import { EVENT_CHOICES } from "@/lib/webhooks/catalog";
+import { EVENT_CHOICES } from "@/lib/events/catalog";
 
 export const metadata: Metadata = { title: "Create Webhook" };
 

@@ -3,9 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closeDb, getDb } from "@/db";
 import { events } from "@/db/schema";
 import { createApiKey, revokeApiKey } from "@/lib/api-keys";
-import { createTestOrganization } from "@/lib/testing/organization";
-import { sessionContextFor } from "@/lib/testing/session";
-import { EVENT_CATALOG } from "@/lib/webhooks/catalog";
+import { createTestOrganization } from "@/testing/organization";
+import { sessionContextFor } from "@/testing/session";
+import { EVENT_CATALOG } from "@/lib/events/catalog";
 import { POST } from "./route";
 
 const revoked = EVENT_CATALOG.find((e) => e.type === "credential.revoked")!.example;

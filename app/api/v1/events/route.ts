@@ -2,7 +2,7 @@ import { NextResponse } from "next/server";
 import { apiRoute, parseQuery, readJson } from "@/lib/api/respond";
 import { listEventsQuerySchema, publishEventSchema } from "@/lib/api/schemas";
 import { listEvents } from "@/lib/sources/events";
-import { publishEvent } from "@/lib/webhooks/publish";
+import { publishEvent } from "@/lib/delivery/publish";
 
 export const dynamic = "force-dynamic";
 

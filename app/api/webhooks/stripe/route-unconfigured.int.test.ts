@@ -8,7 +8,7 @@ vi.hoisted(() => {
 
 const { closeDb, getDb } = await import("@/db");
 const { stripeEvents } = await import("@/db/schema");
-const { signedStripeRequest, stripeEvent } = await import("@/lib/testing/stripe");
+const { signedStripeRequest, stripeEvent } = await import("@/testing/stripe");
 const { POST } = await import("./route");
 
 afterAll(async () => {

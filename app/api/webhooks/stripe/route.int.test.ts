@@ -10,7 +10,7 @@ vi.hoisted(() => {
 const { closeDb, getDb } = await import("@/db");
 const { organizationBilling, organizations, stripeEvents } = await import("@/db/schema");
 const { getBillingState } = await import("@/db/queries/billing");
-const t = await import("@/lib/testing/stripe");
+const t = await import("@/testing/stripe");
 const { POST } = await import("./route");
 
 const { ENTERPRISE_PRICE, PRO_PRICE, checkoutSessionObject, createTestOrganization, invoiceObject, signedStripeRequest, stripeEvent, subscriptionObject } = t;

@@ -8,7 +8,7 @@ import { deliveries, type DeliveryStatus } from "@/db/schema";
 import { AppError } from "@/lib/errors";
 import { assertWebhooksAllowed } from "@/lib/plans";
 import { enqueueDeliveryRun, startDeliveryRuns } from "./dispatch";
-import type { DeliveryRunInput } from "./workflow";
+import type { DeliveryRunInput } from "./run-input";
 
 /** At most this many deliveries per recovery: a bounded burst, never an unbounded replay of history. */
 export const RECOVER_LIMIT = 1000;

@@ -5,9 +5,9 @@ import { events } from "@/db/schema";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { newId } from "@/lib/ids";
-import { EVENT_TYPES, findEventType } from "./catalog";
+import { EVENT_TYPES, findEventType } from "@/lib/events/catalog";
 import { startDeliveryRuns } from "./dispatch";
-import { DELIVERY_WORKFLOW, type DeliveryRunInput } from "./workflow";
+import { DELIVERY_WORKFLOW, type DeliveryRunInput } from "./run-input";
 
 export interface PublishOptions {
   idempotencyKey?: string;

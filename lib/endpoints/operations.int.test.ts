@@ -10,7 +10,7 @@ import { closeDb, getDb } from "@/db";
 import type { SessionContext } from "@/db/queries/users";
 import { webhookEndpoints } from "@/db/schema";
 import { runAction } from "@/lib/action";
-import { sessionContextFor } from "@/lib/testing/session";
+import { sessionContextFor } from "@/testing/session";
 import {
   createEndpoint,
   deleteEndpoint,
@@ -20,7 +20,7 @@ import {
   rotateSecret,
   setEndpointActive,
   updateEndpoint,
-} from "./endpoints";
+} from "./operations";
 import { signingKeyOf } from "./secret";
 
 let acme: SessionContext;

@@ -3,8 +3,8 @@ import type { ClientRequest } from "node:http";
 import { Agent, request, type RequestOptions } from "node:https";
 import type { LookupFunction } from "node:net";
 import type { ErrorClass } from "@/db/schema";
-import { privateTargetAllowed, type PrivateTargets } from "./private-targets";
-import { classifyIp, isIpLiteral } from "./url-guard";
+import { privateTargetAllowed, type PrivateTargets } from "@/lib/endpoints/private-targets";
+import { classifyIp, isIpLiteral } from "@/lib/endpoints/url-guard";
 
 /** What Herald keeps of a response body: enough to debug, bounded so one endpoint cannot fill the database. */
 export const STORED_BODY_BYTES = 16 * 1024;

@@ -9,12 +9,12 @@ vi.hoisted(() => {
 const { createEndpointSchema } = await import("@/app/(portal)/webhooks/schemas");
 const { closeDb, getDb } = await import("@/db");
 const { deliveries, deliveryAttempts } = await import("@/db/schema");
-const { sessionContextFor } = await import("@/lib/testing/session");
+const { sessionContextFor } = await import("@/testing/session");
 const { runAction } = await import("@/lib/action");
 const { env } = await import("@/lib/env");
-const { startReceiver } = await import("@/lib/testing/https-receiver");
-const { EVENT_CATALOG } = await import("./catalog");
-const { createEndpoint } = await import("./endpoints");
+const { startReceiver } = await import("@/testing/https-receiver");
+const { EVENT_CATALOG } = await import("@/lib/events/catalog");
+const { createEndpoint } = await import("@/lib/endpoints/operations");
 const { publishEvent } = await import("./publish");
 
 const EVENTS = 40;

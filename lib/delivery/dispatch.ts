@@ -5,11 +5,11 @@ import { DELIVERY_REQUESTED, ENDPOINT_DEACTIVATED } from "@/inngest/events";
 import { env } from "@/lib/env";
 import { logger } from "@/lib/logger";
 import { cancelRuns, type EmbeddedEngine } from "@/lib/workflows/embedded-engine";
-import { DELIVERY_WORKFLOW, type DeliveryRunInput } from "./workflow";
+import { DELIVERY_WORKFLOW, type DeliveryRunInput } from "./run-input";
 
 const globalStore = globalThis as typeof globalThis & { __heraldEngine?: EmbeddedEngine };
 
-/** The embedded engine running in this process, if any (see lib/webhooks/engine.ts). */
+/** The embedded engine running in this process, if any (see lib/startup/engine.ts). */
 export function localEngine(): EmbeddedEngine | undefined {
   return globalStore.__heraldEngine;
 }

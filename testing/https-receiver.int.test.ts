@@ -7,8 +7,8 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { startReceiver, type Receiver } from "@/lib/testing/https-receiver";
-import { ensureTestCertificates, type TestCertificates } from "@/lib/testing/test-ca";
+import { startReceiver, type Receiver } from "@/testing/https-receiver";
+import { ensureTestCertificates, type TestCertificates } from "@/testing/test-ca";
 
 interface Reply {
   status: number;

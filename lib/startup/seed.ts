@@ -2,8 +2,8 @@ import { sql } from "drizzle-orm";
 import { hashPassword } from "@/lib/auth/password";
 import { newId } from "@/lib/ids";
 import { logger } from "@/lib/logger";
-import type { Db } from "./index";
-import { organizations, users, type Plan } from "./schema";
+import type { Db } from "@/db";
+import { organizations, users, type Plan } from "@/db/schema";
 
 interface DemoAccount {
   email: string;

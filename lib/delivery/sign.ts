@@ -1,5 +1,5 @@
 import { createHmac } from "node:crypto";
-import { signingKeyOf } from "./secret";
+import { signingKeyOf } from "@/lib/endpoints/secret";
 
 /**
  * Standard Webhooks signature: `v1,` + base64 HMAC-SHA256 of `${id}.${timestamp}.${body}`, keyed with the

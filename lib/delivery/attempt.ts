@@ -2,17 +2,17 @@ import { and, eq, inArray, sql } from "drizzle-orm";
 import { getDb, rowsOf } from "@/db";
 import { createBatcher } from "@/lib/batcher";
 import { deliveries, webhookEndpoints, type DeliveryStatus, type Plan, type StoredHeader, type SubscriptionStatus } from "@/db/schema";
-import { pauseDelivery } from "@/lib/billing/pause";
+import { pauseDelivery } from "@/lib/delivery/pause";
 import { decryptSecret, maskSecret } from "@/lib/crypto";
 import { env } from "@/lib/env";
 import { logger } from "@/lib/logger";
 import { deliveryPause } from "@/lib/plans";
 import { parseRetryAfter, retryDelayMs } from "./backoff";
-import { stripInternalMetadata } from "./catalog";
+import { stripInternalMetadata } from "@/lib/events/catalog";
 import { DISABLE_AFTER_CONSECUTIVE_FAILURES, DISABLE_AFTER_FAILING_MS, USER_AGENT } from "./constants";
 import { sendAttempt, type AttemptResult } from "./send-attempt";
 import { bodySignatureHex, standardSignature } from "./sign";
-import type { AttemptOutcome } from "./workflow";
+import type { AttemptOutcome } from "./run-input";
 
 /** The JSON body partners receive: `{ id, type, createdAt, data }`. */
 export function eventEnvelope(event: { id: string; type: string; createdAt: Date; data: Record<string, unknown> }): string {

@@ -1,13 +1,14 @@
 import { getDb } from "@/db";
-import { scheduleResumeSweep, stopResumeSweep } from "@/lib/billing/pause";
+import { scheduleResumeSweep, stopResumeSweep } from "@/lib/delivery/pause";
 import { env } from "@/lib/env";
 import { logger } from "@/lib/logger";
 import { BULK_ISSUANCE_WORKFLOW, runBulkIssuanceWorkflow } from "@/lib/sources/bulk-issuance";
 import { scheduleSourceJobs, stopSourceJobs } from "@/lib/sources/scheduler";
 import { EmbeddedEngine } from "@/lib/workflows/embedded-engine";
-import { localEngine, setLocalEngine } from "./dispatch";
-import { scheduleRetention } from "./retention";
-import { DELIVERY_WORKFLOW, runDeliveryWorkflow } from "./workflow";
+import { localEngine, setLocalEngine } from "@/lib/delivery/dispatch";
+import { scheduleRetention } from "@/lib/delivery/retention";
+import { DELIVERY_WORKFLOW } from "@/lib/delivery/run-input";
+import { runDeliveryWorkflow } from "@/lib/delivery/workflow";
 
 /**
  * Starts this process's embedded delivery engine (once) when the embedded engine is configured and this process

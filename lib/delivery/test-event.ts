@@ -6,9 +6,9 @@ import { findEndpointRow } from "@/db/queries/webhooks";
 import type { SessionContext } from "@/db/queries/users";
 import { deliveries, deliveryAttempts, events } from "@/db/schema";
 import { AppError } from "@/lib/errors";
-import { assertDeliveriesFlowing } from "@/lib/billing/pause";
+import { assertDeliveriesFlowing } from "@/lib/delivery/pause";
 import { assertWebhooksAllowed } from "@/lib/plans";
-import { findEventType } from "./catalog";
+import { findEventType } from "@/lib/events/catalog";
 import { publishEvent } from "./publish";
 
 /** Test events per endpoint per minute: enough to iterate on a receiver, too few to hammer someone else's server. */

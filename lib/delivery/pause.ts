@@ -6,8 +6,8 @@ import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { logger } from "@/lib/logger";
 import { deliveryPause } from "@/lib/plans";
-import { localEngine, runIdFor, startDeliveryRuns } from "@/lib/webhooks/dispatch";
-import { DELIVERY_WORKFLOW, type DeliveryRunInput } from "@/lib/webhooks/workflow";
+import { localEngine, runIdFor, startDeliveryRuns } from "@/lib/delivery/dispatch";
+import { DELIVERY_WORKFLOW, type DeliveryRunInput } from "./run-input";
 
 /** Deliveries resumed per statement: a long pause can leave many waiting, and one statement should stay short. */
 const RESUME_BATCH = 2000;

@@ -12,7 +12,7 @@ import { decryptSecret, encryptSecret, maskSecret } from "@/lib/crypto";
 import { AppError } from "@/lib/errors";
 import { newId } from "@/lib/ids";
 import { assertWebhooksAllowed } from "@/lib/plans";
-import { cancelEndpointDeliveries } from "./dispatch";
+import { cancelEndpointDeliveries } from "@/lib/delivery/dispatch";
 import { generateSigningSecret, ROTATION_OVERLAP_MS } from "./secret";
 
 /** An endpoint as pages and API answers show it: header values masked, secrets absent. */

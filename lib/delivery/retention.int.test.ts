@@ -4,7 +4,7 @@ import { closeDb, getDb } from "@/db";
 import { deliveries, deliveryAttempts, events, loginAttempts, stripeEvents, webhookEndpoints } from "@/db/schema";
 import { encryptSecret } from "@/lib/crypto";
 import { env } from "@/lib/env";
-import { sessionContextFor } from "@/lib/testing/session";
+import { sessionContextFor } from "@/testing/session";
 import { purgeOldLogs } from "./retention";
 
 afterAll(async () => {

@@ -9,17 +9,17 @@ vi.hoisted(() => {
 
 const { createEndpointSchema } = await import("@/app/(portal)/webhooks/schemas");
 const { closeDb, getDb } = await import("@/db");
-const { sessionContextFor } = await import("@/lib/testing/session");
+const { sessionContextFor } = await import("@/testing/session");
 const schema = await import("@/db/schema");
 const { runAction } = await import("@/lib/action");
-const { startReceiver } = await import("@/lib/testing/https-receiver");
-const { waitForDelivery: settled } = await import("@/lib/testing/delivery");
-const { createEndpoint, revealSecret, setEndpointActive } = await import("./endpoints");
-const { startDeliveryEngine, stopDeliveryEngine } = await import("./engine");
+const { startReceiver } = await import("@/testing/https-receiver");
+const { waitForDelivery: settled } = await import("@/testing/delivery");
+const { createEndpoint, revealSecret, setEndpointActive } = await import("@/lib/endpoints/operations");
+const { startDeliveryEngine, stopDeliveryEngine } = await import("@/lib/startup/engine");
 const { publishEvent } = await import("./publish");
 const { sendAttempt } = await import("./send-attempt");
-const { signingKeyOf } = await import("./secret");
-const { EVENT_CATALOG } = await import("./catalog");
+const { signingKeyOf } = await import("@/lib/endpoints/secret");
+const { EVENT_CATALOG } = await import("@/lib/events/catalog");
 
 type Receiver = Awaited<ReturnType<typeof startReceiver>>;
 type Ctx = Awaited<ReturnType<typeof sessionContextFor>>;

@@ -1,32 +1,6 @@
-import { z } from "zod";
 import type { Steps } from "@/lib/workflows/steps";
 import { performAttempt } from "./attempt";
-
-export const DELIVERY_WORKFLOW = "deliver-webhook";
-
-/** The input of one delivery run: the delivery, and the attempt number its chain starts at (1, or later for a redelivery). */
-export const deliveryRunInputSchema = z.object({
-  deliveryId: z.string(),
-  endpointId: z.string(),
-  firstAttempt: z.number().int().min(1).default(1),
-  /**
-   * Where in its chain the first attempt stands: 1 for a new chain, later for a delivery resumed after a billing
-   * pause (it keeps the retries it had left).
-   */
-  firstChainIndex: z.number().int().min(1).default(1),
-  /** Set on a resumed run, so that its run id differs from the run that paused (see runIdFor). */
-  resumeKey: z.string().optional(),
-});
-export type DeliveryRunInput = z.input<typeof deliveryRunInputSchema>;
-
-/** What each attempt step returns (and what a replay reads back as JSON). */
-export const attemptOutcomeSchema = z.object({
-  /** "paused": the organization may not deliver right now; the run ends and lib/billing/pause.ts resumes it later. */
-  outcome: z.enum(["succeeded", "retry", "failed", "cancelled", "paused"]),
-  /** For "retry": how long to wait before the next attempt. */
-  delayMs: z.number().int().min(0).optional(),
-});
-export type AttemptOutcome = z.infer<typeof attemptOutcomeSchema>;
+import { attemptOutcomeSchema, deliveryRunInputSchema, type AttemptOutcome } from "./run-input";
 
 /** At most 1 + 10 retries per chain; the endpoint's own retry count decides inside each attempt step. */
 const MAX_ATTEMPTS_PER_CHAIN = 11;

@@ -46,7 +46,7 @@ const LOCK_WAIT_MS = 60_000;
 // Our own config instead of the system openssl.cnf: distributions' defaults add extensions (e.g. CA:TRUE on
 // `req -x509`) that would clash with ours. Paths are relative because openssl runs with the work folder as cwd,
 // which keeps `$` or spaces in the project path away from openssl's config parser.
-const OPENSSL_CONFIG = `# Written by lib/testing/test-ca.ts for one generation run.
+const OPENSSL_CONFIG = `# Written by testing/test-ca.ts for one generation run.
 [req]
 distinguished_name = req_dn
 [req_dn]

@@ -1,0 +1,27 @@
+import { z } from "zod";
+
+export const DELIVERY_WORKFLOW = "deliver-webhook";
+
+/** The input of one delivery run: the delivery, and the attempt number its chain starts at (1, or later for a redelivery). */
+export const deliveryRunInputSchema = z.object({
+  deliveryId: z.string(),
+  endpointId: z.string(),
+  firstAttempt: z.number().int().min(1).default(1),
+  /**
+   * Where in its chain the first attempt stands: 1 for a new chain, later for a delivery resumed after a billing
+   * pause (it keeps the retries it had left).
+   */
+  firstChainIndex: z.number().int().min(1).default(1),
+  /** Set on a resumed run, so that its run id differs from the run that paused (see runIdFor). */
+  resumeKey: z.string().optional(),
+});
+export type DeliveryRunInput = z.input<typeof deliveryRunInputSchema>;
+
+/** What each attempt step returns (and what a replay reads back as JSON). */
+export const attemptOutcomeSchema = z.object({
+  /** "paused": the organization may not deliver right now; the run ends and lib/delivery/pause.ts resumes it later. */
+  outcome: z.enum(["succeeded", "retry", "failed", "cancelled", "paused"]),
+  /** For "retry": how long to wait before the next attempt. */
+  delayMs: z.number().int().min(0).optional(),
+});
+export type AttemptOutcome = z.infer<typeof attemptOutcomeSchema>;

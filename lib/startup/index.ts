@@ -1,0 +1,32 @@
+import { getDb } from "@/db";
+import { assertRuntimeConfig, env } from "@/lib/env";
+import { logger } from "@/lib/logger";
+import { startDeliveryEngine } from "./engine";
+import { seedDemoData } from "./seed";
+
+/**
+ * Opens the app's database (pending migrations are applied on open) and, where asked (outside production, or
+ * SEED_DEMO=1), seeds the demo accounts into an empty database. Start-up's job, not the database handle's: the data
+ * layer knows nothing of demo data.
+ */
+export async function prepareDatabase(): Promise<void> {
+  const db = await getDb();
+  if (env.seedDemo) await seedDemoData(db);
+}
+
+/**
+ * Server start-up: check the configuration (a production server without AUTH_SECRET stops here with a message
+ * saying what to set), prepare the database, and start the embedded delivery engine. A failure stops the process: a
+ * half-started portal would only fail later, less clearly.
+ */
+export async function startServer(): Promise<void> {
+  try {
+    assertRuntimeConfig();
+    await prepareDatabase();
+    await startDeliveryEngine();
+  } catch (error) {
+    logger.error("Herald could not start", { error });
+    process.stderr.write(`\n[herald] ${error instanceof Error ? error.message : String(error)}\n\n`);
+    process.exit(1);
+  }
+}
