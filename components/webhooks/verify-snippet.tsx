@@ -2,14 +2,18 @@
 
 import { Tabs as TabsPrimitive } from "radix-ui";
 import { CopyButton } from "@/components/ui/copy-button";
-import { VERIFY_SNIPPETS } from "@/lib/endpoints/verify-snippets";
+import { verifySnippets } from "@/lib/endpoints/verify-snippets";
 
-/** "Verify our signature" in Node, Python and Go: keyboard-operable tabs (arrow keys) with a copy button each. */
-export function VerifySnippet() {
+/**
+ * "Verify our signature" in Node, Python and Go: keyboard-operable tabs (arrow keys) with a copy button each. `brand`
+ * names the `X-<Brand>-Signature` header the snippets also check.
+ */
+export function VerifySnippet({ brand }: { brand: string }) {
+  const snippets = verifySnippets(brand);
   return (
     <TabsPrimitive.Root defaultValue="node">
       <TabsPrimitive.List aria-label="Language" className="mb-3 inline-flex rounded-md border bg-muted p-1">
-        {VERIFY_SNIPPETS.map((s) => (
+        {snippets.map((s) => (
           <TabsPrimitive.Trigger
             key={s.id}
             value={s.id}
@@ -19,7 +23,7 @@ export function VerifySnippet() {
           </TabsPrimitive.Trigger>
         ))}
       </TabsPrimitive.List>
-      {VERIFY_SNIPPETS.map((s) => (
+      {snippets.map((s) => (
         <TabsPrimitive.Content key={s.id} value={s.id} className="relative focus-visible:outline-none">
           <div className="absolute top-2 right-2">
             <CopyButton value={s.code} label={`Copy ${s.label} example`} />

@@ -11,7 +11,7 @@ import { parseRetryAfter, retryDelayMs } from "./backoff";
 import { stripInternalMetadata } from "@/lib/events/catalog";
 import { DISABLE_AFTER_CONSECUTIVE_FAILURES, DISABLE_AFTER_FAILING_MS, USER_AGENT } from "./constants";
 import { sendAttempt, type AttemptResult } from "./send-attempt";
-import { bodySignatureHex, standardSignature } from "./sign";
+import { bodySignaturesHex, standardSignature } from "./sign";
 import type { AttemptOutcome } from "./run-input";
 
 /** The JSON body partners receive: `{ id, type, createdAt, data }`. */
@@ -272,7 +272,7 @@ export async function performAttempt({
     "webhook-id": event.id,
     "webhook-timestamp": String(timestamp),
     "webhook-signature": standardSignature(secrets, event.id, timestamp, body),
-    [`x-${brand.toLowerCase()}-signature`]: bodySignatureHex(secrets[0]!, body),
+    [`x-${brand.toLowerCase()}-signature`]: bodySignaturesHex(secrets, body),
     [`x-${brand.toLowerCase()}-event`]: event.type,
   });
 

@@ -1,6 +1,6 @@
 import { createHmac } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { bodySignatureHex, standardSignature } from "./sign";
+import { bodySignaturesHex, standardSignature } from "./sign";
 
 // The reference vector published with the Standard Webhooks specification (and used by its libraries' tests).
 const REFERENCE = {
@@ -33,10 +33,17 @@ describe("standardSignature", () => {
   });
 });
 
-describe("bodySignatureHex", () => {
+describe("bodySignaturesHex", () => {
   it("is the hex HMAC-SHA256 of the body with the decoded key", () => {
     const key = Buffer.from("MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", "base64");
-    expect(bodySignatureHex(REFERENCE.secret, REFERENCE.body)).toBe(createHmac("sha256", key).update(REFERENCE.body).digest("hex"));
-    expect(bodySignatureHex(REFERENCE.secret, REFERENCE.body)).toMatch(/^[0-9a-f]{64}$/);
+    expect(bodySignaturesHex([REFERENCE.secret], REFERENCE.body)).toBe(createHmac("sha256", key).update(REFERENCE.body).digest("hex"));
+    expect(bodySignaturesHex([REFERENCE.secret], REFERENCE.body)).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it("signs with every secret during a rotation, comma-separated, current first", () => {
+    const other = "whsec_" + Buffer.alloc(32, 1).toString("base64");
+    const values = bodySignaturesHex([other, REFERENCE.secret], REFERENCE.body).split(",");
+    expect(values).toEqual([bodySignaturesHex([other], REFERENCE.body), bodySignaturesHex([REFERENCE.secret], REFERENCE.body)]);
+    expect(values[0]).not.toBe(values[1]);
   });
 });

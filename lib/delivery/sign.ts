@@ -10,7 +10,11 @@ export function standardSignature(secrets: readonly string[], id: string, timest
   return secrets.map((secret) => `v1,${createHmac("sha256", signingKeyOf(secret)).update(content).digest("base64")}`).join(" ");
 }
 
-/** The brand header: hex HMAC-SHA256 of the body alone, with the current secret's key. */
-export function bodySignatureHex(secret: string, body: string): string {
-  return createHmac("sha256", signingKeyOf(secret)).update(body).digest("hex");
+/**
+ * The brand header (`X-<Brand>-Signature`): hex HMAC-SHA256 of the body alone, one per signing secret,
+ * comma-separated, current secret first. Outside a rotation that is a single value; during a rotation's overlap
+ * receivers still holding the previous secret find its signature in the list, as they do in `webhook-signature`.
+ */
+export function bodySignaturesHex(secrets: readonly string[], body: string): string {
+  return secrets.map((secret) => createHmac("sha256", signingKeyOf(secret)).update(body).digest("hex")).join(",");
 }

@@ -1,14 +1,28 @@
 /**
- * Receiver-side verification of the Standard Webhooks scheme Herald signs with: HMAC-SHA256 over
- * `${webhook-id}.${webhook-timestamp}.${raw body}`, keyed with the base64-decoded part of the `whsec_` secret,
- * sent as `v1,<base64>` (several, space-separated, during a secret rotation).
+ * Receiver-side verification of both signatures Herald sends:
+ * - `webhook-signature` (Standard Webhooks): HMAC-SHA256 over `${webhook-id}.${webhook-timestamp}.${raw body}`,
+ *   keyed with the base64-decoded part of the `whsec_` secret, sent as `v1,<base64>` (several, space-separated,
+ *   during a secret rotation);
+ * - `X-<Brand>-Signature`: hex HMAC-SHA256 of the raw body with the same key (several, comma-separated, during a
+ *   secret rotation).
+ * The brand names the header (WEBHOOK_BRAND), so the snippets are built for it.
  */
-export const VERIFY_SNIPPETS = [
-  {
-    id: "node",
-    label: "Node.js",
-    code: `import crypto from "node:crypto";
+export interface VerifySnippet {
+  id: "node" | "python" | "go";
+  label: string;
+  code: string;
+}
 
+export function verifySnippets(brand: string): VerifySnippet[] {
+  const header = `X-${brand}-Signature`;
+  const lower = header.toLowerCase();
+  return [
+    {
+      id: "node",
+      label: "Node.js",
+      code: `import crypto from "node:crypto";
+
+// headers: the request's headers with lower-case names (as Node gives them).
 // rawBody: the request body exactly as received (a string), before any JSON parsing.
 export function verifyHerald(secret, headers, rawBody) {
   const id = headers["webhook-id"];
@@ -22,13 +36,25 @@ export function verifyHerald(secret, headers, rawBody) {
     const given = Buffer.from(signature ?? "", "base64");
     return version === "v1" && given.length === expected.length && crypto.timingSafeEqual(given, expected);
   });
-}`,
-  },
-  {
-    id: "python",
-    label: "Python",
-    code: `import base64, hashlib, hmac, time
+}
 
+// ${header}: hex HMAC-SHA256 of the body alone, one value per secret (comma-separated during a rotation).
+// It carries no timestamp: prefer verifyHerald, which also refuses replays.
+export function verifyHeraldBodySignature(secret, headers, rawBody) {
+  const key = Buffer.from(secret.replace(/^whsec_/, ""), "base64");
+  const expected = crypto.createHmac("sha256", key).update(rawBody).digest();
+  return (headers["${lower}"] ?? "").split(",").some((value) => {
+    const given = Buffer.from(value.trim(), "hex");
+    return given.length === expected.length && crypto.timingSafeEqual(given, expected);
+  });
+}`,
+    },
+    {
+      id: "python",
+      label: "Python",
+      code: `import base64, hashlib, hmac, time
+
+# headers: the request's headers with lower-case names.
 # raw_body: the request body exactly as received (bytes), before any JSON parsing.
 def verify_herald(secret: str, headers: dict, raw_body: bytes) -> bool:
     msg_id = headers["webhook-id"]
@@ -42,17 +68,26 @@ def verify_herald(secret: str, headers: dict, raw_body: bytes) -> bool:
         version, _, signature = entry.partition(",")
         if version == "v1" and hmac.compare_digest(signature, expected):
             return True
-    return False`,
-  },
-  {
-    id: "go",
-    label: "Go",
-    code: `package webhooks
+    return False
+
+# ${header}: hex HMAC-SHA256 of the body alone, one value per secret (comma-separated during a rotation).
+# It carries no timestamp: prefer verify_herald, which also refuses replays.
+def verify_herald_body_signature(secret: str, headers: dict, raw_body: bytes) -> bool:
+    key = base64.b64decode(secret.removeprefix("whsec_"))
+    expected = hmac.new(key, raw_body, hashlib.sha256).hexdigest()
+    values = headers.get("${lower}", "").split(",")
+    return any(hmac.compare_digest(value.strip(), expected) for value in values)`,
+    },
+    {
+      id: "go",
+      label: "Go",
+      code: `package webhooks
 
 import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/base64"
+	"encoding/hex"
 	"math"
 	"net/http"
 	"strconv"
@@ -83,6 +118,26 @@ func VerifyHerald(secret string, h http.Header, rawBody []byte) bool {
 		}
 	}
 	return false
+}
+
+// VerifyHeraldBodySignature checks ${header}: hex HMAC-SHA256 of the body alone, one value per secret
+// (comma-separated during a rotation). It carries no timestamp: prefer VerifyHerald, which also refuses replays.
+func VerifyHeraldBodySignature(secret string, h http.Header, rawBody []byte) bool {
+	key, err := base64.StdEncoding.DecodeString(strings.TrimPrefix(secret, "whsec_"))
+	if err != nil {
+		return false
+	}
+	mac := hmac.New(sha256.New, key)
+	mac.Write(rawBody)
+	expected := mac.Sum(nil)
+	for _, value := range strings.Split(h.Get("${header}"), ",") {
+		given, err := hex.DecodeString(strings.TrimSpace(value))
+		if err == nil && hmac.Equal(given, expected) {
+			return true
+		}
+	}
+	return false
 }`,
-  },
-] as const;
+    },
+  ];
+}

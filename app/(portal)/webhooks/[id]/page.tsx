@@ -172,11 +172,14 @@ export default async function EndpointPage({
           <CardDescription>
             Compute HMAC-SHA256 of <code className="font-mono">webhook-id.webhook-timestamp.body</code> with your secret
             and compare it, in constant time, with each <code className="font-mono">v1,</code> signature in the header.
-            Reject requests older than five minutes.
+            Reject requests older than five minutes. <code className="font-mono">X-{env.webhookBrand}-Signature</code>{" "}
+            is the hex HMAC-SHA256 of the body alone. During a rotation both headers carry one signature per secret
+            (space-separated in <code className="font-mono">webhook-signature</code>, comma-separated in{" "}
+            <code className="font-mono">X-{env.webhookBrand}-Signature</code>): accept a request when any of them matches.
           </CardDescription>
         </CardHeader>
         <CardContent>
-          <VerifySnippet />
+          <VerifySnippet brand={env.webhookBrand} />
         </CardContent>
       </Card>
 
