@@ -1,0 +1,10 @@
+import { authSuite } from "./auth";
+import { hostileSuite } from "./hostile";
+import type { SecuritySuite } from "./kit";
+import { tenantSuite } from "./tenant";
+
+/**
+ * Every prove:security suite, in the order they run. A new suite is a new module here: `run` gets the app, the two
+ * tenants and their ids (see SecurityContext in kit.ts) and reports through `ctx.check(suite, what)`.
+ */
+export const SUITES: SecuritySuite[] = [authSuite, tenantSuite, hostileSuite];
