@@ -8,3 +8,5 @@ export * from "./api-keys";
 export * from "./sessions";
 export * from "./credentials";
 export * from "./billing";
+export * from "./emails";
+export * from "./audit";
