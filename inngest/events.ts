@@ -22,3 +22,13 @@ export const ENDPOINT_DEACTIVATED = "webhook/endpoint.deactivated";
 /** `credentials/bulk.requested`: run the bulk issuance job of one accepted bulk issuance. */
 export const BULK_ISSUANCE_REQUESTED = "credentials/bulk.requested";
 export const bulkIssuanceRequestedData = z.object({ bulkIssuanceId: z.string() });
+
+/** `email/message.requested`: send (or resend) one email of the outbox. */
+export const EMAIL_REQUESTED = "email/message.requested";
+export const emailRequestedData = z.object({
+  emailId: z.string(),
+  /** Tells a resend's run apart from the first one (and from other resends) of the same email. */
+  runKey: z.string(),
+  /** When the email was queued (ms): a row still missing long after this was purged, not uncommitted. */
+  queuedAt: z.number(),
+});

@@ -87,6 +87,17 @@ const schema = z.object({
     return z.NEVER;
   }),
   APP_URL: optionalString.pipe(z.url({ protocol: /^https?$/, error: "APP_URL must be an http(s) URL, e.g. https://partners.example.com" }).optional()),
+  APP_NAME: z.string().trim().min(1).max(60, "APP_NAME must be at most 60 characters").regex(/^[^\r\n<>"]+$/, "APP_NAME must be plain text on one line").default("Herald"),
+  PORT: z.coerce.number().int().min(1).max(65535).optional().catch(undefined),
+  SMTP_URL: optionalString.pipe(
+    z.string().regex(/^smtps?:\/\/\S+$/, "SMTP_URL must be an smtp:// or smtps:// URL, e.g. smtp://user:password@mail.example.com:587").optional(),
+  ),
+  MAIL_FROM: optionalString.pipe(
+    z.string().regex(/^[^\r\n]*[^\s@<>]+@[^\s@<>]+[^\r\n]*$/, 'MAIL_FROM must be an address, e.g. "Herald <no-reply@partners.example.com>"').optional(),
+  ),
+  EMAIL_RETRY_BASE_MS: z.coerce.number().int().min(1).max(3_600_000).default(30_000),
+  EMAIL_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+  AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).max(36500).default(365),
 });
 
 function parseEnv() {
@@ -138,6 +149,24 @@ function resolveDevSecret(name: string, file: string, encoding: "base64url" | "b
 const authSecret = raw.AUTH_SECRET ?? (isProduction ? undefined : resolveDevSecret("AUTH_SECRET", "auth-secret"));
 const encryptionKey =
   raw.APP_ENCRYPTION_KEY ?? (isProduction ? undefined : resolveDevSecret("APP_ENCRYPTION_KEY", "encryption-key", "base64"));
+
+/**
+ * Email: without SMTP_URL nothing is sent (emails are kept in the database and their links logged in development).
+ * Links in emails need an absolute URL: APP_URL, or this machine's dev server.
+ */
+function emailConfig() {
+  const appUrl = (raw.APP_URL ?? `http://localhost:${raw.PORT ?? 3000}`).replace(/\/+$/, "");
+  return {
+    appName: raw.APP_NAME,
+    appUrl,
+    smtpUrl: raw.SMTP_URL,
+    from: raw.MAIL_FROM ?? `${raw.APP_NAME} <no-reply@${new URL(appUrl).hostname}>`,
+    /** Base of the retry backoff: retry n waits base x 4^(n-1). */
+    retryBaseMs: raw.EMAIL_RETRY_BASE_MS,
+    /** Email rows (which hold their links) are purged after this many days. */
+    retentionDays: raw.EMAIL_RETENTION_DAYS,
+  };
+}
 
 export const env = {
   nodeEnv: raw.NODE_ENV,
@@ -211,6 +240,9 @@ export const env = {
     /** Which plan each Stripe price id grants (STRIPE_PRICE_PLANS). */
     pricePlans: raw.STRIPE_PRICE_PLANS,
   },
+  email: emailConfig(),
+  /** Audit events older than this many days are purged (hourly); the only deletion the audit log allows. */
+  auditRetentionDays: raw.AUDIT_RETENTION_DAYS,
 } as const;
 
 export type Env = typeof env;
