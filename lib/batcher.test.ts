@@ -14,15 +14,51 @@ describe("createBatcher", () => {
     expect(runs).toHaveLength(2);
   });
 
-  it("splits at maxBatch and rejects every caller of a failed run", async () => {
+  it("splits at maxBatch", async () => {
     const sizes: number[] = [];
-    const failing = createBatcher(async (items: number[]) => {
+    const echo = createBatcher(async (items: number[]) => {
       sizes.push(items.length);
-      if (items.includes(3)) throw new Error("boom");
       return items;
     }, { maxBatch: 2 });
-    const results = await Promise.allSettled([1, 2, 3, 4, 5].map(failing));
+    expect(await Promise.all([1, 2, 3, 4, 5].map(echo))).toEqual([1, 2, 3, 4, 5]);
     expect(sizes).toEqual([2, 2, 1]);
-    expect(results.map((r) => r.status)).toEqual(["fulfilled", "fulfilled", "rejected", "rejected", "fulfilled"]);
+  });
+
+  it("isolates a failing item: it alone gets the error, the others of its batch are run again without it", async () => {
+    const stored: number[] = [];
+    let runs = 0;
+    // All-or-nothing like one SQL statement: a batch holding 13 stores nothing.
+    const store = createBatcher(async (items: number[]) => {
+      runs += 1;
+      if (items.includes(13)) throw new Error("refused: 13");
+      stored.push(...items);
+      return items.map((n) => n * 10);
+    }, { maxBatch: 64 });
+    const results = await Promise.allSettled(Array.from({ length: 64 }, (_, i) => store(i)));
+    expect(results.filter((r) => r.status === "rejected")).toEqual([{ status: "rejected", reason: new Error("refused: 13") }]);
+    expect(results.map((r) => (r.status === "fulfilled" ? r.value : null))).toEqual(Array.from({ length: 64 }, (_, i) => (i === 13 ? null : i * 10)));
+    expect(stored.sort((a, b) => a - b)).toEqual(Array.from({ length: 64 }, (_, i) => i).filter((i) => i !== 13));
+    // One bad item in 64 costs the first run plus two per halving (6 halvings), not one run per item.
+    expect(runs).toBe(13);
+  });
+
+  it("isolates a run that throws synchronously (a serializer giving up) and several bad items", async () => {
+    const store = createBatcher((items: { bad: boolean }[]) => {
+      if (items.some((i) => i.bad)) throw new RangeError("Maximum call stack size exceeded");
+      return Promise.resolve(items.map(() => "ok"));
+    }, { maxBatch: 10 });
+    const results = await Promise.allSettled([false, true, false, false, true, false].map((bad) => store({ bad })));
+    expect(results.map((r) => r.status)).toEqual(["fulfilled", "rejected", "fulfilled", "fulfilled", "rejected", "fulfilled"]);
+  });
+
+  it("gives every caller its error when every item fails, in at most 2n - 1 runs", async () => {
+    let runs = 0;
+    const down = createBatcher(async (): Promise<number[]> => {
+      runs += 1;
+      throw new Error("database down");
+    }, { maxBatch: 8 });
+    const results = await Promise.allSettled(Array.from({ length: 8 }, (_, i) => down(i)));
+    expect(results.every((r) => r.status === "rejected" && (r.reason as Error).message === "database down")).toBe(true);
+    expect(runs).toBe(15);
   });
 });

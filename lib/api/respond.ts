@@ -3,6 +3,7 @@ import type { z } from "zod";
 import { authenticateApiKey, type ApiCaller } from "@/lib/api-keys";
 import { env } from "@/lib/env";
 import { isAppError } from "@/lib/errors";
+import { jsonInputProblem, MAX_BODY_DEPTH } from "@/lib/input-limits";
 import { logger } from "@/lib/logger";
 import { assertApiAllowed } from "@/lib/plans";
 import { RateLimiter } from "./rate-limit";
@@ -50,30 +51,12 @@ export async function readJson<S extends z.ZodType>(request: Request, schema: S)
       throw new ApiRejection(400, "invalid_json", "The body is not valid JSON.");
     }
   }
-  // PostgreSQL text and jsonb cannot hold NUL: refused here, it would otherwise fail the insert with a 500.
-  if (containsNul(body)) throw new ApiRejection(400, "invalid_request", "Text in the body cannot contain NUL (\\u0000) characters.");
+  // Nesting, NUL and lone surrogates would otherwise fail deep in a serializer or in PostgreSQL, with a 500.
+  const problem = jsonInputProblem(body, "the body", MAX_BODY_DEPTH);
+  if (problem) throw new ApiRejection(400, "invalid_request", problem);
   const parsed = schema.safeParse(body);
   if (!parsed.success) throw new ApiRejection(400, "invalid_request", "The request does not match the schema.", zodIssues(parsed.error));
   return parsed.data;
-}
-
-/** Whether any string or key in a parsed JSON value contains NUL; iterative, so a deeply nested body cannot overflow the stack. */
-function containsNul(value: unknown): boolean {
-  const stack: unknown[] = [value];
-  while (stack.length > 0) {
-    const v = stack.pop();
-    if (typeof v === "string") {
-      if (v.includes("\u0000")) return true;
-    } else if (Array.isArray(v)) {
-      for (const item of v) stack.push(item);
-    } else if (v && typeof v === "object") {
-      for (const [k, inner] of Object.entries(v)) {
-        if (k.includes("\u0000")) return true;
-        stack.push(inner);
-      }
-    }
-  }
-  return false;
 }
 
 /** Validates the query string against `schema` (values arrive as strings; use z.coerce where numbers are wanted). */

@@ -5,6 +5,7 @@ import { events } from "@/db/schema";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { newId } from "@/lib/ids";
+import { jsonInputProblem, MAX_EVENT_DATA_DEPTH } from "@/lib/input-limits";
 import { EVENT_TYPES, findEventType } from "@/lib/events/catalog";
 import { startDeliveryRuns } from "./dispatch";
 import { DELIVERY_WORKFLOW, type DeliveryRunInput } from "./run-input";
@@ -68,12 +69,13 @@ const storeEvent = createBatcher(
         insert into deliveries (id, organization_id, event_id, endpoint_id)
         select 'dlv_' || substr(replace(gen_random_uuid()::text, '-', ''), 1, 24), organization_id, event_id, endpoint_id
         from targets
-        returning id, event_id, endpoint_id
+        returning id, event_id, endpoint_id, organization_id
       ),
       runs as (
-        insert into workflow_runs (id, workflow, input, concurrency_key)
+        insert into workflow_runs (id, workflow, input, concurrency_key, group_key)
         select dl.id || ':1', ${DELIVERY_WORKFLOW},
-          jsonb_build_object('deliveryId', dl.id, 'endpointId', dl.endpoint_id, 'firstAttempt', 1), dl.endpoint_id
+          jsonb_build_object('deliveryId', dl.id, 'endpointId', dl.endpoint_id, 'firstAttempt', 1), dl.endpoint_id,
+          dl.organization_id
         from dl where ${embedded}
         on conflict do nothing
       )
@@ -100,6 +102,10 @@ export async function publishEvent(orgId: string, type: string, data: unknown, o
       message: `Unknown event type "${String(type).slice(0, 100)}". Use one of: ${EVENT_TYPES.join(", ")}.`,
     });
   }
+  // Checked before the schema and before the shared insert: one tenant's unstorable data must fail alone, with a
+  // message, not inside a statement that carries other organizations' events.
+  const problem = jsonInputProblem(data, "the event data", MAX_EVENT_DATA_DEPTH);
+  if (problem) throw new AppError("bad_request:event_data", { message: problem });
   const parsed = definition.schema.safeParse(data);
   if (!parsed.success) {
     const fieldErrors: Record<string, string[]> = {};

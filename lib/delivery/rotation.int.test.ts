@@ -36,6 +36,9 @@ let snippetDir: string;
 let snippet: { verifyHerald: Verify; verifyHeraldBodySignature: Verify };
 
 beforeAll(async () => {
+  // Seed the demo data before adding an organization: it is seeded only into a database without any, and other test
+  // files of the run expect it.
+  await (await import("@/lib/startup")).prepareDatabase();
   org = await createTestOrganization("rotation");
   receiver = await startReceiver();
   await startDeliveryEngine({ pollMs: 20, leaseMs: 10_000 });
