@@ -25,7 +25,9 @@ export interface ApiOperation {
   path: string;
   summary: string;
   description: string;
-  tag: "Events" | "Sessions" | "Credentials";
+  tag: "Events" | "Sessions" | "Credentials" | "Webhooks";
+  /** Needs no API key (and so has no key rate limit). */
+  public?: boolean;
   body?: z.ZodType;
   query?: z.ZodObject;
   pathParams?: Record<string, string>;
@@ -233,6 +235,35 @@ export const API_OPERATIONS: ApiOperation[] = [
     },
     example: { expirationDate: "2030-11-22T09:00:00Z" },
   },
+  {
+    method: "GET",
+    path: "/api/v1/signature-test-vectors.json",
+    tag: "Webhooks",
+    public: true,
+    summary: "Signature test vectors",
+    description:
+      "Fixed inputs (webhook-id, webhook-timestamp, raw body, v1 secrets and v1a ed25519 keys) and the exact webhook-signature and X-<Brand>-Signature headers Herald sends for them: check your receiver's verification code against known answers. Public (no API key), cacheable, the same file as lib/delivery/signature-test-vectors.json in the repository.",
+    responses: {
+      200: {
+        description: "The vectors.",
+        schema: z.object({
+          description: z.string(),
+          rules: z.record(z.string(), z.string()),
+          vectors: z.array(
+            z.object({
+              name: z.string(),
+              id: z.string(),
+              timestamp: z.number(),
+              body: z.string(),
+              keys: z.array(z.record(z.string(), z.string())),
+              webhookSignature: z.string(),
+              brandSignature: z.string().nullable(),
+            }),
+          ),
+        }),
+      },
+    },
+  },
 ];
 
 type JsonSchema = Record<string, unknown>;
@@ -273,7 +304,7 @@ export function openApiDocument(serverUrl: string): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const op of API_OPERATIONS) {
     const responses: Record<string, unknown> = {};
-    const all: Record<string, { description: string; schema?: z.ZodType }> = { ...op.responses, ...COMMON_ERRORS };
+    const all: Record<string, { description: string; schema?: z.ZodType }> = { ...op.responses, ...(op.public ? {} : COMMON_ERRORS) };
     for (const [status, r] of Object.entries(all)) {
       const schema = r.schema ?? (Number(status) >= 400 ? errorSchema : undefined);
       responses[status] = { description: r.description, ...(schema ? { content: { "application/json": { schema: jsonSchemaOf(schema) } } } : {}) };
@@ -281,6 +312,7 @@ export function openApiDocument(serverUrl: string): Record<string, unknown> {
     (paths[op.path] ??= {})[op.method.toLowerCase()] = {
       operationId: `${op.method.toLowerCase()}${op.path.replace(/\/api\/v1|[{}]/g, "").replace(/\/(\w)/g, (_, c: string) => c.toUpperCase())}`,
       tags: [op.tag],
+      ...(op.public ? { security: [] } : {}),
       summary: op.summary,
       description: op.description,
       parameters: parametersOf(op),
@@ -334,7 +366,7 @@ export function openApiDocument(serverUrl: string): Record<string, unknown> {
     servers: [{ url: serverUrl }],
     security: [{ bearerAuth: [] }],
     components: { securitySchemes: { bearerAuth: { type: "http", scheme: "bearer", description: "An API key: hk_live_..." } } },
-    tags: [{ name: "Events" }, { name: "Sessions" }, { name: "Credentials" }],
+    tags: [{ name: "Events" }, { name: "Sessions" }, { name: "Credentials" }, { name: "Webhooks" }],
     paths,
     webhooks,
   };

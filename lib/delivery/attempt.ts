@@ -263,6 +263,8 @@ export async function performAttempt({
   const body = eventEnvelope(event);
   const secrets = signingSecrets(endpoint, now);
   const brand = env.webhookBrand;
+  // Empty for an endpoint that signs with ed25519 only: the header is then left out (lib/delivery/sign.ts says why).
+  const brandSignature = bodySignaturesHex(secrets, body);
   const custom = endpoint.headers.map((h) => ({ name: h.name, value: decryptSecret(h.valueEncrypted) }));
   const headers: Record<string, string> = {};
   for (const h of custom) headers[h.name] = h.value;
@@ -272,7 +274,7 @@ export async function performAttempt({
     "webhook-id": event.id,
     "webhook-timestamp": String(timestamp),
     "webhook-signature": standardSignature(secrets, event.id, timestamp, body),
-    [`x-${brand.toLowerCase()}-signature`]: bodySignaturesHex(secrets, body),
+    ...(brandSignature ? { [`x-${brand.toLowerCase()}-signature`]: brandSignature } : {}),
     [`x-${brand.toLowerCase()}-event`]: event.type,
   });
 

@@ -1,5 +1,6 @@
-import { createHmac } from "node:crypto";
+import { createHmac, createPublicKey, verify } from "node:crypto";
 import { describe, expect, it } from "vitest";
+import { generateSigningKey, privateKeyOf, publicKeyOf } from "@/lib/endpoints/secret";
 import { bodySignaturesHex, standardSignature } from "./sign";
 
 // The reference vector published with the Standard Webhooks specification (and used by its libraries' tests).
@@ -45,5 +46,36 @@ describe("bodySignaturesHex", () => {
     const values = bodySignaturesHex([other, REFERENCE.secret], REFERENCE.body).split(",");
     expect(values).toEqual([bodySignaturesHex([other], REFERENCE.body), bodySignaturesHex([REFERENCE.secret], REFERENCE.body)]);
     expect(values[0]).not.toBe(values[1]);
+  });
+});
+
+describe("ed25519 (v1a) signatures", () => {
+  const key = generateSigningKey();
+  const publicKey = createPublicKey({
+    key: { kty: "OKP", crv: "Ed25519", x: Buffer.from(publicKeyOf(key).replace(/^whpk_/, ""), "base64").toString("base64url") },
+    format: "jwk",
+  });
+
+  it("signs id.timestamp.body with the whsk_ key; the whpk_ public key alone verifies it", () => {
+    const [version, signature] = standardSignature([key], REFERENCE.id, REFERENCE.timestamp, REFERENCE.body).split(",");
+    expect(version).toBe("v1a");
+    const message = Buffer.from(`${REFERENCE.id}.${REFERENCE.timestamp}.${REFERENCE.body}`);
+    expect(verify(null, message, publicKey, Buffer.from(signature!, "base64"))).toBe(true);
+    expect(verify(null, Buffer.from(`${REFERENCE.id}.${REFERENCE.timestamp + 1}.${REFERENCE.body}`), publicKey, Buffer.from(signature!, "base64"))).toBe(false);
+  });
+
+  it("mixes with v1 during a switch, space-separated, current first; the brand header covers the secret only", () => {
+    const both = standardSignature([key, REFERENCE.secret], REFERENCE.id, REFERENCE.timestamp, REFERENCE.body).split(" ");
+    expect(both[0]).toMatch(/^v1a,[A-Za-z0-9+/]{86}==$/);
+    expect(both[1]).toBe(REFERENCE.signature);
+    expect(bodySignaturesHex([key, REFERENCE.secret], REFERENCE.body)).toBe(bodySignaturesHex([REFERENCE.secret], REFERENCE.body));
+    expect(bodySignaturesHex([key], REFERENCE.body)).toBe("");
+  });
+
+  it("keys are whsk_ + 32 bytes and whpk_ + 32 bytes, fresh each time", () => {
+    expect(key).toMatch(/^whsk_[A-Za-z0-9+/]{43}=$/);
+    expect(publicKeyOf(key)).toMatch(/^whpk_[A-Za-z0-9+/]{43}=$/);
+    expect(generateSigningKey()).not.toBe(key);
+    expect(() => privateKeyOf("whsk_short")).toThrow();
   });
 });

@@ -15,8 +15,10 @@ export const metadata: Metadata = { title: "API reference" };
 const anchor = (op: ApiOperation) => `${op.method}-${op.path}`.toLowerCase().replace(/[^a-z0-9]+/g, "-");
 
 function curlFor(op: ApiOperation, base: string): string {
-  const path = op.path.replace("{id}", op.path.includes("sessions") ? "ses_..." : op.path.includes("bulk") ? "BLK-..." : "CRD-ZBUYQMTA");
-  const lines = [`curl${op.method === "POST" ? " -X POST" : ""} "${base}${path}${op.method === "GET" && op.query ? "?limit=100" : ""}"`, `  -H "Authorization: Bearer $HERALD_API_KEY"`];
+  const id = op.path.includes("sessions") ? "ses_..." : op.path.includes("bulk") ? "BLK-..." : op.path.includes("endpoints") ? "ep_..." : "CRD-ZBUYQMTA";
+  const path = op.path.replace("{id}", id);
+  const lines = [`curl${op.method === "POST" ? " -X POST" : ""} "${base}${path}${op.method === "GET" && op.query ? "?limit=100" : ""}"`];
+  if (!op.public) lines.push(`  -H "Authorization: Bearer $HERALD_API_KEY"`);
   if (op.method === "POST") {
     lines.push(`  -H "Content-Type: application/json"`);
     lines.push(`  -d '${JSON.stringify(op.example ?? {}, null, 2)}'`);
@@ -28,7 +30,7 @@ export default async function ApiDocsPage() {
   await requireSession();
   const host = (await headers()).get("host");
   const base = host ? `${env.isProduction ? "https" : "http"}://${host}` : "https://<your-herald>";
-  const tags = ["Events", "Sessions", "Credentials"] as const;
+  const tags = ["Events", "Sessions", "Credentials", "Webhooks"] as const;
   return (
     <div className="space-y-8">
       <PageHeader

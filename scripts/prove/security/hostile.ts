@@ -6,7 +6,7 @@
  * is blocked at delivery.
  */
 import { readFileSync } from "node:fs";
-import { BASE, callAction, http, type SecuritySuite, sleep } from "./kit";
+import { BASE, callAction, http, PUBLIC_API_ROUTES, type SecuritySuite, sleep } from "./kit";
 
 export const hostileSuite: SecuritySuite = {
   name: "hostile",
@@ -43,7 +43,7 @@ export const hostileSuite: SecuritySuite = {
       }
     }
     const apiCheck = check("hostile", "bad requests to every /api/v1 route (Acme's key): no 500, an error message, nothing stored");
-    for (const { route, methods } of allRoutes.filter((r) => r.route.startsWith("/api/v1/") && r.route !== "/api/v1/openapi.json")) {
+    for (const { route, methods } of allRoutes.filter((r) => r.route.startsWith("/api/v1/") && !PUBLIC_API_ROUTES.includes(r.route))) {
       const id = route.includes("[id]") ? idFor(route) : "";
       if (id === undefined) {
         apiCheck.fail(`${route}: no id to try`);

@@ -13,6 +13,8 @@ export const BASE = `http://localhost:${PORT}`;
 export const LOG_FILE = path.join(".data", "prove", "security-app.log");
 export const AUTH_SECRET = "prove-security-secret-0123456789abcdefghijklmnop";
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** /api/v1 routes that need no key by design (they hold no one's data): the key sweeps leave them out. */
+export const PUBLIC_API_ROUTES = ["/api/v1/openapi.json", "/api/v1/signature-test-vectors.json"];
 
 // ---- what the project contains ------------------------------------------------------------------------------------
 
