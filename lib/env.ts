@@ -44,6 +44,7 @@ const schema = z.object({
   LOGIN_MAX_FAILURES_PER_EMAIL: z.coerce.number().int().min(1).default(10),
   LOGIN_MAX_FAILURES_PER_IP: z.coerce.number().int().min(1).default(30),
   LOGIN_WINDOW_MINUTES: z.coerce.number().int().min(1).default(15),
+  TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0, "TRUSTED_PROXY_HOPS must be 0 or more").max(10, "TRUSTED_PROXY_HOPS must be at most 10").default(0),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
   APP_ENCRYPTION_KEY: optionalString.pipe(
     z
@@ -196,6 +197,11 @@ export const env = {
     maxFailuresPerIp: raw.LOGIN_MAX_FAILURES_PER_IP,
     windowMinutes: raw.LOGIN_WINDOW_MINUTES,
   },
+  /**
+   * How many proxies in front of the app append to X-Forwarded-For; the client address is the entry that many from
+   * the right. 0: the socket's peer, and X-Forwarded-For is ignored (the client wrote it). See lib/net/client-address.ts.
+   */
+  trustedProxyHops: raw.TRUSTED_PROXY_HOPS,
   logLevel: raw.LOG_LEVEL,
   /** base64 of the 32-byte AES-256-GCM key for secrets at rest; see lib/crypto.ts. */
   encryptionKey,

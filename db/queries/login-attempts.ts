@@ -1,11 +1,7 @@
-import { and, count, eq, gte, min } from "drizzle-orm";
+import { and, count, eq, gte, lt, min } from "drizzle-orm";
 import { getDb } from "@/db";
 import { loginAttempts } from "@/db/schema";
-
-export async function recordLoginAttempt(attempt: { email: string; ip: string; succeeded: boolean }): Promise<void> {
-  const db = await getDb();
-  await db.insert(loginAttempts).values(attempt);
-}
+import { lockKeys, type Tx } from "./rate-limits";
 
 export interface FailureCounts {
   byEmail: number;
@@ -15,20 +11,17 @@ export interface FailureCounts {
   oldestByIp: Date | null;
 }
 
-/** Failed attempts since `since`, for one email (across IPs) and for one IP (across emails). */
-export async function countRecentFailures({ email, ip, since }: { email: string; ip: string; since: Date }): Promise<FailureCounts> {
-  const db = await getDb();
+async function countFailures(tx: Tx, { email, ip, since }: { email: string; ip: string; since: Date }): Promise<FailureCounts> {
   const failedSince = and(eq(loginAttempts.succeeded, false), gte(loginAttempts.createdAt, since));
-  const [[byEmail], [byIp]] = await Promise.all([
-    db
-      .select({ n: count(), oldest: min(loginAttempts.createdAt) })
-      .from(loginAttempts)
-      .where(and(eq(loginAttempts.email, email), failedSince)),
-    db
-      .select({ n: count(), oldest: min(loginAttempts.createdAt) })
-      .from(loginAttempts)
-      .where(and(eq(loginAttempts.ip, ip), failedSince)),
-  ]);
+  // One after the other: a transaction is one connection.
+  const [byEmail] = await tx
+    .select({ n: count(), oldest: min(loginAttempts.createdAt) })
+    .from(loginAttempts)
+    .where(and(eq(loginAttempts.email, email), failedSince));
+  const [byIp] = await tx
+    .select({ n: count(), oldest: min(loginAttempts.createdAt) })
+    .from(loginAttempts)
+    .where(and(eq(loginAttempts.ip, ip), failedSince));
   return {
     byEmail: byEmail?.n ?? 0,
     byIp: byIp?.n ?? 0,
@@ -37,10 +30,48 @@ export async function countRecentFailures({ email, ip, since }: { email: string;
   };
 }
 
-/** A successful sign-in forgives that email's earlier failures from the same IP. */
-export async function clearFailures({ email, ip }: { email: string; ip: string }): Promise<void> {
+export type LoginReservation<R> = { reserved: true; attemptId: number } | { reserved: false; refusal: R };
+
+/**
+ * The throttle's count and the attempt's record in one step. Under locks on the email and the IP, counts their
+ * failures since `since` and, unless `refuse` returns a reason, records this attempt as a failure before the password is
+ * checked; `markLoginSucceeded` turns it into a success. Concurrent guesses therefore queue on the locks and each one
+ * counts those before it, in flight or not: no more passwords are checked than the budget allows.
+ */
+export async function reserveLoginAttempt<R>({
+  email,
+  ip,
+  since,
+  now,
+  refuse,
+}: {
+  email: string;
+  ip: string;
+  since: Date;
+  now: Date;
+  refuse: (counts: FailureCounts) => R | undefined;
+}): Promise<LoginReservation<R>> {
   const db = await getDb();
-  await db
-    .delete(loginAttempts)
-    .where(and(eq(loginAttempts.email, email), eq(loginAttempts.ip, ip), eq(loginAttempts.succeeded, false)));
+  return db.transaction(async (tx) => {
+    await lockKeys(tx, [`login:email:${email}`, `login:ip:${ip}`]);
+    const counts = await countFailures(tx, { email, ip, since });
+    const refusal = refuse(counts);
+    if (refusal !== undefined) return { reserved: false, refusal };
+    const [row] = await tx
+      .insert(loginAttempts)
+      .values({ email, ip, succeeded: false, createdAt: now })
+      .returning({ id: loginAttempts.id });
+    return { reserved: true, attemptId: row!.id };
+  });
+}
+
+/** The password was right: the attempt becomes a success and forgives that email's earlier failures from that IP. */
+export async function markLoginSucceeded({ attemptId, email, ip }: { attemptId: number; email: string; ip: string }): Promise<void> {
+  const db = await getDb();
+  await db.transaction(async (tx) => {
+    await tx.update(loginAttempts).set({ succeeded: true }).where(eq(loginAttempts.id, attemptId));
+    await tx
+      .delete(loginAttempts)
+      .where(and(eq(loginAttempts.email, email), eq(loginAttempts.ip, ip), eq(loginAttempts.succeeded, false), lt(loginAttempts.id, attemptId)));
+  });
 }

@@ -8,5 +8,6 @@ export * from "./api-keys";
 export * from "./sessions";
 export * from "./credentials";
 export * from "./billing";
+export * from "./rate-limits";
 export * from "./emails";
 export * from "./audit";

@@ -1,11 +1,12 @@
 import { CredentialsSignin } from "@auth/core/errors";
-import { clearFailures, countRecentFailures, recordLoginAttempt } from "@/db/queries/login-attempts";
+import { markLoginSucceeded, reserveLoginAttempt } from "@/db/queries/login-attempts";
 import { findUserForSignIn, markSignedIn } from "@/db/queries/users";
 import { env } from "@/lib/env";
 import { logger } from "@/lib/logger";
+import { clientAddressFrom } from "@/lib/net/client-address";
 import { verifyAgainstDummy, verifyPassword } from "./password";
 import { signInSchema } from "./schemas";
-import { clientIpFrom, evaluateThrottle } from "./throttle";
+import { evaluateThrottle } from "./throttle";
 
 export const THROTTLED_CODE_PREFIX = "throttled:";
 
@@ -36,23 +37,34 @@ export async function authorizeWithPassword(raw: unknown, request: Pick<Request,
   const parsed = signInSchema.safeParse(raw);
   if (!parsed.success) return null;
   const { email, password } = parsed.data;
-  const ip = clientIpFrom(request.headers);
+  const ip = clientAddressFrom(request.headers, env.trustedProxyHops);
   const now = new Date();
   const since = new Date(now.getTime() - env.loginThrottle.windowMinutes * 60_000);
 
-  const verdict = evaluateThrottle(await countRecentFailures({ email, ip, since }), env.loginThrottle, now);
-  if (verdict.limited) {
-    logger.warn("sign-in throttled", { email, ip, retryAfterSeconds: verdict.retryAfterSeconds });
-    throw new SignInThrottled(verdict.retryAfterSeconds);
+  // The attempt is recorded as a failure in the same step as the count, before the password is checked: parallel
+  // guesses cannot all pass a count that none of them has added to yet.
+  const reservation = await reserveLoginAttempt({
+    email,
+    ip,
+    since,
+    now,
+    refuse: (counts) => {
+      const verdict = evaluateThrottle(counts, env.loginThrottle, now);
+      return verdict.limited ? verdict : undefined;
+    },
+  });
+  if (!reservation.reserved) {
+    const { retryAfterSeconds } = reservation.refusal;
+    logger.warn("sign-in throttled", { email, ip, retryAfterSeconds });
+    throw new SignInThrottled(retryAfterSeconds);
   }
 
   const user = await findUserForSignIn(email);
   const ok = user?.passwordHash ? await verifyPassword(user.passwordHash, password) : await verifyAgainstDummy(password);
   if (!user || !ok) {
-    await recordLoginAttempt({ email, ip, succeeded: false });
     logger.info("sign-in failed", { email, ip });
     return null;
   }
-  await Promise.all([recordLoginAttempt({ email, ip, succeeded: true }), clearFailures({ email, ip }), markSignedIn(user.id)]);
+  await Promise.all([markLoginSucceeded({ attemptId: reservation.attemptId, email, ip }), markSignedIn(user.id)]);
   return { id: user.id, email: user.email, name: user.name, orgId: user.organizationId, isAdmin: user.isPlatformAdmin };
 }

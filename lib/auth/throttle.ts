@@ -32,13 +32,3 @@ export function describeRetryAfter(seconds: number): string {
   const minutes = Math.ceil(seconds / 60);
   return `Try again in ${minutes} minute${minutes === 1 ? "" : "s"}.`;
 }
-
-/**
- * The caller's address as the nearest proxy reports it. Without a proxy header every caller shares "unknown",
- * which only makes the per-IP budget stricter, never looser.
- */
-export function clientIpFrom(headers: Headers): string {
-  const forwarded = headers.get("x-forwarded-for")?.split(",")[0]?.trim();
-  const ip = forwarded || headers.get("x-real-ip")?.trim();
-  return ip ? ip.slice(0, 64) : "unknown";
-}

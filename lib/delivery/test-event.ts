@@ -1,10 +1,11 @@
-import { and, count, eq, gte } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import type { z } from "zod";
 import type { sendTestEventSchema } from "@/app/(portal)/webhooks/schemas";
 import { getDb } from "@/db";
+import { releaseRateLimitSlot, takeRateLimitSlot } from "@/db/queries/rate-limits";
 import { findEndpointRow } from "@/db/queries/webhooks";
 import type { SessionContext } from "@/db/queries/users";
-import { deliveries, deliveryAttempts, events } from "@/db/schema";
+import { deliveryAttempts } from "@/db/schema";
 import { AppError } from "@/lib/errors";
 import { assertDeliveriesFlowing } from "@/lib/delivery/pause";
 import { assertWebhooksAllowed } from "@/lib/plans";
@@ -47,24 +48,28 @@ export async function sendTestEvent(input: z.output<typeof sendTestEventSchema>,
       message: `This endpoint does not receive ${input.type}. Pick one of its events, or subscribe it to this one first.`,
     });
   }
-  const db = await getDb();
-  const since = new Date(Date.now() - 60_000);
-  const [recent] = await db
-    .select({ n: count() })
-    .from(deliveries)
-    .innerJoin(events, eq(events.id, deliveries.eventId))
-    .where(and(eq(deliveries.endpointId, endpoint.id), eq(events.test, true), gte(deliveries.createdAt, since)));
-  if ((recent?.n ?? 0) >= TEST_EVENTS_PER_MINUTE) {
+  // Taking the slot is the check: parallel clicks queue on the endpoint's key, so no more than the limit get through.
+  const slot = await takeRateLimitSlot({ key: `test-event:${endpoint.id}`, limit: TEST_EVENTS_PER_MINUTE, windowMs: 60_000 });
+  if (!slot.taken) {
     throw new AppError("rate_limited:test_event", {
-      message: `You can send ${TEST_EVENTS_PER_MINUTE} test events a minute to one endpoint. Wait a moment and try again.`,
+      message: `You can send ${TEST_EVENTS_PER_MINUTE} test events a minute to one endpoint. Try again in ${slot.retryAfterSeconds} s.`,
     });
   }
 
-  const example = findEventType(input.type)!.example;
-  const published = await publishEvent(ctx.org.id, input.type, example, { test: true, endpointId: endpoint.id });
+  let published: Awaited<ReturnType<typeof publishEvent>>;
+  try {
+    published = await publishEvent(ctx.org.id, input.type, findEventType(input.type)!.example, { test: true, endpointId: endpoint.id });
+  } catch (error) {
+    await releaseRateLimitSlot(slot.hitId);
+    throw error;
+  }
   const deliveryId = published.deliveryIds[0];
-  if (!deliveryId) throw new AppError("conflict:endpoint_disabled", { message: "The endpoint was switched off meanwhile." });
+  if (!deliveryId) {
+    await releaseRateLimitSlot(slot.hitId);
+    throw new AppError("conflict:endpoint_disabled", { message: "The endpoint was switched off meanwhile." });
+  }
 
+  const db = await getDb();
   const deadline = Date.now() + endpoint.timeoutSeconds * 1000 + 3000;
   for (;;) {
     const [attempt] = await db

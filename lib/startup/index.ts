@@ -1,6 +1,7 @@
 import { getDb } from "@/db";
 import { assertRuntimeConfig, env } from "@/lib/env";
 import { logger } from "@/lib/logger";
+import { installPeerStamp } from "@/lib/net/client-address";
 import { startDeliveryEngine } from "./engine";
 import { seedDemoData } from "./seed";
 
@@ -22,6 +23,8 @@ export async function prepareDatabase(): Promise<void> {
 export async function startServer(): Promise<void> {
   try {
     assertRuntimeConfig();
+    // Before the first request is handled: sign-in throttling keys on the socket's address (TRUSTED_PROXY_HOPS=0).
+    installPeerStamp();
     await prepareDatabase();
     await startDeliveryEngine();
   } catch (error) {
