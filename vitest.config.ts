@@ -21,6 +21,9 @@ export default defineConfig({
         test: {
           name: "integration",
           include: ["{app,components,db,inngest,lib,scripts,testing}/**/*.int.test.ts"],
+          // next-auth imports `next/server` without an extension, which only a bundler resolves: let Vite load it
+          // (the session tests call the real Auth.js handlers in-process).
+          server: { deps: { inline: ["next-auth"] } },
           globalSetup: ["./scripts/test/integration-global-setup.ts"],
           setupFiles: ["./scripts/test/integration-setup.ts"],
           testTimeout: 30_000,

@@ -1,6 +1,7 @@
 import { getDb } from "@/db";
 import type { SessionContext } from "@/db/queries/users";
-import { organizations, users, type Plan } from "@/db/schema";
+import { memberships, organizations, users, type Plan, type Role } from "@/db/schema";
+import { hashPassword } from "@/lib/auth/password";
 import { newId } from "@/lib/ids";
 import { sessionContextFor } from "./session";
 
@@ -14,6 +15,25 @@ export async function createTestOrganization(label: string, plan: Plan = "enterp
   const orgId = newId("org");
   await db.insert(organizations).values({ id: orgId, slug: `${label}-${suffix}`, name: `${label} ${suffix}`, plan });
   const email = `${label}-${suffix}@tests.example`;
-  await db.insert(users).values({ id: newId("usr"), organizationId: orgId, email, name: label, role: "owner" });
-  return sessionContextFor(email);
+  const userId = newId("usr");
+  await db.insert(users).values({ id: userId, email, name: label });
+  await db.insert(memberships).values({ userId, organizationId: orgId, role: "owner" });
+  return sessionContextFor(email, orgId);
+}
+
+/**
+ * A new person in an existing organization, with a password when one is given (for sign-in tests). Returns their
+ * context in that organization.
+ */
+export async function addTestMember(
+  orgId: string,
+  options: { role?: Role; label?: string; password?: string } = {},
+): Promise<SessionContext & { email: string }> {
+  const db = await getDb();
+  const label = options.label ?? "member";
+  const email = `${label}-${newId("t", 10).slice(2)}@tests.example`;
+  const userId = newId("usr");
+  await db.insert(users).values({ id: userId, email, name: label, passwordHash: options.password ? await hashPassword(options.password) : null });
+  await db.insert(memberships).values({ userId, organizationId: orgId, role: options.role ?? "member" });
+  return { ...(await sessionContextFor(email, orgId)), email };
 }

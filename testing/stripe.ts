@@ -1,7 +1,7 @@
 import Stripe from "stripe";
 import { getDb } from "@/db";
 import { getSessionContext, type SessionContext } from "@/db/queries/users";
-import { organizations, users, type Plan } from "@/db/schema";
+import { memberships, organizations, users, type Plan } from "@/db/schema";
 import { newId } from "@/lib/ids";
 
 /** The signing secret the Stripe integration tests configure (STRIPE_WEBHOOK_SECRET). */
@@ -20,7 +20,8 @@ export async function createTestOrganization(plan: Plan = "free"): Promise<Sessi
   const orgId = newId("org");
   const userId = newId("usr");
   await db.insert(organizations).values({ id: orgId, slug: `billing-${orgId.slice(4, 14)}`, name: `Billing test ${orgId.slice(4, 10)}`, plan });
-  await db.insert(users).values({ id: userId, organizationId: orgId, email: `${userId}@billing.test`, name: "Billing Tester", role: "owner" });
+  await db.insert(users).values({ id: userId, email: `${userId}@billing.test`, name: "Billing Tester" });
+  await db.insert(memberships).values({ userId, organizationId: orgId, role: "owner" });
   const ctx = await getSessionContext({ userId, orgId });
   if (!ctx) throw new Error("the test organization could not be read back");
   return ctx;

@@ -11,13 +11,17 @@ import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { cn } from "@/components/ui/cn";
 import { activeHref, NAV_ITEMS, type NavItem } from "./nav";
+import { OrgSwitcher, type SwitcherOrganization } from "./org-switcher";
 
 export interface PortalUser {
   name: string;
   email: string;
   isPlatformAdmin: boolean;
+  orgId: string;
   orgName: string;
   plan: string;
+  /** Every organization the person belongs to, for the switcher. */
+  organizations: SwitcherOrganization[];
 }
 
 function NavLinks({ items, onNavigate }: { items: NavItem[]; onNavigate?: () => void }) {
@@ -70,9 +74,7 @@ function SidebarBody({ user, onNavigate }: { user: PortalUser; onNavigate?: () =
           <p className="truncate text-xs text-sidebar-foreground/70">{user.email}</p>
         </div>
         <div className="flex items-center justify-between gap-2">
-          <p className="truncate text-xs font-medium text-sidebar-foreground" data-testid="current-org">
-            {user.orgName}
-          </p>
+          <OrgSwitcher current={{ id: user.orgId, name: user.orgName }} organizations={user.organizations} />
           <Badge variant="secondary" className="shrink-0 capitalize">
             {user.plan}
           </Badge>

@@ -1,6 +1,6 @@
-import { asc, count, eq, max } from "drizzle-orm";
+import { and, asc, count, eq, ilike, isNotNull, isNull, max, ne, or, sql } from "drizzle-orm";
 import { getDb } from "@/db";
-import { organizations, users, type Plan, type Role } from "@/db/schema";
+import { invitations, memberships, organizations, users, type Plan, type Role } from "@/db/schema";
 
 export interface OrganizationMember {
   id: string;
@@ -14,10 +14,11 @@ export interface OrganizationMember {
 export async function listMembers({ orgId }: { orgId: string }): Promise<OrganizationMember[]> {
   const db = await getDb();
   return db
-    .select({ id: users.id, name: users.name, email: users.email, role: users.role, lastLoginAt: users.lastLoginAt })
-    .from(users)
-    .where(eq(users.organizationId, orgId))
-    .orderBy(asc(users.createdAt), asc(users.email));
+    .select({ id: users.id, name: users.name, email: users.email, role: memberships.role, lastLoginAt: users.lastLoginAt })
+    .from(memberships)
+    .innerJoin(users, eq(users.id, memberships.userId))
+    .where(eq(memberships.organizationId, orgId))
+    .orderBy(asc(memberships.createdAt), asc(users.email));
 }
 
 export interface OrganizationSummary {
@@ -48,7 +49,8 @@ export async function listOrganizationsForAdmin({ isPlatformAdmin }: { isPlatfor
       lastLoginAt: max(users.lastLoginAt),
     })
     .from(organizations)
-    .leftJoin(users, eq(users.organizationId, organizations.id))
+    .leftJoin(memberships, eq(memberships.organizationId, organizations.id))
+    .leftJoin(users, eq(users.id, memberships.userId))
     .groupBy(organizations.id)
     .orderBy(asc(organizations.name));
 }
@@ -62,4 +64,146 @@ export async function renameOrganization({ orgId, name }: { orgId: string; name:
     .where(eq(organizations.id, orgId))
     .returning({ id: organizations.id });
   return rows.length === 1;
+}
+
+/** Whether an organization exists and is not deactivated (deliveries are held while it is). */
+export async function isOrganizationActive({ orgId }: { orgId: string }): Promise<boolean> {
+  const db = await getDb();
+  const [row] = await db
+    .select({ id: organizations.id })
+    .from(organizations)
+    .where(and(eq(organizations.id, orgId), isNull(organizations.deactivatedAt)))
+    .limit(1);
+  return Boolean(row);
+}
+
+export interface AdminOrganizationRow extends OrganizationSummary {
+  externalId: string | null;
+  deactivatedAt: Date | null;
+  pendingInvitations: number;
+}
+
+export const ADMIN_ORGANIZATIONS_PAGE_SIZE = 25;
+
+/**
+ * Admin -> Organizations: one page of organizations, by name, matching `query` in the name, slug, external id or
+ * id (case-insensitive). Fails closed like listOrganizationsForAdmin.
+ */
+export async function searchOrganizationsForAdmin(
+  { isPlatformAdmin }: { isPlatformAdmin: boolean },
+  { query, page = 1, pageSize = ADMIN_ORGANIZATIONS_PAGE_SIZE }: { query?: string; page?: number; pageSize?: number },
+): Promise<{ rows: AdminOrganizationRow[]; total: number }> {
+  if (!isPlatformAdmin) return { rows: [], total: 0 };
+  const db = await getDb();
+  const term = query?.trim();
+  const pattern = term ? `%${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : undefined;
+  const where = pattern
+    ? or(
+        ilike(organizations.name, pattern),
+        ilike(organizations.slug, pattern),
+        ilike(organizations.externalId, pattern),
+        eq(organizations.id, term!),
+      )
+    : undefined;
+  const [counted] = await db.select({ n: count() }).from(organizations).where(where);
+  const rows = await db
+    .select({
+      id: organizations.id,
+      slug: organizations.slug,
+      name: organizations.name,
+      plan: organizations.plan,
+      externalId: organizations.externalId,
+      deactivatedAt: organizations.deactivatedAt,
+      createdAt: organizations.createdAt,
+      memberCount: sql<number>`(select count(*)::int from ${memberships} where ${memberships.organizationId} = ${organizations.id})`,
+      lastLoginAt: sql<Date | null>`(select max(${users.lastLoginAt}) from ${users} join ${memberships} on ${memberships.userId} = ${users.id} where ${memberships.organizationId} = ${organizations.id})`,
+      pendingInvitations: sql<number>`(select count(*)::int from ${invitations} where ${invitations.organizationId} = ${organizations.id}
+        and ${invitations.acceptedAt} is null and ${invitations.revokedAt} is null and ${invitations.expiresAt} > now())`,
+    })
+    .from(organizations)
+    .where(where)
+    .orderBy(asc(organizations.name), asc(organizations.id))
+    .limit(pageSize)
+    .offset((Math.max(1, page) - 1) * pageSize);
+  return {
+    rows: rows.map((r) => ({
+      ...r,
+      memberCount: Number(r.memberCount),
+      pendingInvitations: Number(r.pendingInvitations),
+      // A subquery's timestamp comes back as text on some drivers.
+      lastLoginAt: r.lastLoginAt ? new Date(r.lastLoginAt) : null,
+    })),
+    total: counted?.n ?? 0,
+  };
+}
+
+export interface OrganizationRecord {
+  id: string;
+  slug: string;
+  name: string;
+  plan: Plan;
+  externalId: string | null;
+  deactivatedAt: Date | null;
+}
+
+const RECORD_COLUMNS = {
+  id: organizations.id,
+  slug: organizations.slug,
+  name: organizations.name,
+  plan: organizations.plan,
+  externalId: organizations.externalId,
+  deactivatedAt: organizations.deactivatedAt,
+};
+
+/** One organization by id, for platform admins (fails closed). */
+export async function getOrganizationForAdmin({ isPlatformAdmin, id }: { isPlatformAdmin: boolean; id: string }): Promise<OrganizationRecord | undefined> {
+  if (!isPlatformAdmin) return undefined;
+  const db = await getDb();
+  const [row] = await db.select(RECORD_COLUMNS).from(organizations).where(eq(organizations.id, id)).limit(1);
+  return row;
+}
+
+/** Which of slug / external id another organization already uses (for a clear "taken" message before a write). */
+export async function findOrganizationClashes({ slug, externalId, exceptId }: { slug: string; externalId: string | null; exceptId?: string }): Promise<{ slug: boolean; externalId: boolean }> {
+  const db = await getDb();
+  const rows = await db
+    .select({ slug: organizations.slug, externalId: organizations.externalId })
+    .from(organizations)
+    .where(
+      and(
+        or(eq(organizations.slug, slug), externalId ? eq(organizations.externalId, externalId) : undefined),
+        exceptId ? ne(organizations.id, exceptId) : undefined,
+      ),
+    );
+  return { slug: rows.some((r) => r.slug === slug), externalId: Boolean(externalId) && rows.some((r) => r.externalId === externalId) };
+}
+
+export async function insertOrganization(values: { id: string; name: string; slug: string; plan: Plan; externalId: string | null }): Promise<OrganizationRecord> {
+  const db = await getDb();
+  const [row] = await db.insert(organizations).values(values).returning(RECORD_COLUMNS);
+  return row!;
+}
+
+export async function updateOrganizationRecord(
+  id: string,
+  values: { name: string; slug: string; externalId: string | null },
+): Promise<OrganizationRecord | undefined> {
+  const db = await getDb();
+  const [row] = await db
+    .update(organizations)
+    .set({ ...values, updatedAt: new Date() })
+    .where(eq(organizations.id, id))
+    .returning(RECORD_COLUMNS);
+  return row;
+}
+
+/** Deactivates or reactivates; returns the row only when its state changed. */
+export async function setOrganizationDeactivated(id: string, deactivated: boolean): Promise<OrganizationRecord | undefined> {
+  const db = await getDb();
+  const [row] = await db
+    .update(organizations)
+    .set({ deactivatedAt: deactivated ? new Date() : null, updatedAt: new Date() })
+    .where(and(eq(organizations.id, id), deactivated ? isNull(organizations.deactivatedAt) : isNotNull(organizations.deactivatedAt)))
+    .returning(RECORD_COLUMNS);
+  return row;
 }

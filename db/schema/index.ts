@@ -11,3 +11,4 @@ export * from "./billing";
 export * from "./rate-limits";
 export * from "./emails";
 export * from "./audit";
+export * from "./people";

@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import { pgEnum, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
 
 export const PLANS = ["free", "pro", "enterprise"] as const;
@@ -12,10 +13,20 @@ export const organizations = pgTable(
     slug: text("slug").notNull(),
     name: text("name").notNull(),
     plan: planEnum("plan").notNull().default("free"),
+    /** The platform's own id for this customer (its CRM or billing id), unique when set. */
+    externalId: text("external_id"),
+    /**
+     * Set by a platform admin: nobody signs in to the organization and its deliveries are held (nothing is deleted);
+     * clearing it lets both resume.
+     */
+    deactivatedAt: timestamp("deactivated_at", { withTimezone: true }),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [uniqueIndex("organizations_slug_key").on(t.slug)],
+  (t) => [
+    uniqueIndex("organizations_slug_key").on(t.slug),
+    uniqueIndex("organizations_external_id_key").on(t.externalId).where(sql`${t.externalId} is not null`),
+  ],
 );
 
 export type Organization = typeof organizations.$inferSelect;

@@ -2,7 +2,7 @@ import type { NextAuthConfig } from "next-auth";
 import { env } from "@/lib/env";
 
 /** Paths anyone may open; everything else proxy.ts sends to /login without a session. */
-const PUBLIC_PATHS = ["/login"];
+const PUBLIC_PATHS = ["/login", "/invite", "/reset-password"];
 
 export function isPublicPath(pathname: string): boolean {
   return PUBLIC_PATHS.some((p) => pathname === p || pathname.startsWith(`${p}/`));
@@ -23,18 +23,20 @@ export const authConfig = {
   session: { strategy: "jwt", maxAge: SESSION_MAX_AGE_SECONDS },
   providers: [],
   callbacks: {
+    // The cookie names the person and their server-side session row (auth_sessions); which organization the session
+    // works in, and whether it still lives, is read from that row on every request (lib/auth/session.ts).
     jwt({ token, user }) {
-      if (user?.id && user.orgId) {
+      if (user?.id && user.sid) {
         token.uid = user.id;
-        token.orgId = user.orgId;
+        token.sid = user.sid;
         token.isAdmin = user.isAdmin ?? false;
       }
       return token;
     },
     session({ session, token }) {
-      if (token.uid && token.orgId) {
+      if (token.uid && token.sid) {
         session.user.id = token.uid;
-        session.user.orgId = token.orgId;
+        session.user.sid = token.sid;
         session.user.isAdmin = token.isAdmin ?? false;
       }
       return session;

@@ -1,11 +1,12 @@
 import { CredentialsSignin } from "@auth/core/errors";
 import { markLoginSucceeded, reserveLoginAttempt } from "@/db/queries/login-attempts";
-import { findUserForSignIn, markSignedIn } from "@/db/queries/users";
+import { findUserForSignIn, markSignedIn, pickSignInOrganization } from "@/db/queries/users";
 import { env } from "@/lib/env";
 import { logger } from "@/lib/logger";
 import { clientAddressFrom } from "@/lib/net/client-address";
 import { verifyAgainstDummy, verifyPassword } from "./password";
 import { signInSchema } from "./schemas";
+import { SignInRefused } from "./sign-in-refused";
 import { evaluateThrottle } from "./throttle";
 
 export const THROTTLED_CODE_PREFIX = "throttled:";
@@ -65,6 +66,9 @@ export async function authorizeWithPassword(raw: unknown, request: Pick<Request,
     logger.info("sign-in failed", { email, ip });
     return null;
   }
+  // Only after a correct password may the answer say that the person has no organization to sign in to.
+  const landing = await pickSignInOrganization(user.id);
+  if (!landing.ok) throw new SignInRefused(landing.reason);
   await Promise.all([markLoginSucceeded({ attemptId: reservation.attemptId, email, ip }), markSignedIn(user.id)]);
-  return { id: user.id, email: user.email, name: user.name, orgId: user.organizationId, isAdmin: user.isPlatformAdmin };
+  return { id: user.id, email: user.email, name: user.name, orgId: landing.orgId, isAdmin: user.isPlatformAdmin };
 }

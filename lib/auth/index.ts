@@ -2,10 +2,12 @@ import NextAuth, { type NextAuthConfig } from "next-auth";
 import type { Provider } from "next-auth/providers";
 import Credentials from "next-auth/providers/credentials";
 import GitHub from "next-auth/providers/github";
-import { findUserForSignIn, markSignedIn } from "@/db/queries/users";
+import { headers } from "next/headers";
+import { createAuthSession, endSession } from "@/db/queries/auth-sessions";
+import { findUserForSignIn, markSignedIn, pickSignInOrganization } from "@/db/queries/users";
 import { env } from "@/lib/env";
 import { logger } from "@/lib/logger";
-import { authConfig } from "./config";
+import { authConfig, SESSION_MAX_AGE_SECONDS } from "./config";
 import { authorizeWithPassword } from "./credentials";
 
 function buildProviders(): Provider[] {
@@ -62,19 +64,52 @@ const fullConfig: NextAuthConfig = {
       const verified = account.provider === "github" || profile?.email_verified !== false;
       if (!email || !verified) return "/login?error=AccessDenied";
       const known = await findUserForSignIn(email);
-      return known ? true : "/login?error=AccessDenied";
+      if (!known) return "/login?error=AccessDenied";
+      const landing = await pickSignInOrganization(known.id);
+      if (!landing.ok) return `/login?error=${landing.reason === "organization_deactivated" ? "OrganizationDeactivated" : "NoOrganization"}`;
+      return true;
     },
+    // Runs with `user` only at sign-in: that is when the server-side session row is created. On every later request
+    // the token passes through unchanged; lib/auth/session.ts checks its row.
     async jwt(params) {
       const { token, account, user } = params;
+      if (!user) return token;
+      let signedIn: { id: string; orgId: string; isAdmin: boolean };
       if (account && account.provider !== "credentials") {
         const known = user.email ? await findUserForSignIn(user.email) : undefined;
-        if (!known) return null;
+        const landing = known ? await pickSignInOrganization(known.id) : undefined;
+        if (!known || !landing?.ok) return null;
         await markSignedIn(known.id);
-        return { ...token, uid: known.id, orgId: known.organizationId, isAdmin: known.isPlatformAdmin };
+        signedIn = { id: known.id, orgId: landing.orgId, isAdmin: known.isPlatformAdmin };
+      } else {
+        if (!user.id || !user.orgId) return null;
+        signedIn = { id: user.id, orgId: user.orgId, isAdmin: user.isAdmin ?? false };
       }
-      return authConfig.callbacks.jwt(params);
+      const sid = await createAuthSession({
+        userId: signedIn.id,
+        orgId: signedIn.orgId,
+        maxAgeSeconds: SESSION_MAX_AGE_SECONDS,
+        userAgent: await requestUserAgent(),
+      });
+      return authConfig.callbacks.jwt({ token, user: { id: signedIn.id, sid, isAdmin: signedIn.isAdmin } });
+    },
+  },
+  events: {
+    // Sign-out ends the session on the server too: a copy of the cookie kept elsewhere stops working at once.
+    async signOut(message) {
+      const sid = "token" in message ? message.token?.sid : undefined;
+      if (typeof sid === "string") await endSession({ sessionId: sid, reason: "signed_out" });
     },
   },
 };
+
+/** The browser's user agent at sign-in, shown in the Profile page's session list; none outside a request. */
+async function requestUserAgent(): Promise<string | null> {
+  try {
+    return (await headers()).get("user-agent");
+  } catch {
+    return null;
+  }
+}
 
 export const { handlers, auth, signIn, signOut } = NextAuth(fullConfig);

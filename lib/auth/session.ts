@@ -1,17 +1,21 @@
 import { notFound, redirect } from "next/navigation";
-import { getSessionContext, type SessionContext } from "@/db/queries/users";
+import { getContextForSession, type SessionContext } from "@/db/queries/users";
 import { AppError } from "@/lib/errors";
 import { auth } from "./index";
 
 export type { SessionContext };
 
-/** The signed-in person's context, or undefined: the session cookie is valid and its user still exists. */
+/**
+ * The signed-in person's context, or undefined. A valid cookie is not enough: its server-side session must still
+ * be live (not signed out, not ended by a password change or a removal), the person a member of the session's
+ * organization, and that organization active.
+ */
 export async function readSession(): Promise<SessionContext | undefined> {
   const session = await auth();
   const userId = session?.user?.id;
-  const orgId = session?.user?.orgId;
-  if (!userId || !orgId) return undefined;
-  return getSessionContext({ userId, orgId });
+  const sessionId = session?.user?.sid;
+  if (!userId || !sessionId) return undefined;
+  return getContextForSession({ userId, sessionId });
 }
 
 /** For pages and layouts: the context, or a redirect to /login. */

@@ -11,7 +11,7 @@ vi.hoisted(() => {
 });
 
 const { closeDb, getDb } = await import("@/db");
-const { organizationBilling, users } = await import("@/db/schema");
+const { organizationBilling, memberships } = await import("@/db/schema");
 const { getSessionContext } = await import("@/db/queries/users");
 const { runAction } = await import("@/lib/action");
 const { startCheckoutSchema, openPortalSchema } = await import("@/app/(portal)/billing/schemas");
@@ -114,7 +114,7 @@ describe("Upgrade: a Stripe Checkout session (against a local stand-in for Strip
   it("refuses members (owners only), an organization that already has a live subscription, and a missing secret key", async () => {
     const ctx = await createTestOrganization("free");
     const db = await getDb();
-    await db.update(users).set({ role: "member" }).where(eq(users.id, ctx.user.id));
+    await db.update(memberships).set({ role: "member" }).where(eq(memberships.userId, ctx.user.id));
     const member = (await getSessionContext({ userId: ctx.user.id, orgId: ctx.org.id }))!;
     const asMember = await checkout(member, { plan: "enterprise" });
     expect(asMember.ok === false && asMember.error.code).toBe("forbidden:billing");

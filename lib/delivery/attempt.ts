@@ -46,6 +46,7 @@ interface LoadedRow {
   event_created_at: Date | string;
   recorded_succeeded: boolean | null;
   plan: Plan;
+  organization_deactivated: boolean;
   subscription_status: SubscriptionStatus | null;
 }
 
@@ -111,7 +112,7 @@ const loadForAttempt = createBatcher(
         e.id as endpoint_id, e.url, e.headers, e.timeout_seconds, e.max_retries, e.active, e.deleted_at,
         e.consecutive_failures, e.failing_since, e.secret_encrypted, e.previous_secret_encrypted, e.previous_secret_expires_at,
         ev.id as event_id, ev.type, ev.data, ev.created_at as event_created_at,
-        a.succeeded as recorded_succeeded, o.plan, b.status as subscription_status
+        a.succeeded as recorded_succeeded, o.plan, o.deactivated_at is not null as organization_deactivated, b.status as subscription_status
       from d
       join webhook_endpoints e on e.id = d.endpoint_id
       join events ev on ev.id = d.event_id
@@ -247,7 +248,8 @@ export async function performAttempt({
     return toOutcome("cancelled");
   }
   // Checked per attempt, so a downgrade or a failed payment holds back retries too, not only new deliveries.
-  if (deliveryPause({ plan: row.plan, status: row.subscription_status })) {
+  // A deactivated organization's deliveries wait the same way, until a platform admin reactivates it.
+  if (row.organization_deactivated || deliveryPause({ plan: row.plan, status: row.subscription_status })) {
     await pauseDelivery({
       deliveryId,
       organizationId: delivery.organizationId,

@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import { getDb, rowsOf } from "@/db";
 import { getBillingState } from "@/db/queries/billing";
+import { isOrganizationActive } from "@/db/queries/organizations";
 import { workflowRuns } from "@/db/schema";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
@@ -76,7 +77,7 @@ interface PausedRow {
  */
 export async function resumePausedDeliveries({ orgId }: { orgId: string }): Promise<number> {
   const state = await getBillingState({ orgId });
-  if (!state || deliveryPause(state)) return 0;
+  if (!state || deliveryPause(state) || !(await isOrganizationActive({ orgId }))) return 0;
   const db = await getDb();
   let resumed = 0;
   for (;;) {

@@ -3,7 +3,7 @@ import { hashPassword } from "@/lib/auth/password";
 import { newId } from "@/lib/ids";
 import { logger } from "@/lib/logger";
 import type { Db } from "@/db";
-import { organizations, users, type Plan } from "@/db/schema";
+import { memberships, organizations, users, type Plan } from "@/db/schema";
 
 interface DemoAccount {
   email: string;
@@ -52,16 +52,16 @@ export async function seedDemoData(db: Db): Promise<{ seeded: boolean }> {
     if (existing.length > 0) return false;
     for (const [i, account] of DEMO_ACCOUNTS.entries()) {
       const orgId = newId("org");
+      const userId = newId("usr");
       await tx.insert(organizations).values({ id: orgId, ...account.org });
       await tx.insert(users).values({
-        id: newId("usr"),
-        organizationId: orgId,
+        id: userId,
         email: account.email,
         name: account.name,
         passwordHash: hashes[i],
-        role: "owner",
         isPlatformAdmin: account.isPlatformAdmin,
       });
+      await tx.insert(memberships).values({ userId, organizationId: orgId, role: "owner" });
     }
     return true;
   });

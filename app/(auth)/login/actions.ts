@@ -5,6 +5,7 @@ import { signIn } from "@/lib/auth";
 import { THROTTLED_CODE_PREFIX } from "@/lib/auth/credentials";
 import { safeCallbackPath } from "@/lib/auth/redirect";
 import { signInSchema } from "@/lib/auth/schemas";
+import { REFUSAL_MESSAGES, REFUSED_CODE_PREFIX, type SignInRefusal } from "@/lib/auth/sign-in-refused";
 import { describeRetryAfter } from "@/lib/auth/throttle";
 import { logger } from "@/lib/logger";
 import type { LoginState } from "./state";
@@ -39,6 +40,10 @@ export async function signInWithPassword(_previous: LoginState, formData: FormDa
     if (error instanceof CredentialsSignin && error.code.startsWith(THROTTLED_CODE_PREFIX)) {
       const seconds = Number(error.code.slice(THROTTLED_CODE_PREFIX.length)) || 60;
       return { email, error: `Too many failed sign-in attempts. ${describeRetryAfter(seconds)}` };
+    }
+    if (error instanceof CredentialsSignin && error.code.startsWith(REFUSED_CODE_PREFIX)) {
+      const reason = error.code.slice(REFUSED_CODE_PREFIX.length) as SignInRefusal;
+      return { email, error: REFUSAL_MESSAGES[reason] ?? WRONG_CREDENTIALS };
     }
     if (error.type === "CredentialsSignin") return { email, error: WRONG_CREDENTIALS };
     logger.error("sign-in error", { error });

@@ -6,6 +6,7 @@ import { LoginForm } from "@/components/auth/login-form";
 import { DEMO_ACCOUNTS } from "@/lib/startup/seed";
 import { externalProviders } from "@/lib/auth";
 import { safeCallbackPath } from "@/lib/auth/redirect";
+import { REFUSAL_MESSAGES } from "@/lib/auth/sign-in-refused";
 import { readSession } from "@/lib/auth/session";
 import { env } from "@/lib/env";
 
@@ -15,6 +16,8 @@ const OAUTH_ERRORS: Record<string, string> = {
   AccessDenied: "That account is not linked to a Herald user. Ask your organization's owner to invite you.",
   OAuthAccountNotLinked: "That account is not linked to a Herald user.",
   Configuration: "Sign-in is misconfigured on this server. Please contact your administrator.",
+  OrganizationDeactivated: REFUSAL_MESSAGES.organization_deactivated,
+  NoOrganization: REFUSAL_MESSAGES.no_organization,
 };
 
 export default async function LoginPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {

@@ -8,8 +8,8 @@ import { createAction } from "@/lib/auth/action";
 import { AppError } from "@/lib/errors";
 import { organizationSchema, profileSchema } from "./schemas";
 
-const updateProfile = createAction(profileSchema, async ({ name }, { user, org }) => {
-  const updated = await updateUserName({ orgId: org.id, userId: user.id, name });
+const updateProfile = createAction(profileSchema, async ({ name }, { user }) => {
+  const updated = await updateUserName({ userId: user.id, name });
   if (!updated) throw new AppError("not_found:user", { message: "Your account no longer exists. Sign in again." });
   revalidatePath("/", "layout");
   return { name };
