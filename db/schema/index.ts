@@ -11,4 +11,5 @@ export * from "./billing";
 export * from "./rate-limits";
 export * from "./emails";
 export * from "./audit";
+export * from "./encryption-keys";
 export * from "./people";
