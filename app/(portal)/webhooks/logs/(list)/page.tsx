@@ -6,7 +6,7 @@ import { PageHeader } from "@/components/portal/page-header";
 import { listDeliveries } from "@/db/queries/deliveries";
 import { requireSession } from "@/lib/auth/session";
 import { listEndpoints } from "@/lib/endpoints/operations";
-import { firstValues, logFiltersSchema, toDeliveryFilters } from "./schemas";
+import { firstValues, logFiltersSchema, toDeliveryFilters } from "../schemas";
 
 export const metadata: Metadata = { title: "Webhook logs" };
 
