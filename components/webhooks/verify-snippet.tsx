@@ -3,13 +3,15 @@
 import { Tabs as TabsPrimitive } from "radix-ui";
 import { CopyButton } from "@/components/ui/copy-button";
 import { verifySnippets } from "@/lib/endpoints/verify-snippets";
+import { ed25519VerifySnippets } from "@/lib/endpoints/verify-snippets-ed25519";
 
 /**
  * "Verify our signature" in Node, Python and Go: keyboard-operable tabs (arrow keys) with a copy button each. `brand`
- * names the `X-<Brand>-Signature` header the snippets also check.
+ * names the `X-<Brand>-Signature` header the v1 snippets also check; `scheme` v1a shows the ed25519 (public key)
+ * snippets instead.
  */
-export function VerifySnippet({ brand }: { brand: string }) {
-  const snippets = verifySnippets(brand);
+export function VerifySnippet({ brand, scheme = "v1" }: { brand: string; scheme?: "v1" | "v1a" }) {
+  const snippets = scheme === "v1a" ? ed25519VerifySnippets() : verifySnippets(brand);
   return (
     <TabsPrimitive.Root defaultValue="node">
       <TabsPrimitive.List aria-label="Language" className="mb-3 inline-flex rounded-md border bg-muted p-1">

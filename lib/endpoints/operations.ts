@@ -6,6 +6,7 @@ import type {
   createEndpointSchema,
   endpointRefSchema,
   setEndpointActiveSchema,
+  setSignatureSchemeSchema,
   updateEndpointSchema,
 } from "@/app/(portal)/webhooks/schemas";
 import { decryptSecret, encryptSecret, maskSecret } from "@/lib/crypto";
@@ -13,7 +14,7 @@ import { AppError } from "@/lib/errors";
 import { newId } from "@/lib/ids";
 import { assertWebhooksAllowed } from "@/lib/plans";
 import { cancelEndpointDeliveries } from "@/lib/delivery/dispatch";
-import { generateSigningSecret, ROTATION_OVERLAP_MS } from "./secret";
+import { generateCredential, generateSigningSecret, publicKeyOf, ROTATION_OVERLAP_MS, schemeOf, type SignatureScheme } from "./secret";
 
 /** An endpoint as pages and API answers show it: header values masked, secrets absent. */
 export interface EndpointView {
@@ -31,11 +32,22 @@ export interface EndpointView {
   updatedAt: string;
   secretRotatedAt: string | null;
   previousSecretExpiresAt: string | null;
+  /** `v1`: HMAC with a shared `whsec_` secret; `v1a`: ed25519, Herald keeps the private key. */
+  signatureScheme: SignatureScheme;
+  /** The `whpk_` public key partners verify v1a signatures with (not a secret); null for v1. */
+  publicKey: string | null;
+  /** During an overlap (rotation or switch): the scheme of the credential that still signs too. */
+  previousSignatureScheme: SignatureScheme | null;
+  /** During an overlap from an ed25519 key: its public key. */
+  previousPublicKey: string | null;
 }
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
 function toView(row: WebhookEndpointRow, now = new Date()): EndpointView {
+  const current = decryptSecret(row.secretEncrypted);
+  const overlapping = row.previousSecretEncrypted && row.previousSecretExpiresAt && row.previousSecretExpiresAt > now;
+  const previous = overlapping ? decryptSecret(row.previousSecretEncrypted!) : null;
   return {
     id: row.id,
     url: row.url,
@@ -52,6 +64,10 @@ function toView(row: WebhookEndpointRow, now = new Date()): EndpointView {
     secretRotatedAt: iso(row.secretRotatedAt),
     previousSecretExpiresAt:
       row.previousSecretExpiresAt && row.previousSecretExpiresAt > now ? row.previousSecretExpiresAt.toISOString() : null,
+    signatureScheme: schemeOf(current),
+    publicKey: schemeOf(current) === "v1a" ? publicKeyOf(current) : null,
+    previousSignatureScheme: previous ? schemeOf(previous) : null,
+    previousPublicKey: previous && schemeOf(previous) === "v1a" ? publicKeyOf(previous) : null,
   };
 }
 
@@ -162,36 +178,79 @@ export async function deleteEndpoint(input: z.output<typeof endpointRefSchema>, 
 
 export interface RevealedSecret {
   secret: string;
+  /** The previous `whsec_` secret while it still signs; null outside an overlap, or when it was an ed25519 key. */
   previousSecret: string | null;
   previousSecretExpiresAt: string | null;
 }
 
-/** The signing secret in clear, for the partner who owns the endpoint (revealed on request, never in page HTML). */
+/**
+ * The signing secret in clear, for the partner who owns the endpoint (revealed on request, never in page HTML).
+ * Only shared `whsec_` secrets are revealed: an ed25519 `whsk_` private key stays with Herald (asking for it is refused),
+ * partners get its public key on the page.
+ */
 export async function revealSecret(input: z.output<typeof endpointRefSchema>, ctx: SessionContext): Promise<RevealedSecret> {
   const row = await findEndpointRow({ orgId: ctx.org.id, id: input.id });
   if (!row) throw NOT_FOUND();
   const overlapping = row.previousSecretEncrypted && row.previousSecretExpiresAt && row.previousSecretExpiresAt > new Date();
+  const sharedOnly = (credential: string) => (schemeOf(credential) === "v1" ? credential : null);
+  const secret = sharedOnly(decryptSecret(row.secretEncrypted));
+  if (!secret) {
+    throw new AppError("conflict:signature_scheme", {
+      message: "This endpoint signs with ed25519: its private key never leaves Herald. Verify with the public key shown on the page.",
+    });
+  }
   return {
-    secret: decryptSecret(row.secretEncrypted),
-    previousSecret: overlapping ? decryptSecret(row.previousSecretEncrypted!) : null,
+    secret,
+    previousSecret: overlapping ? sharedOnly(decryptSecret(row.previousSecretEncrypted!)) : null,
     previousSecretExpiresAt: overlapping ? row.previousSecretExpiresAt!.toISOString() : null,
   };
 }
 
-/** A new secret; the old one keeps signing alongside it for 24 hours so receivers can switch without a gap. */
-export async function rotateSecret(input: z.output<typeof endpointRefSchema>, ctx: SessionContext): Promise<{ previousSecretExpiresAt: string }> {
-  assertWebhooksAllowed(ctx.org.plan);
-  const scope = { orgId: ctx.org.id, id: input.id };
-  const row = await findEndpointRow(scope);
-  if (!row) throw NOT_FOUND();
+/**
+ * Replaces the endpoint's signing credential with `next`; the one it replaces keeps signing alongside for 24 hours
+ * (both signatures, space-separated in `webhook-signature`), so receivers can move over without a gap. An overlap
+ * still running is cut short: only the credential just replaced stays.
+ */
+async function replaceCredential(scope: { orgId: string; id: string }, previousEncrypted: string, next: string): Promise<{ previousSecretExpiresAt: string }> {
   const now = new Date();
   const expiresAt = new Date(now.getTime() + ROTATION_OVERLAP_MS);
   const updated = await updateEndpointRow(scope, {
-    secretEncrypted: encryptSecret(generateSigningSecret()),
-    previousSecretEncrypted: row.secretEncrypted,
+    secretEncrypted: encryptSecret(next),
+    previousSecretEncrypted: previousEncrypted,
     previousSecretExpiresAt: expiresAt,
     secretRotatedAt: now,
   });
   if (!updated) throw NOT_FOUND();
   return { previousSecretExpiresAt: expiresAt.toISOString() };
+}
+
+/** A new secret (or ed25519 key, for a v1a endpoint); the old one keeps signing alongside it for 24 hours. */
+export async function rotateSecret(input: z.output<typeof endpointRefSchema>, ctx: SessionContext): Promise<{ previousSecretExpiresAt: string }> {
+  assertWebhooksAllowed(ctx.org.plan);
+  const scope = { orgId: ctx.org.id, id: input.id };
+  const row = await findEndpointRow(scope);
+  if (!row) throw NOT_FOUND();
+  return replaceCredential(scope, row.secretEncrypted, generateCredential(schemeOf(decryptSecret(row.secretEncrypted))));
+}
+
+/**
+ * Switches an endpoint between HMAC (`v1`, a new `whsec_` secret) and ed25519 (`v1a`, a new `whsk_` key whose
+ * `whpk_` public key the partner verifies with). Like a rotation, the credential it replaces keeps signing for 24
+ * hours: during the switch every request carries both signatures.
+ */
+export async function setSignatureScheme(
+  input: z.output<typeof setSignatureSchemeSchema>,
+  ctx: SessionContext,
+): Promise<{ id: string; signatureScheme: SignatureScheme; previousSecretExpiresAt: string }> {
+  assertWebhooksAllowed(ctx.org.plan);
+  const scope = { orgId: ctx.org.id, id: input.id };
+  const row = await findEndpointRow(scope);
+  if (!row) throw NOT_FOUND();
+  if (schemeOf(decryptSecret(row.secretEncrypted)) === input.scheme) {
+    throw new AppError("conflict:signature_scheme", {
+      message: input.scheme === "v1a" ? "This endpoint already signs with ed25519 (v1a)." : "This endpoint already signs with HMAC-SHA256 (v1).",
+    });
+  }
+  const replaced = await replaceCredential(scope, row.secretEncrypted, generateCredential(input.scheme));
+  return { id: input.id, signatureScheme: input.scheme, ...replaced };
 }

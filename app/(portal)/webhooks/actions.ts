@@ -9,9 +9,11 @@ import {
   revealSecret,
   rotateSecret,
   setEndpointActive,
+  setSignatureScheme,
   updateEndpoint,
   type RevealedSecret,
 } from "@/lib/endpoints/operations";
+import type { SignatureScheme } from "@/lib/endpoints/secret";
 import { deliveryProgress, redeliverFailedSince } from "@/lib/delivery/recover";
 import { sendTestEvent, type TestEventResult } from "@/lib/delivery/test-event";
 import type { DeliveryStatus } from "@/db/schema";
@@ -22,6 +24,7 @@ import {
   redeliverFailedSchema,
   sendTestEventSchema,
   setEndpointActiveSchema,
+  setSignatureSchemeSchema,
   updateEndpointSchema,
 } from "./schemas";
 
@@ -31,6 +34,7 @@ const setActive = createAction(setEndpointActiveSchema, setEndpointActive);
 const remove = createAction(endpointRefSchema, deleteEndpoint);
 const reveal = createAction(endpointRefSchema, revealSecret);
 const rotate = createAction(endpointRefSchema, rotateSecret);
+const switchScheme = createAction(setSignatureSchemeSchema, setSignatureScheme);
 const sendTest = createAction(sendTestEventSchema, sendTestEvent);
 const recover = createAction(redeliverFailedSchema, redeliverFailedSince);
 const progress = createAction(deliveryProgressSchema, deliveryProgress);
@@ -69,6 +73,14 @@ export async function revealSecretAction(input: unknown): Promise<ActionResult<R
 
 export async function rotateSecretAction(input: unknown): Promise<ActionResult<{ previousSecretExpiresAt: string }>> {
   return revalidated(await rotate(input));
+}
+
+/** Switches between HMAC (v1) and ed25519 (v1a) signing, with a 24-hour overlap in which both sign. */
+export async function setSignatureSchemeAction(
+  input: unknown,
+): Promise<ActionResult<{ id: string; signatureScheme: SignatureScheme; previousSecretExpiresAt: string }>> {
+  const result = await switchScheme(input);
+  return revalidated(result, result.ok ? result.data.id : undefined);
 }
 
 export async function sendTestEventAction(input: unknown): Promise<ActionResult<TestEventResult>> {

@@ -8,6 +8,7 @@ import {
   findDuplicateHeaderNames,
   MAX_CUSTOM_HEADERS,
 } from "@/lib/endpoints/headers";
+import { SIGNATURE_SCHEMES } from "@/lib/endpoints/secret";
 import { checkEndpointUrl } from "@/lib/endpoints/url-guard";
 
 /**
@@ -106,6 +107,12 @@ export type UpdateEndpointInput = z.input<typeof updateEndpointSchema>;
 export const endpointRefSchema = z.object({ id: endpointIdSchema });
 
 export const setEndpointActiveSchema = z.object({ id: endpointIdSchema, active: z.boolean() });
+
+/** Switching between HMAC (`v1`) and ed25519 (`v1a`) signatures. */
+export const setSignatureSchemeSchema = z.object({
+  id: endpointIdSchema,
+  scheme: z.enum(SIGNATURE_SCHEMES, { error: "Choose v1 (HMAC-SHA256) or v1a (ed25519)." }),
+});
 
 export const sendTestEventSchema = z.object({ id: endpointIdSchema, type: eventTypeSchema });
 

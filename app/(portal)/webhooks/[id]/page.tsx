@@ -153,14 +153,31 @@ export default async function EndpointPage({
 
       <Card>
         <CardHeader>
-          <CardTitle>Signing secret</CardTitle>
+          <CardTitle>{endpoint.signatureScheme === "v1a" ? "Signing key" : "Signing secret"}</CardTitle>
           <CardDescription>
-            Every request is signed with this secret (Standard Webhooks: <code className="font-mono">webhook-signature</code>,
-            and <code className="font-mono">X-{env.webhookBrand}-Signature</code>). Verify it before trusting a request.
+            {endpoint.signatureScheme === "v1a" ? (
+              <>
+                Every request is signed with Herald&apos;s ed25519 key (Standard Webhooks <code className="font-mono">v1a</code> in{" "}
+                <code className="font-mono">webhook-signature</code>): verify it with the public key below before trusting a request.
+              </>
+            ) : (
+              <>
+                Every request is signed with this secret (Standard Webhooks: <code className="font-mono">webhook-signature</code>,
+                and <code className="font-mono">X-{env.webhookBrand}-Signature</code>). Verify it before trusting a request.
+              </>
+            )}
           </CardDescription>
         </CardHeader>
         <CardContent>
-          <SigningSecret id={endpoint.id} previousSecretExpiresAt={endpoint.previousSecretExpiresAt} />
+          <SigningSecret
+            id={endpoint.id}
+            brand={env.webhookBrand}
+            previousSecretExpiresAt={endpoint.previousSecretExpiresAt}
+            signatureScheme={endpoint.signatureScheme}
+            publicKey={endpoint.publicKey}
+            previousSignatureScheme={endpoint.previousSignatureScheme}
+            previousPublicKey={endpoint.previousPublicKey}
+          />
         </CardContent>
       </Card>
 
@@ -169,6 +186,15 @@ export default async function EndpointPage({
       <Card>
         <CardHeader>
           <CardTitle>Verify our signature</CardTitle>
+          {endpoint.signatureScheme === "v1a" ? (
+            <CardDescription>
+              Verify the ed25519 signature of <code className="font-mono">webhook-id.webhook-timestamp.body</code> with
+              the endpoint&apos;s public key, for each <code className="font-mono">v1a,</code> entry in{" "}
+              <code className="font-mono">webhook-signature</code>, and reject requests older than five minutes. During a
+              key rotation or a switch the header carries one signature per key (space-separated): accept a request
+              when any of them verifies. No secret is needed: the public key cannot sign.
+            </CardDescription>
+          ) : (
           <CardDescription>
             Compute HMAC-SHA256 of <code className="font-mono">webhook-id.webhook-timestamp.body</code> with your secret
             and compare it, in constant time, with each <code className="font-mono">v1,</code> signature in the header.
@@ -177,9 +203,10 @@ export default async function EndpointPage({
             (space-separated in <code className="font-mono">webhook-signature</code>, comma-separated in{" "}
             <code className="font-mono">X-{env.webhookBrand}-Signature</code>): accept a request when any of them matches.
           </CardDescription>
+          )}
         </CardHeader>
         <CardContent>
-          <VerifySnippet brand={env.webhookBrand} />
+          <VerifySnippet brand={env.webhookBrand} scheme={endpoint.signatureScheme} />
         </CardContent>
       </Card>
 
