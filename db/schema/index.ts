@@ -13,3 +13,4 @@ export * from "./emails";
 export * from "./audit";
 export * from "./encryption-keys";
 export * from "./people";
+export * from "./verification-checks";
