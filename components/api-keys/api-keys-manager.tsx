@@ -13,9 +13,9 @@ import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { toast } from "@/components/ui/toast";
+import { Time } from "@/components/time/time";
 import type { ApiKeyView } from "@/lib/api-keys";
 
-const utc = (iso: string | null) => (iso ? `${iso.slice(0, 16).replace("T", " ")} UTC` : "Never");
 
 function RevokeKey({ id, name }: { id: string; name: string }) {
   const router = useRouter();
@@ -169,8 +169,10 @@ export function ApiKeysManager({ keys, canCreate = true }: { keys: ApiKeyView[];
                 <TableRow key={k.id} data-testid="api-key-row">
                   <TableCell className="font-medium">{k.name}</TableCell>
                   <TableCell className="font-mono text-xs">{k.prefix}…</TableCell>
-                  <TableCell className="text-muted-foreground">{utc(k.createdAt)}</TableCell>
-                  <TableCell className="text-muted-foreground">{utc(k.lastUsedAt)}</TableCell>
+                  <TableCell className="text-muted-foreground">
+                    <Time value={k.createdAt} />
+                  </TableCell>
+                  <TableCell className="text-muted-foreground">{k.lastUsedAt ? <Time value={k.lastUsedAt} relative /> : "Never"}</TableCell>
                   <TableCell className="text-right">
                     <RevokeKey id={k.id} name={k.name} />
                   </TableCell>

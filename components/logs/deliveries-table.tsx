@@ -1,7 +1,9 @@
 "use client";
 
 import { createDataTableColumnHelper, DataTable } from "@/components/data-table/data-table";
+import { Time } from "@/components/time/time";
 import { Badge } from "@/components/ui/badge";
+import { RetryNowButton } from "./retry-now-button";
 import { statusVariant } from "./status";
 
 export interface DeliveryRow {
@@ -16,17 +18,21 @@ export interface DeliveryRow {
   eventId: string;
   eventType: string;
   test: boolean;
+  /** The description, or the host and the end of the path (lib/endpoints/label.ts). */
+  endpointLabel: string;
   endpointUrl: string;
+  endpointDeleted: boolean;
   organizationName: string;
+  /** Offer Retry now: waiting for its backoff, in the partner's own Logs. */
+  retryNow: boolean;
 }
 
-const utc = (iso: string) => `${iso.slice(0, 19).replace("T", " ")} UTC`;
 const column = createDataTableColumnHelper<DeliveryRow>();
 
 const baseColumns = [
   column.accessor("createdAt", {
     header: "Time",
-    cell: (info) => <time dateTime={info.getValue()} className="whitespace-nowrap text-xs tabular-nums">{utc(info.getValue())}</time>,
+    cell: (info) => <Time value={info.getValue()} relative className="text-xs tabular-nums" />,
   }),
   column.accessor("eventType", {
     header: "Event",
@@ -40,20 +46,26 @@ const baseColumns = [
       </span>
     ),
   }),
-  column.accessor("endpointUrl", {
+  column.accessor("endpointLabel", {
     header: "Endpoint",
-    cell: (info) => <span className="block max-w-[11rem] truncate font-mono text-xs" title={info.getValue()}>{info.getValue()}</span>,
+    cell: ({ row }) => (
+      <span className="flex max-w-[14rem] flex-col" title={row.original.endpointUrl} data-testid="endpoint-cell">
+        <span className="truncate text-sm">{row.original.endpointLabel}</span>
+        {row.original.endpointDeleted ? <span className="text-[11px] text-muted-foreground">(deleted)</span> : null}
+      </span>
+    ),
   }),
   column.accessor("status", {
     header: "Status",
     cell: ({ row }) => (
-      <span className="flex flex-col items-start gap-0.5">
+      <span className="flex flex-col items-start gap-1">
         <Badge variant={statusVariant(row.original.status)} className="capitalize">
           {row.original.status}
         </Badge>
         {row.original.status === "pending" && row.original.nextAttemptAt ? (
-          <span className="text-[11px] text-muted-foreground">next {utc(row.original.nextAttemptAt).slice(11)}</span>
+          <Time value={row.original.nextAttemptAt} relative prefix="next attempt " className="text-[11px] text-muted-foreground" />
         ) : null}
+        {row.original.retryNow ? <RetryNowButton id={row.original.id} size="sm" /> : null}
       </span>
     ),
   }),
@@ -92,11 +104,13 @@ export function DeliveriesTable({
   emptyState,
   basePath,
   showOrganization = false,
+  caption = "Deliveries, newest first",
 }: {
   rows: DeliveryRow[];
   emptyState: React.ReactNode;
   basePath: string;
   showOrganization?: boolean;
+  caption?: string;
 }) {
   return (
     <div className="rounded-lg border bg-card">
@@ -105,7 +119,7 @@ export function DeliveriesTable({
         data={rows}
         getRowId={(row) => row.id}
         rowHref={(row) => `${basePath}/${row.id}`}
-        caption="Deliveries, newest first"
+        caption={caption}
         emptyState={emptyState}
       />
     </div>

@@ -1,3 +1,4 @@
+import Link from "next/link";
 import type { ReactNode } from "react";
 import { Breadcrumb } from "@/components/portal/breadcrumb";
 import { PageHeader } from "@/components/portal/page-header";
@@ -5,9 +6,11 @@ import { Badge } from "@/components/ui/badge";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { CopyButton } from "@/components/ui/copy-button";
 import type { getDeliveryDetail } from "@/db/queries/deliveries";
-import { formatDateTime } from "@/lib/format";
+import { Time } from "@/components/time/time";
 import { eventEnvelope } from "@/lib/delivery/attempt";
 import { toCurl } from "@/lib/delivery/curl";
+import { endpointLabel } from "@/lib/endpoints/label";
+import { formatSpan } from "@/lib/format";
 import { statusVariant } from "./status";
 
 type Detail = NonNullable<Awaited<ReturnType<typeof getDeliveryDetail>>>;
@@ -26,46 +29,85 @@ function HeaderList({ headers }: { headers: Record<string, string> | null }) {
   );
 }
 
+export interface DeliveryActionState {
+  /** Why Redeliver cannot be used now, in words; undefined when it can. */
+  redeliverBlocked: string | undefined;
+  /** The delivery waits for its backoff and its endpoint can receive: Retry now applies. */
+  waitingForRetry: boolean;
+}
+
+/** What Redeliver and Retry now can do for a delivery, and why not. */
+export function deliveryActionState({ delivery, endpoint, attempts }: Detail): DeliveryActionState {
+  const finished = ["succeeded", "failed", "cancelled"].includes(delivery.status);
+  const waitingForRetry = delivery.status === "pending" && Boolean(delivery.nextAttemptAt) && endpoint.active && !endpoint.deletedAt;
+  const next = `attempt ${delivery.attemptCount + 1}`;
+  const redeliverBlocked = endpoint.deletedAt
+    ? "Redeliver is unavailable: its endpoint was deleted."
+    : !endpoint.active
+      ? "Redeliver is unavailable: its endpoint is disabled. Switch it to Active on the endpoint's page first."
+      : finished
+        ? undefined
+        : waitingForRetry
+          ? `Redeliver is for finished deliveries: this one is waiting to send ${next}. Retry now sends it at once.`
+          : delivery.status === "delivering" || attempts.length === 0
+            ? "Redeliver is for finished deliveries: an attempt is under way."
+            : "Redeliver is for finished deliveries: this one has not finished yet.";
+  return { redeliverBlocked, waitingForRetry };
+}
+
 /** A delivery's payload and every attempt, for the partner's Logs and the Admin section alike. */
 export function DeliveryDetail({
   detail,
   parent,
   organizationName,
   actions,
+  endpointHref,
 }: {
   detail: Detail;
   parent: { href: string; label: string };
   organizationName?: string;
-  actions?: (state: { redeliverBlocked: string | undefined }) => ReactNode;
+  actions?: (state: DeliveryActionState) => ReactNode;
+  /** Where the endpoint's name links to (the partner's endpoint page); absent: plain text. */
+  endpointHref?: string;
 }) {
   const { delivery, event, endpoint, attempts } = detail;
   const body = eventEnvelope(event);
   const payload = JSON.stringify(JSON.parse(body), null, 2);
-  const finished = ["succeeded", "failed", "cancelled"].includes(delivery.status);
-  const redeliverBlocked = endpoint.deletedAt
-    ? "Its endpoint was deleted."
-    : !finished
-      ? "Still in progress."
-      : undefined;
+  const label = endpointLabel(endpoint);
 
   return (
     <div className="mx-auto max-w-5xl space-y-6">
       <div>
         <Breadcrumb parent={parent} current="Delivery" />
-        <PageHeader title={event.type} actions={actions?.({ redeliverBlocked })} />
+        <PageHeader title={event.type} actions={actions?.(deliveryActionState(detail))} />
         <div className="-mt-5 flex flex-wrap items-center gap-2 text-sm">
           <Badge variant={statusVariant(delivery.status)} className="capitalize" data-testid="delivery-status">
             {delivery.status}
           </Badge>
           {event.test ? <Badge variant="outline">test</Badge> : null}
           {organizationName ? <span className="font-medium">{organizationName}</span> : null}
-          <span className="text-muted-foreground">to</span>
-          <code className="break-all font-mono text-xs">{endpoint.url}</code>
-          <span className="text-muted-foreground">· {formatDateTime(delivery.createdAt)}</span>
+          <span className="text-muted-foreground">created</span>
+          <Time value={delivery.createdAt} seconds className="text-muted-foreground" />
           {delivery.status === "pending" && delivery.nextAttemptAt ? (
-            <span className="text-muted-foreground">· next attempt {formatDateTime(delivery.nextAttemptAt)}</span>
+            <span className="text-muted-foreground" data-testid="next-attempt">
+              · next attempt <Time value={delivery.nextAttemptAt} seconds /> (<Time value={delivery.nextAttemptAt} relative />)
+            </span>
           ) : null}
         </div>
+        <dl className="mt-2 flex flex-wrap items-baseline gap-x-2 gap-y-1 text-sm" data-testid="delivery-endpoint">
+          <dt className="text-muted-foreground">Endpoint</dt>
+          <dd className="flex min-w-0 flex-wrap items-baseline gap-x-2">
+            {endpointHref && !endpoint.deletedAt ? (
+              <Link href={endpointHref} className="font-medium text-primary hover:underline">
+                {label}
+              </Link>
+            ) : (
+              <span className="font-medium">{label}</span>
+            )}
+            {endpoint.deletedAt ? <span className="text-muted-foreground">(deleted)</span> : null}
+            <code className="break-all font-mono text-xs text-muted-foreground">{endpoint.url}</code>
+          </dd>
+        </dl>
       </div>
 
       <Card>
@@ -92,7 +134,7 @@ export function DeliveryDetail({
           Attempts ({attempts.length})
         </h2>
         {attempts.length === 0 ? <p className="text-sm text-muted-foreground">No attempt has finished yet.</p> : null}
-        {attempts.map((a) => (
+        {attempts.map((a, i) => (
           <Card key={a.id} data-testid="attempt">
             <CardHeader>
               <div className="flex flex-wrap items-center justify-between gap-2">
@@ -103,7 +145,14 @@ export function DeliveryDetail({
                   {a.errorClass ? <code className="font-mono text-xs text-destructive">{a.errorClass}</code> : null}
                 </CardTitle>
                 <span className="text-sm text-muted-foreground">
-                  {formatDateTime(a.startedAt)} · {a.durationMs} ms
+                  <Time value={a.startedAt} seconds />
+                  {i > 0 ? (
+                    <span data-testid="attempt-gap">
+                      {" "}
+                      · {formatSpan(a.startedAt.getTime() - attempts[i - 1]!.startedAt.getTime())} after attempt {attempts[i - 1]!.attemptNumber}
+                    </span>
+                  ) : null}{" "}
+                  · {a.durationMs} ms
                 </span>
               </div>
               {a.errorMessage ? <p className="text-sm text-destructive">{a.errorMessage}</p> : null}
@@ -114,6 +163,12 @@ export function DeliveryDetail({
                   <h3 className="text-sm font-medium">Request</h3>
                   <CopyButton value={toCurl(a.requestUrl, a.requestHeaders, body)} label="Copy as curl" />
                 </div>
+                {Object.values(a.requestHeaders).some((v) => v.endsWith("••••••••")) ? (
+                  <p className="text-xs text-muted-foreground" data-testid="curl-note">
+                    Copy as curl puts a shell variable (such as <code className="font-mono">$X_API_KEY</code>) where a header is
+                    stored masked: set it to the real value before running the command.
+                  </p>
+                ) : null}
                 <p className="break-all font-mono text-xs">POST {a.requestUrl}</p>
                 <HeaderList headers={a.requestHeaders} />
               </div>

@@ -1,18 +1,19 @@
 "use client";
 
-import { usePathname, useRouter, useSearchParams } from "next/navigation";
+import { useRouter } from "next/navigation";
 import { useEffect, useId } from "react";
+import { useUrlState } from "@/components/hooks/use-url-state";
 import { Switch } from "@/components/ui/switch";
 
 const REFRESH_MS = 5000;
+const LIVE_KEYS = ["live"] as const;
 
 /** "Live": re-reads the page every 5 s while on. Kept in the URL (`live=1`), so a live view can be shared too. */
 export function LiveToggle() {
   const router = useRouter();
-  const pathname = usePathname();
-  const params = useSearchParams();
+  const { state, set } = useUrlState(LIVE_KEYS);
   const id = useId();
-  const live = params.get("live") === "1";
+  const live = state.live === "1";
 
   useEffect(() => {
     if (!live) return;
@@ -21,13 +22,8 @@ export function LiveToggle() {
   }, [live, router]);
 
   function toggle(on: boolean) {
-    const next = new URLSearchParams(params.toString());
-    if (on) next.set("live", "1");
-    else next.delete("live");
     // A live view follows the newest deliveries: an older page would never change.
-    next.delete("before");
-    const query = next.toString();
-    router.replace(query ? `${pathname}?${query}` : pathname);
+    set({ live: on ? "1" : null, before: null }, { history: "replace" });
   }
 
   return (

@@ -2,13 +2,15 @@
 
 import { RotateCw } from "lucide-react";
 import { useRouter } from "next/navigation";
-import { useTransition } from "react";
+import { useId, useTransition } from "react";
 import { redeliverAction } from "@/app/(portal)/webhooks/logs/actions";
 import { Button } from "@/components/ui/button";
 import { toast } from "@/components/ui/toast";
 
+/** Redeliver a finished delivery; when it cannot be, the reason is written out beside it (not only in a tooltip). */
 export function RedeliverButton({ id, disabledReason }: { id: string; disabledReason?: string }) {
   const router = useRouter();
+  const reasonId = useId();
   const [pending, startTransition] = useTransition();
   function redeliver() {
     startTransition(async () => {
@@ -22,9 +24,23 @@ export function RedeliverButton({ id, disabledReason }: { id: string; disabledRe
     });
   }
   return (
-    <Button type="button" variant="outline" onClick={redeliver} loading={pending} disabled={Boolean(disabledReason)} title={disabledReason}>
-      {pending ? null : <RotateCw className="size-4" aria-hidden />}
-      Redeliver
-    </Button>
+    <div className="flex flex-col items-end gap-1">
+      <Button
+        type="button"
+        variant="outline"
+        onClick={redeliver}
+        loading={pending}
+        disabled={Boolean(disabledReason)}
+        aria-describedby={disabledReason ? reasonId : undefined}
+      >
+        {pending ? null : <RotateCw className="size-4" aria-hidden />}
+        Redeliver
+      </Button>
+      {disabledReason ? (
+        <p id={reasonId} className="max-w-xs text-right text-xs text-muted-foreground" data-testid="redeliver-reason">
+          {disabledReason}
+        </p>
+      ) : null}
+    </div>
   );
 }

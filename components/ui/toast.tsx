@@ -117,7 +117,8 @@ export function Toaster() {
           </ToastPrimitive.Root>
         );
       })}
-      <ToastPrimitive.Viewport className="fixed bottom-0 right-0 z-[100] m-0 flex max-h-screen w-full max-w-sm list-none flex-col gap-2 p-4 outline-hidden" />
+      {/* Top on phones (a form's buttons sit at the bottom of the screen there), bottom right from 640 px. */}
+      <ToastPrimitive.Viewport className="fixed top-0 right-0 z-[100] m-0 flex max-h-screen w-full max-w-sm list-none flex-col gap-2 p-4 outline-hidden sm:top-auto sm:bottom-0" />
     </ToastPrimitive.Provider>
   );
 }

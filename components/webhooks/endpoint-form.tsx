@@ -3,7 +3,7 @@
 import { Plus, Trash2 } from "lucide-react";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { useId, useState, useTransition } from "react";
+import { useEffect, useId, useRef, useState, useTransition } from "react";
 import { createEndpointAction, updateEndpointAction } from "@/app/(portal)/webhooks/actions";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
@@ -72,6 +72,27 @@ function NumberField(props: {
   );
 }
 
+/** The form's fields in page order, so that the first error named is the first one on the page. */
+const FIELD_ORDER = ["", "url", "description", "timeoutSeconds", "maxRetries", "active", "eventTypes", "headers"];
+
+function fieldRank(key: string): number {
+  const [head, index, part] = key.split(".");
+  const rank = FIELD_ORDER.indexOf(head ?? "");
+  // headers.3.value sorts after headers.3.name and before headers.4.name.
+  return (rank < 0 ? FIELD_ORDER.length : rank) * 10_000 + (index ? Number(index) * 2 + (part === "value" ? 1 : 0) + 1 : 0);
+}
+
+/** "2 fields need attention. Endpoint URL: …": what the summary shows and announces after a refused save. */
+function failureSummary(fieldErrors: FieldErrors): string {
+  const keys = Object.keys(fieldErrors)
+    .filter((k) => fieldErrors[k]?.length)
+    .sort((a, b) => fieldRank(a) - fieldRank(b));
+  const first = keys[0];
+  if (!first) return "The endpoint was not saved.";
+  const count = keys.length === 1 ? "1 field needs attention" : `${keys.length} fields need attention`;
+  return `${count}: ${fieldErrors[first]![0]}`;
+}
+
 let rowCounter = 0;
 const nextKey = () => `row-${(rowCounter += 1)}`;
 
@@ -97,6 +118,19 @@ export function EndpointForm({ events, endpoint }: EndpointFormProps) {
   const [timeoutSeconds, setTimeoutSeconds] = useState(String(endpoint?.timeoutSeconds ?? 30));
   const [maxRetries, setMaxRetries] = useState(String(endpoint?.maxRetries ?? 3));
   const [active, setActive] = useState(true);
+  const formRef = useRef<HTMLFormElement>(null);
+  const summaryRef = useRef<HTMLParagraphElement>(null);
+  /** The last refused save: its summary, and a counter so that every refusal moves focus again. */
+  const [failure, setFailure] = useState<{ count: number; message: string }>();
+
+  // After a refused save, focus goes to the first invalid field (scrolled into view), or to the summary when the
+  // error is not a field's: never to <body>, and never behind a toast.
+  useEffect(() => {
+    if (!failure) return;
+    const first = formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"], [data-invalid="true"]') ?? summaryRef.current;
+    first?.scrollIntoView({ block: "center" });
+    first?.focus({ preventScroll: true });
+  }, [failure]);
 
   const fieldId = (name: string) => `${uid}-${name.replace(/\./g, "-")}`;
   const errorFor = (name: string) => errors[name];
@@ -130,11 +164,17 @@ export function EndpointForm({ events, endpoint }: EndpointFormProps) {
     startTransition(async () => {
       const result = endpoint ? await updateEndpointAction(input) : await createEndpointAction(input);
       if (!result.ok) {
-        setErrors(result.error.fieldErrors ?? {});
-        toast.error(result.error.fieldErrors ? "Some fields need attention" : "Could not save the endpoint", result.error.message);
+        const fieldErrors = result.error.fieldErrors ?? {};
+        setErrors(fieldErrors);
+        // No toast: it would cover the form's buttons. The summary beside them says it, and screen readers hear it.
+        setFailure((f) => ({
+          count: (f?.count ?? 0) + 1,
+          message: result.error.fieldErrors ? failureSummary(fieldErrors) : `Not saved: ${result.error.message}`,
+        }));
         return;
       }
       setErrors({});
+      setFailure(undefined);
       if (endpoint) {
         toast.success("Endpoint saved");
         setHeaders((rows) => rows.filter((r) => r.name.trim() !== ""));
@@ -150,7 +190,7 @@ export function EndpointForm({ events, endpoint }: EndpointFormProps) {
   const formError = errors[""]?.[0];
 
   return (
-    <form onSubmit={submit} noValidate className="space-y-6" aria-label={endpoint ? "Edit endpoint" : "Create webhook"}>
+    <form ref={formRef} onSubmit={submit} noValidate className="space-y-6" aria-label={endpoint ? "Edit endpoint" : "Create webhook"}>
       {formError ? <p className="text-sm text-destructive">{formError}</p> : null}
       <Card>
         <CardHeader>
@@ -238,7 +278,15 @@ export function EndpointForm({ events, endpoint }: EndpointFormProps) {
               </span>
             </label>
             <label className="flex items-start gap-2 text-sm">
-              <input type="radio" name={`${uid}-events`} checked={!allEvents} onChange={() => setAllEvents(false)} className="mt-0.5 accent-primary" />
+              <input
+                type="radio"
+                name={`${uid}-events`}
+                checked={!allEvents}
+                onChange={() => setAllEvents(false)}
+                className="mt-0.5 accent-primary"
+                data-invalid={errorFor("eventTypes") ? true : undefined}
+                aria-describedby={describedBy("eventTypes")}
+              />
               <span className="font-medium">Only the events I choose</span>
             </label>
           </fieldset>
@@ -349,13 +397,26 @@ export function EndpointForm({ events, endpoint }: EndpointFormProps) {
         </CardContent>
       </Card>
 
-      <div className="flex flex-col-reverse gap-2 sm:flex-row sm:justify-end">
-        <Button type="button" variant="outline" asChild>
-          <Link href={endpoint ? `/webhooks/${endpoint.id}` : "/webhooks"}>Cancel</Link>
-        </Button>
-        <Button type="submit" loading={pending}>
-          {endpoint ? "Save changes" : "Create Webhook"}
-        </Button>
+      <div className="space-y-3">
+        {/* role="alert": announced as soon as it appears or changes. */}
+        <p
+          ref={summaryRef}
+          role="alert"
+          tabIndex={-1}
+          className={cn("text-sm font-medium text-destructive outline-none", !failure && "sr-only")}
+          data-testid="form-error-summary"
+        >
+          {failure?.message ?? ""}
+        </p>
+        {/* Start-aligned: toasts appear at the bottom right (the top on phones), never over these buttons. */}
+        <div className="flex flex-col gap-2 sm:flex-row">
+          <Button type="submit" loading={pending}>
+            {endpoint ? "Save changes" : "Create Webhook"}
+          </Button>
+          <Button type="button" variant="outline" asChild>
+            <Link href={endpoint ? `/webhooks/${endpoint.id}` : "/webhooks"}>Cancel</Link>
+          </Button>
+        </div>
       </div>
     </form>
   );

@@ -1,6 +1,8 @@
 "use client";
 
 import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
+import { useTimeZone } from "@/components/time/time-zone";
+import { formatDateTime, toZonedInput } from "@/lib/format";
 
 interface Props {
   buckets: { hour: string; succeeded: number; failed: number }[];
@@ -12,8 +14,12 @@ const FAILED = "oklch(0.55 0.21 25)";
 
 /** Succeeded vs failed deliveries per hour, stacked. */
 export function EndpointHealthChart({ buckets, range }: Props) {
-  const label = (iso: string) =>
-    range === "24h" ? `${iso.slice(11, 13)}:00` : `${iso.slice(5, 10)} ${iso.slice(11, 13)}h`;
+  const zone = useTimeZone();
+  // Hours on the person's clock: "2026-11-29T13:00" in their zone.
+  const label = (iso: string) => {
+    const local = toZonedInput(iso, zone);
+    return range === "24h" ? local.slice(11, 16) : `${local.slice(8, 10)}/${local.slice(5, 7)} ${local.slice(11, 16)}`;
+  };
   const total = buckets.reduce((n, b) => n + b.succeeded + b.failed, 0);
   return (
     <figure className="space-y-2">
@@ -23,7 +29,7 @@ export function EndpointHealthChart({ buckets, range }: Props) {
             <CartesianGrid vertical={false} strokeDasharray="3 3" stroke="oklch(0.91 0.01 264)" />
             <XAxis dataKey="hour" tickFormatter={label} tick={{ fontSize: 11 }} interval="preserveStartEnd" minTickGap={24} />
             <YAxis allowDecimals={false} tick={{ fontSize: 11 }} />
-            <Tooltip labelFormatter={(v) => `${String(v).slice(0, 16).replace("T", " ")} UTC`} />
+            <Tooltip labelFormatter={(v) => formatDateTime(String(v), { timeZone: zone })} />
             <Bar dataKey="succeeded" name="Succeeded" stackId="d" fill={SUCCEEDED} isAnimationActive={false} />
             <Bar dataKey="failed" name="Failed" stackId="d" fill={FAILED} isAnimationActive={false} />
           </BarChart>

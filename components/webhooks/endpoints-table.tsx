@@ -2,6 +2,7 @@
 
 import { createDataTableColumnHelper, DataTable } from "@/components/data-table/data-table";
 import { statusVariant } from "@/components/logs/status";
+import { Time } from "@/components/time/time";
 import { Badge } from "@/components/ui/badge";
 import { Tooltip, TooltipContent, TooltipTrigger } from "@/components/ui/tooltip";
 
@@ -32,9 +33,7 @@ function LastDeliveryCell({ row }: { row: EndpointListRow }) {
         </Badge>
         {row.lastStatusCode !== null ? <span className="font-mono text-xs">{row.lastStatusCode}</span> : null}
       </span>
-      <time dateTime={row.lastDeliveryAt} className="text-xs text-muted-foreground">
-        {new Date(row.lastDeliveryAt).toISOString().slice(0, 16).replace("T", " ")} UTC
-      </time>
+      <Time value={row.lastDeliveryAt} relative className="text-xs text-muted-foreground" />
     </span>
   );
 }

@@ -1,23 +1,26 @@
 "use client";
 
 import { History } from "lucide-react";
+import { useRouter } from "next/navigation";
 import { useEffect, useId, useState, useTransition } from "react";
 import { deliveryProgressAction, redeliverFailedAction } from "@/app/(portal)/webhooks/actions";
 import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { toast } from "@/components/ui/toast";
+import { useTimeZone } from "@/components/time/time-zone";
+import { fromZonedInput, toZonedInput, UTC, zoneLabel } from "@/lib/format";
 
 type Counts = { pending: number; delivering: number; succeeded: number; failed: number; cancelled: number };
 
-function defaultSince(): string {
-  return new Date(Date.now() - 24 * 3_600_000).toISOString().slice(0, 16);
-}
 
 /** "Redeliver failed since…": restarts the endpoint's failed deliveries since a time, and follows their progress. */
 export function RecoverFailed({ id }: { id: string }) {
+  const router = useRouter();
   const inputId = useId();
-  const [since, setSince] = useState(defaultSince);
+  const zone = useTimeZone();
+  // Kept as an instant: the input shows it on the person's clock (which may change after hydration), the action takes UTC.
+  const [since, setSince] = useState<Date | undefined>(() => new Date(Date.now() - 24 * 3_600_000));
   const [error, setError] = useState<string>();
   const [ids, setIds] = useState<string[]>();
   const [capped, setCapped] = useState(false);
@@ -34,18 +37,20 @@ export function RecoverFailed({ id }: { id: string }) {
       if (stopped || !result.ok) return;
       setCounts(result.data);
       if (result.data.pending + result.data.delivering > 0) timer = setTimeout(poll, 1000);
+      // All finished: the page's Health and Recent deliveries now count them.
+      else router.refresh();
     };
     let timer = setTimeout(poll, 300);
     return () => {
       stopped = true;
       clearTimeout(timer);
     };
-  }, [ids]);
+  }, [ids, router]);
 
   function submit(event: React.FormEvent<HTMLFormElement>) {
     event.preventDefault();
     startTransition(async () => {
-      const result = await redeliverFailedAction({ id, since });
+      const result = await redeliverFailedAction({ id, since: toZonedInput(since, UTC) });
       if (!result.ok) {
         setError(result.error.fieldErrors?.since?.[0] ?? result.error.message);
         return;
@@ -65,12 +70,12 @@ export function RecoverFailed({ id }: { id: string }) {
     <div className="space-y-4">
       <form onSubmit={submit} noValidate className="flex flex-col gap-2 sm:flex-row sm:items-end">
         <div className="space-y-1.5">
-          <Label htmlFor={inputId}>Failed since (UTC)</Label>
+          <Label htmlFor={inputId}>Failed since ({zoneLabel(zone)})</Label>
           <Input
             id={inputId}
             type="datetime-local"
-            value={since}
-            onChange={(e) => setSince(e.target.value)}
+            value={toZonedInput(since, zone)}
+            onChange={(e) => setSince(fromZonedInput(e.target.value, zone))}
             aria-invalid={error ? true : undefined}
             aria-describedby={error ? `${inputId}-error` : undefined}
           />

@@ -1,6 +1,8 @@
 "use client";
 
-import { CheckCircle2, Clock, Send, XCircle } from "lucide-react";
+import { ArrowRight, CheckCircle2, Clock, Send, XCircle } from "lucide-react";
+import Link from "next/link";
+import { useRouter } from "next/navigation";
 import { useId, useState, useTransition } from "react";
 import { sendTestEventAction } from "@/app/(portal)/webhooks/actions";
 import { Badge } from "@/components/ui/badge";
@@ -10,8 +12,12 @@ import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "@
 import { toast } from "@/components/ui/toast";
 import type { TestEventResult } from "@/lib/delivery/test-event";
 
-/** Sends a catalog example to this endpoint through the real delivery path and shows the first attempt's outcome. */
-export function SendTestEvent({ id, types, timeoutSeconds }: { id: string; types: string[]; timeoutSeconds: number }) {
+/**
+ * Sends a catalog example to this endpoint through the real delivery path and shows the first attempt's outcome,
+ * with a link to the delivery; then refreshes the page, whose status, health and recent deliveries it changed.
+ */
+export function SendTestEvent({ id, active, types, timeoutSeconds }: { id: string; active: boolean; types: string[]; timeoutSeconds: number }) {
+  const router = useRouter();
   const labelId = useId();
   const [type, setType] = useState(types[0] ?? "");
   const [result, setResult] = useState<TestEventResult>();
@@ -26,6 +32,8 @@ export function SendTestEvent({ id, types, timeoutSeconds }: { id: string; types
         return;
       }
       setResult(response.data);
+      // A 410 disables the endpoint; any answer changes Health and Recent deliveries.
+      router.refresh();
     });
   }
 
@@ -47,11 +55,12 @@ export function SendTestEvent({ id, types, timeoutSeconds }: { id: string; types
             </SelectContent>
           </Select>
         </div>
-        <Button type="button" onClick={send} loading={pending} disabled={!type}>
+        <Button type="button" onClick={send} loading={pending} disabled={!type || !active}>
           {pending ? null : <Send className="size-4" aria-hidden />}
           {pending ? "Sending…" : "Send test event"}
         </Button>
       </div>
+      {!active ? <p className="text-sm text-muted-foreground">Switch the endpoint to Active to send a test event.</p> : null}
       {pending ? (
         <p className="text-sm text-muted-foreground" aria-live="polite">
           Waiting for your endpoint to answer (up to {timeoutSeconds} s)…
@@ -79,8 +88,15 @@ export function SendTestEvent({ id, types, timeoutSeconds }: { id: string; types
             <span className="text-muted-foreground">
               event <code className="font-mono text-xs">{result.eventId}</code>
             </span>
+            <Link href={`/webhooks/logs/${result.deliveryId}`} className="ml-auto inline-flex items-center gap-1 text-primary hover:underline">
+              View delivery
+              <ArrowRight className="size-3.5" aria-hidden />
+            </Link>
           </div>
           {result.errorMessage ? <p className="text-sm text-destructive">{result.errorMessage}</p> : null}
+          {result.statusCode === 410 ? (
+            <p className="text-sm text-muted-foreground">410 Gone tells Herald to stop: the endpoint is now disabled.</p>
+          ) : null}
           {result.outcome === "pending" ? (
             <p className="text-sm text-muted-foreground">The first attempt has not finished yet; it goes on in the background.</p>
           ) : null}

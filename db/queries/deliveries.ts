@@ -31,6 +31,9 @@ export interface DeliveryListRow {
   test: boolean;
   endpointId: string;
   endpointUrl: string;
+  endpointDescription: string;
+  /** Set when the endpoint was deleted: its deliveries stay listed, marked "(deleted)". */
+  endpointDeletedAt: Date | null;
   organizationName: string;
 }
 
@@ -54,6 +57,11 @@ export async function listDeliveriesForAdmin(
   return queryDeliveries(filters.orgId ? eq(deliveries.organizationId, filters.orgId) : undefined, filters);
 }
 
+/** An endpoint's latest deliveries, for its page (the same rows as Logs, fewer of them). */
+export async function listRecentDeliveries({ orgId, endpointId, limit }: { orgId: string; endpointId: string; limit: number }): Promise<DeliveryListRow[]> {
+  return buildDeliveriesQuery(await getDb(), eq(deliveries.organizationId, orgId), { endpointId }, limit);
+}
+
 async function queryDeliveries(scope: SQL | undefined, filters: DeliveryFilters): Promise<DeliveryListRow[]> {
   return buildDeliveriesQuery(await getDb(), scope, filters);
 }
@@ -63,7 +71,7 @@ export async function deliveriesSqlFor({ orgId }: { orgId: string }, filters: De
   return buildDeliveriesQuery(await getDb(), eq(deliveries.organizationId, orgId), filters).toSQL();
 }
 
-function buildDeliveriesQuery(db: Db, scope: SQL | undefined, filters: DeliveryFilters) {
+function buildDeliveriesQuery(db: Db, scope: SQL | undefined, filters: DeliveryFilters, limit = LOGS_PAGE_SIZE + 1) {
   const conditions: (SQL | undefined)[] = [scope];
   if (filters.endpointId) conditions.push(eq(deliveries.endpointId, filters.endpointId));
   if (filters.status) conditions.push(eq(deliveries.status, filters.status));
@@ -99,6 +107,8 @@ function buildDeliveriesQuery(db: Db, scope: SQL | undefined, filters: DeliveryF
       test: events.test,
       endpointId: webhookEndpoints.id,
       endpointUrl: webhookEndpoints.url,
+      endpointDescription: webhookEndpoints.description,
+      endpointDeletedAt: webhookEndpoints.deletedAt,
       organizationName: organizations.name,
     })
     .from(deliveries)
@@ -107,7 +117,7 @@ function buildDeliveriesQuery(db: Db, scope: SQL | undefined, filters: DeliveryF
     .innerJoin(organizations, eq(organizations.id, deliveries.organizationId))
     .where(and(...conditions))
     .orderBy(desc(deliveries.createdAt), desc(deliveries.id))
-    .limit(LOGS_PAGE_SIZE + 1);
+    .limit(limit);
 }
 
 /** One delivery of the organization with its event and every attempt; undefined for another tenant's id. */
@@ -123,7 +133,17 @@ export async function getDeliveryDetailForAdmin({ isPlatformAdmin, id }: { isPla
 async function queryDeliveryDetail(id: string, orgId: string | undefined) {
   const db = await getDb();
   const [row] = await db
-    .select({ delivery: deliveries, event: events, endpoint: { id: webhookEndpoints.id, url: webhookEndpoints.url, deletedAt: webhookEndpoints.deletedAt } })
+    .select({
+      delivery: deliveries,
+      event: events,
+      endpoint: {
+        id: webhookEndpoints.id,
+        url: webhookEndpoints.url,
+        description: webhookEndpoints.description,
+        active: webhookEndpoints.active,
+        deletedAt: webhookEndpoints.deletedAt,
+      },
+    })
     .from(deliveries)
     .innerJoin(events, eq(events.id, deliveries.eventId))
     .innerJoin(webhookEndpoints, eq(webhookEndpoints.id, deliveries.endpointId))

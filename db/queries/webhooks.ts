@@ -1,4 +1,4 @@
-import { and, desc, eq, isNull, sql } from "drizzle-orm";
+import { and, desc, eq, isNull, or, sql } from "drizzle-orm";
 import { getDb, rowsOf } from "@/db";
 import { webhookEndpoints, type WebhookEndpointRow } from "@/db/schema";
 
@@ -16,6 +16,31 @@ export async function listEndpointRows({ orgId }: Scope): Promise<WebhookEndpoin
     .from(webhookEndpoints)
     .where(and(eq(webhookEndpoints.organizationId, orgId), isNull(webhookEndpoints.deletedAt)))
     .orderBy(desc(webhookEndpoints.createdAt), desc(webhookEndpoints.id));
+}
+
+export interface EndpointChoice {
+  id: string;
+  url: string;
+  description: string;
+  deletedAt: Date | null;
+}
+
+/**
+ * The endpoints a Logs filter offers: every live one, and every deleted one that still has deliveries to look at
+ * (newest first, deleted last).
+ */
+export async function listEndpointChoices({ orgId }: Scope): Promise<EndpointChoice[]> {
+  const db = await getDb();
+  return db
+    .select({ id: webhookEndpoints.id, url: webhookEndpoints.url, description: webhookEndpoints.description, deletedAt: webhookEndpoints.deletedAt })
+    .from(webhookEndpoints)
+    .where(
+      and(
+        eq(webhookEndpoints.organizationId, orgId),
+        or(isNull(webhookEndpoints.deletedAt), sql`exists (select 1 from deliveries d where d.endpoint_id = ${webhookEndpoints.id})`),
+      ),
+    )
+    .orderBy(sql`${webhookEndpoints.deletedAt} is not null`, desc(webhookEndpoints.createdAt), desc(webhookEndpoints.id));
 }
 
 /** One endpoint of the organization; undefined for another organization's id exactly as for an unknown one. */

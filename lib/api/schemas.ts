@@ -48,6 +48,7 @@ export const eventEnvelopeSchema = z.object({
   id: z.string().describe("evt_...; also the webhook-id of its deliveries"),
   type: z.enum(EVENT_TYPES),
   createdAt: z.string(),
+  test: z.literal(true).optional().describe("Present (true) only on test events sent with Send test event; absent on real events."),
   data: z.record(z.string(), z.unknown()),
 });
 
@@ -180,3 +181,36 @@ export type BulkIssuanceView = z.infer<typeof bulkIssuanceSchema>;
 
 /** claim takes no fields; an empty body or `{}` is fine. */
 export const claimCredentialSchema = z.object({});
+
+// ---- endpoints ---------------------------------------------------------------------------------------------------
+
+/** A signature verification check takes no fields; an empty body or `{}` is fine. */
+export const verificationCheckRequestSchema = z.object({});
+
+export const verificationRunSchema = z.object({
+  id: z.string().describe("vchk_..."),
+  endpointId: z.string(),
+  url: z.string().describe("The endpoint URL the check ran against."),
+  signatureScheme: z.enum(["v1", "v1a"]),
+  outcome: z.enum(["passed", "failed", "inconclusive"]).describe("passed: every case as a verifying receiver answers; failed: at least one finding; inconclusive: some case got no answer."),
+  summary: z.string().describe("One sentence naming the worst finding."),
+  worstCase: z.number().nullable().describe("The case (1-6) behind the summary; null when every case passed."),
+  fix: z.string().nullable(),
+  cases: z.array(
+    z.object({
+      number: z.number(),
+      key: z.enum(["signed", "wrong_secret", "tampered_body", "stale_timestamp", "redelivery", "unsigned"]),
+      title: z.string(),
+      expected: z.enum(["accept", "reject"]).describe("accept: a verifying receiver answers 2xx; reject: anything else."),
+      sent: z.object({ description: z.string(), headers: z.record(z.string(), z.string()), customHeaders: z.array(z.string()) }),
+      status: z.number().nullable(),
+      durationMs: z.number().nullable(),
+      responseExcerpt: z.string().nullable(),
+      errorClass: z.string().nullable(),
+      errorMessage: z.string().nullable(),
+      verdict: z.enum(["pass", "fail", "inconclusive", "not_sent"]),
+      explanation: z.string(),
+    }),
+  ),
+  createdAt: z.string(),
+});

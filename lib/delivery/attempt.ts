@@ -14,13 +14,16 @@ import { sendAttempt, type AttemptResult } from "./send-attempt";
 import { bodySignaturesHex, standardSignature } from "./sign";
 import type { AttemptOutcome } from "./run-input";
 
-/** The JSON body partners receive: `{ id, type, createdAt, data }`. */
-export function eventEnvelope(event: { id: string; type: string; createdAt: Date; data: Record<string, unknown> }): string {
+/**
+ * The JSON body partners receive: `{ id, type, createdAt, data }`, plus `"test": true` on a test event (Send test
+ * event), so that a receiver can tell it from a real one on the wire (absent on real events).
+ */
+export function eventEnvelope(event: { id: string; type: string; createdAt: Date; data: Record<string, unknown>; test?: boolean }): string {
   const data = { ...event.data };
   if (data.metadata && typeof data.metadata === "object") {
     data.metadata = stripInternalMetadata(data.metadata as Record<string, unknown>);
   }
-  return JSON.stringify({ id: event.id, type: event.type, createdAt: event.createdAt.toISOString(), data });
+  return JSON.stringify({ id: event.id, type: event.type, createdAt: event.createdAt.toISOString(), ...(event.test ? { test: true } : {}), data });
 }
 
 interface LoadedRow {
@@ -44,6 +47,7 @@ interface LoadedRow {
   type: string;
   data: Record<string, unknown> | string;
   event_created_at: Date | string;
+  event_test: boolean;
   recorded_succeeded: boolean | null;
   plan: Plan;
   organization_deactivated: boolean;
@@ -111,7 +115,7 @@ const loadForAttempt = createBatcher(
       select d.id, d.organization_id, d.status, d.next_attempt_at, d.attempt_number,
         e.id as endpoint_id, e.url, e.headers, e.timeout_seconds, e.max_retries, e.active, e.deleted_at,
         e.consecutive_failures, e.failing_since, e.secret_encrypted, e.previous_secret_encrypted, e.previous_secret_expires_at,
-        ev.id as event_id, ev.type, ev.data, ev.created_at as event_created_at,
+        ev.id as event_id, ev.type, ev.data, ev.created_at as event_created_at, ev.test as event_test,
         a.succeeded as recorded_succeeded, o.plan, o.deactivated_at is not null as organization_deactivated, b.status as subscription_status
       from d
       join webhook_endpoints e on e.id = d.endpoint_id
@@ -227,6 +231,7 @@ export async function performAttempt({
     type: row.type,
     createdAt: toDate(row.event_created_at)!,
     data: (typeof row.data === "string" ? JSON.parse(row.data) : row.data) as Record<string, unknown>,
+    test: row.event_test === true,
   };
 
   if (row.recorded_succeeded !== null && row.recorded_succeeded !== undefined) {
@@ -278,6 +283,8 @@ export async function performAttempt({
     "webhook-signature": standardSignature(secrets, event.id, timestamp, body),
     ...(brandSignature ? { [`x-${brand.toLowerCase()}-signature`]: brandSignature } : {}),
     [`x-${brand.toLowerCase()}-event`]: event.type,
+    // A test event says so on the wire, beside `"test": true` in the body (GitHub's ping, Stripe's livemode).
+    ...(event.test ? { [`x-${brand.toLowerCase()}-test`]: "true" } : {}),
   });
 
   const result = await sendAttempt({

@@ -5,7 +5,8 @@
  *   during a secret rotation);
  * - `X-<Brand>-Signature`: hex HMAC-SHA256 of the raw body with the same key (several, comma-separated, during a
  *   secret rotation).
- * The brand names the header (WEBHOOK_BRAND), so the snippets are built for it.
+ * The brand names the header (WEBHOOK_BRAND), so the snippets are built for it. Each snippet also shows how to
+ * recognise a test event (`X-<Brand>-Test: true`, `"test": true` in the envelope).
  */
 export interface VerifySnippet {
   id: "node" | "python" | "go";
@@ -16,6 +17,7 @@ export interface VerifySnippet {
 export function verifySnippets(brand: string): VerifySnippet[] {
   const header = `X-${brand}-Signature`;
   const lower = header.toLowerCase();
+  const testHeader = `X-${brand}-Test`;
   return [
     {
       id: "node",
@@ -47,6 +49,11 @@ export function verifyHeraldBodySignature(secret, headers, rawBody) {
     const given = Buffer.from(value.trim(), "hex");
     return given.length === expected.length && crypto.timingSafeEqual(given, expected);
   });
+}
+
+// Test events (Send test event) carry ${testHeader}: true and "test": true in the body; real events carry neither.
+export function isHeraldTestEvent(headers, event) {
+  return headers["${testHeader.toLowerCase()}"] === "true" || event.test === true;
 }`,
     },
     {
@@ -76,7 +83,11 @@ def verify_herald_body_signature(secret: str, headers: dict, raw_body: bytes) ->
     key = base64.b64decode(secret.removeprefix("whsec_"))
     expected = hmac.new(key, raw_body, hashlib.sha256).hexdigest()
     values = headers.get("${lower}", "").split(",")
-    return any(hmac.compare_digest(value.strip(), expected) for value in values)`,
+    return any(hmac.compare_digest(value.strip(), expected) for value in values)
+
+# Test events (Send test event) carry ${testHeader}: true and "test": true in the body; real events carry neither.
+def is_herald_test_event(headers: dict, event: dict) -> bool:
+    return headers.get("${testHeader.toLowerCase()}") == "true" or event.get("test") is True`,
     },
     {
       id: "go",
@@ -137,6 +148,12 @@ func VerifyHeraldBodySignature(secret string, h http.Header, rawBody []byte) boo
 		}
 	}
 	return false
+}
+
+// IsHeraldTestEvent reports a test event (Send test event): it carries ${testHeader}: true, and "test": true in
+// the body; real events carry neither.
+func IsHeraldTestEvent(h http.Header) bool {
+	return h.Get("${testHeader}") == "true"
 }`,
     },
   ];

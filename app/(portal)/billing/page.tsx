@@ -13,7 +13,7 @@ import { requireSession } from "@/lib/auth/session";
 import { onlineBillingEnabled } from "@/lib/billing/checkout";
 import { priceForPlan } from "@/lib/billing/price-plans";
 import { env } from "@/lib/env";
-import { formatDateTime } from "@/lib/format";
+import { Time } from "@/components/time/time";
 import { deliveryPause, PLAN_INFO, planIncludesApi, planIncludesWebhooks } from "@/lib/plans";
 
 export const metadata: Metadata = { title: "Billing" };
@@ -81,7 +81,9 @@ export default async function BillingPage({ searchParams }: { searchParams: Prom
               {state?.paymentFailed ? <Badge variant="destructive">Last payment failed</Badge> : null}
             </Row>
             <Row label={periodLabel}>
-              <span data-testid="subscription-period-end">{formatDateTime(state?.currentPeriodEnd ?? null)}</span>
+              <span data-testid="subscription-period-end">
+                <Time value={state?.currentPeriodEnd ?? null} />
+              </span>
             </Row>
             <Row label="Outbound webhooks">
               {planIncludesWebhooks(plan) ? (
@@ -97,7 +99,7 @@ export default async function BillingPage({ searchParams }: { searchParams: Prom
             {state?.planSource === "manual" ? (
               <Row label="Set by">
                 <span className="text-muted-foreground">
-                  The platform team ({state.planSetBy ?? "unknown"}, {formatDateTime(state.planSetAt)})
+                  The platform team ({state.planSetBy ?? "unknown"}, <Time value={state.planSetAt} />)
                 </span>
               </Row>
             ) : null}

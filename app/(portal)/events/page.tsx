@@ -6,6 +6,7 @@ import { Badge } from "@/components/ui/badge";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { jsonSchemaOf } from "@/lib/api/openapi";
 import { requireSession } from "@/lib/auth/session";
+import { env } from "@/lib/env";
 import { EVENT_CATALOG } from "@/lib/events/catalog";
 
 export const metadata: Metadata = { title: "Event catalog" };
@@ -22,6 +23,23 @@ export default async function EventCatalogPage() {
         title="Event catalog"
         description="Every event Herald delivers. Each arrives as a signed POST with the envelope { id, type, createdAt, data }; the id is also the webhook-id header and stays the same on every retry, so you can de-duplicate on it."
       />
+      <Card data-testid="test-events-doc">
+        <CardHeader>
+          <CardTitle>Test events</CardTitle>
+          <CardDescription>
+            Send test event (on an endpoint&apos;s page) delivers the type&apos;s example below, signed and retried like a real
+            event, with a new <code className="font-mono">evt_</code> id. It is marked on the wire so that your receiver can
+            tell it apart: the header <code className="font-mono">X-{env.webhookBrand}-Test: true</code> and a top-level{" "}
+            <code className="font-mono">&quot;test&quot;: true</code> in the envelope. Both are absent on real events.
+          </CardDescription>
+        </CardHeader>
+        <CardContent>
+          <CodeBlock
+            code={JSON.stringify({ id: "evt_3k9f2m1q8x7v6b5n4c3z2a1s", type: "session.completed", createdAt: "2026-11-22T10:15:00.000Z", test: true, data: { "…": "…" } }, null, 2)}
+            label="Example test event envelope"
+          />
+        </CardContent>
+      </Card>
       <nav aria-label="Event types" className="flex flex-wrap gap-2">
         {EVENT_CATALOG.map((e) => (
           <Link key={e.type} href={`#${anchor(e.type)}`} className="rounded-md border bg-card px-2.5 py-1 font-mono text-xs hover:bg-muted focus-visible:ring-2 focus-visible:ring-ring focus-visible:outline-none">

@@ -6,7 +6,8 @@ import { updateUserName } from "@/db/queries/users";
 import type { ActionResult } from "@/lib/action";
 import { createAction } from "@/lib/auth/action";
 import { AppError } from "@/lib/errors";
-import { organizationSchema, profileSchema } from "./schemas";
+import { setTimeZonePreference } from "@/db/queries/preferences";
+import { organizationSchema, profileSchema, timeZoneSchema } from "./schemas";
 
 const updateProfile = createAction(profileSchema, async ({ name }, { user }) => {
   const updated = await updateUserName({ userId: user.id, name });
@@ -23,6 +24,18 @@ const updateOrganization = createAction(organizationSchema, async ({ name }, { u
   revalidatePath("/", "layout");
   return { name };
 });
+
+const updateTimeZone = createAction(timeZoneSchema, async ({ timeZone }, { user }) => {
+  const updated = await setTimeZonePreference({ userId: user.id, timeZone });
+  if (!updated) throw new AppError("not_found:user", { message: "Your account no longer exists. Sign in again." });
+  revalidatePath("/", "layout");
+  return { timeZone };
+});
+
+/** Sets the zone the portal shows the signed-in person's times in (null: their browser's). */
+export async function updateTimeZoneAction(input: unknown): Promise<ActionResult<{ timeZone: string | null }>> {
+  return updateTimeZone(input);
+}
 
 /** Changes the signed-in person's display name. */
 export async function updateProfileAction(input: unknown): Promise<ActionResult<{ name: string }>> {

@@ -1,13 +1,14 @@
 import type { Metadata } from "next";
 import { PageHeader } from "@/components/portal/page-header";
 import { NameForm } from "@/components/settings/name-form";
+import { TimeZoneForm } from "@/components/settings/time-zone-form";
 import { Badge } from "@/components/ui/badge";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { CopyButton } from "@/components/ui/copy-button";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { listMembers } from "@/db/queries/organizations";
 import { requireSession } from "@/lib/auth/session";
-import { formatDateTime } from "@/lib/format";
+import { Time } from "@/components/time/time";
 import { PLAN_INFO } from "@/lib/plans";
 import { updateOrganizationAction, updateProfileAction } from "./actions";
 
@@ -29,6 +30,9 @@ export default async function SettingsPage() {
           </CardHeader>
           <CardContent>
             <NameForm label="Your name" initialName={user.name} action={updateProfileAction} successMessage="Your name was saved." />
+            <div className="mt-6">
+              <TimeZoneForm />
+            </div>
           </CardContent>
         </Card>
         <Card>
@@ -89,7 +93,7 @@ export default async function SettingsPage() {
                     <TableCell>
                       <Badge variant="outline" className="capitalize">{m.role}</Badge>
                     </TableCell>
-                    <TableCell className="text-muted-foreground">{formatDateTime(m.lastLoginAt)}</TableCell>
+                    <TableCell className="text-muted-foreground"><Time value={m.lastLoginAt} relative /></TableCell>
                   </TableRow>
                 ))}
               </TableBody>

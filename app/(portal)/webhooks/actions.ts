@@ -83,12 +83,22 @@ export async function setSignatureSchemeAction(
   return revalidated(result, result.ok ? result.data.id : undefined);
 }
 
+/** The endpoint page after an action that changed its deliveries (status, Health, Recent deliveries). */
+function revalidatedDeliveries<T>(result: ActionResult<T>): ActionResult<T> {
+  if (result.ok) {
+    revalidatePath("/webhooks");
+    revalidatePath("/webhooks/[id]", "page");
+    revalidatePath("/webhooks/logs");
+  }
+  return result;
+}
+
 export async function sendTestEventAction(input: unknown): Promise<ActionResult<TestEventResult>> {
-  return sendTest(input);
+  return revalidatedDeliveries(await sendTest(input));
 }
 
 export async function redeliverFailedAction(input: unknown): Promise<ActionResult<{ ids: string[]; capped: boolean }>> {
-  return recover(input);
+  return revalidatedDeliveries(await recover(input));
 }
 
 export async function deliveryProgressAction(input: unknown): Promise<ActionResult<Record<DeliveryStatus, number>>> {

@@ -62,7 +62,9 @@ export const authSuite: SecuritySuite = {
     if (unreachable.length > 0) console.log(`actions exported but in no client bundle (not callable from outside): ${unreachable.join(", ")}`);
 
     const apiCheck = check("auth", "every /api/v1 route without a key, with a malformed or a revoked key: 401 with a message");
-    for (const { route, methods } of allRoutes.filter((r) => r.route.startsWith("/api/v1/") && !PUBLIC_API_ROUTES.includes(r.route))) {
+    // Catch-alls (`[...rest]`) answer unknown paths: checked below with paths no route has.
+    const isCatchAll = (route: string) => route.includes("[...");
+    for (const { route, methods } of allRoutes.filter((r) => r.route.startsWith("/api/v1/") && !PUBLIC_API_ROUTES.includes(r.route) && !isCatchAll(r.route))) {
       const id = route.includes("[id]") ? idFor(route) : "";
       if (id === undefined) {
         apiCheck.fail(`${route}: no id to try; teach idFor() about it`);
@@ -80,10 +82,28 @@ export const authSuite: SecuritySuite = {
         }
       }
     }
-    const otherRoutes = allRoutes.filter((r) => !r.route.startsWith("/api/v1/") || PUBLIC_API_ROUTES.includes(r.route)).map((r) => r.route);
+    const otherRoutes = allRoutes
+      .filter((r) => (!r.route.startsWith("/api/v1/") || PUBLIC_API_ROUTES.includes(r.route)) && !(isCatchAll(r.route) && r.route !== "/api/auth/[...nextauth]"))
+      .map((r) => r.route);
     const known = ["/api/auth/[...nextauth]", "/api/health", "/api/inngest", ...PUBLIC_API_ROUTES, "/api/webhooks/stripe"];
     const uncovered = otherRoutes.filter((r) => !known.includes(r));
     apiCheck.probe(uncovered.length === 0, `routes outside /api/v1 nobody decided about: ${uncovered.join(", ")}`);
+
+    // Unknown API paths answer the API's JSON error (404 with a message), for every method and with or without a key,
+    // never the portal's HTML page: under each catch-all route, under /api/v1 and /api/platform, and one level up.
+    const unknownCheck = check("auth", "unknown /api paths (every catch-all, /api/v1, /api/platform): JSON 404 with a message, every method");
+    const catchAllPaths = allRoutes.filter((r) => isCatchAll(r.route) && r.route !== "/api/auth/[...nextauth]").map((r) => r.route.replace(/\[\.\.\.\w+\]$/, "no-such-route"));
+    if (catchAllPaths.length === 0) unknownCheck.fail("no catch-all route under app/api: unknown paths get the HTML page");
+    const unknownPaths = [...new Set([...catchAllPaths, "/api/v1/no-such-route", "/api/v1/events/x/y/z", "/api/platform/v1/no-such-route", "/api/no-such-route"])];
+    for (const urlPath of unknownPaths) {
+      for (const method of ["GET", "POST", "PUT", "PATCH", "DELETE"]) {
+        for (const key of [undefined, ctx.acmeKey]) {
+          const r = await http(method, urlPath, { key, body: method === "GET" ? undefined : "{}" });
+          const message = (r.json as { error?: { message?: string } } | undefined)?.error?.message;
+          unknownCheck.probe(r.status === 404 && Boolean(message), `${method} ${urlPath} (${key ? "key" : "no key"}): ${r.status} ${r.text.slice(0, 120)}`);
+        }
+      }
+    }
 
     // API keys: a key made through the portal action, then used (well and badly), appears nowhere in clear.
     const keyCheck = check("auth", "API keys never stored or logged in clear (database scan, app log at debug level)");

@@ -11,7 +11,7 @@ import type { StripeEventOutcome } from "@/db/schema";
 import { requireAdmin } from "@/lib/auth/session";
 import { HANDLED_STRIPE_EVENTS } from "@/lib/billing/stripe-events";
 import { env } from "@/lib/env";
-import { formatDateTime } from "@/lib/format";
+import { Time } from "@/components/time/time";
 import { PLAN_INFO } from "@/lib/plans";
 
 export const metadata: Metadata = { title: "Stripe events" };
@@ -91,7 +91,7 @@ export default async function StripeEventsPage() {
             <TableBody>
               {events.map((e) => (
                 <TableRow key={e.id} data-testid="stripe-event-row">
-                  <TableCell className="whitespace-nowrap text-muted-foreground">{formatDateTime(e.receivedAt)}</TableCell>
+                  <TableCell className="whitespace-nowrap text-muted-foreground"><Time value={e.receivedAt} seconds /></TableCell>
                   <TableCell>
                     <div className="font-medium">{e.type}</div>
                     <div className="font-mono text-xs text-muted-foreground">

@@ -17,14 +17,19 @@ import { UpgradeNotice } from "@/components/webhooks/upgrade-notice";
 import { VerifySnippet } from "@/components/webhooks/verify-snippet";
 import { requireSession } from "@/lib/auth/session";
 import { env } from "@/lib/env";
-import { formatDateTime } from "@/lib/format";
 import { planIncludesWebhooks, webhooksPlanName } from "@/lib/plans";
 import { EVENT_CHOICES, EVENT_TYPES } from "@/lib/events/catalog";
 import { endpointHealth } from "@/db/queries/webhooks";
+import { listRecentDeliveries } from "@/db/queries/deliveries";
+import { RecentDeliveries } from "@/components/webhooks/recent-deliveries";
+import { Time } from "@/components/time/time";
+import { retryNowSupported } from "@/lib/delivery/retry-now";
 import { getEndpoint } from "@/lib/endpoints/operations";
 import { endpointIdSchema } from "../schemas";
 
 export const metadata: Metadata = { title: "Endpoint" };
+
+const RECENT_DELIVERIES = 10;
 
 export default async function EndpointPage({
   params,
@@ -40,7 +45,10 @@ export default async function EndpointPage({
   const endpoint = endpointIdSchema.safeParse(id).success ? await getEndpoint({ orgId: org.id, id }) : undefined;
   if (!endpoint) notFound();
   const allowed = planIncludesWebhooks(org.plan);
-  const health = await endpointHealth({ orgId: org.id, id, hours: range === "7d" ? 168 : 24 });
+  const [health, recent] = await Promise.all([
+    endpointHealth({ orgId: org.id, id, hours: range === "7d" ? 168 : 24 }),
+    listRecentDeliveries({ orgId: org.id, endpointId: id, limit: RECENT_DELIVERIES }),
+  ]);
   const finished = health.succeeded + health.failed;
 
   return (
@@ -57,7 +65,9 @@ export default async function EndpointPage({
           </code>
           {endpoint.active ? <Badge variant="success">Active</Badge> : <Badge variant="secondary">Disabled</Badge>}
           {endpoint.disabledReason ? <span className="text-muted-foreground">{endpoint.disabledReason}</span> : null}
-          <span className="text-muted-foreground">· created {formatDateTime(endpoint.createdAt)}</span>
+          <span className="text-muted-foreground">
+            · created <Time value={endpoint.createdAt} />
+          </span>
         </div>
       </div>
 
@@ -75,11 +85,13 @@ export default async function EndpointPage({
             </CardDescription>
           </CardHeader>
           <CardContent>
-            {endpoint.active ? (
-              <SendTestEvent id={endpoint.id} types={endpoint.eventTypes ?? [...EVENT_TYPES]} timeoutSeconds={endpoint.timeoutSeconds} />
-            ) : (
-              <p className="text-sm text-muted-foreground">Switch the endpoint to Active to send a test event.</p>
-            )}
+            {/* Rendered while disabled too: a test event answered 410 disables the endpoint, and its result stays. */}
+            <SendTestEvent
+              id={endpoint.id}
+              active={endpoint.active}
+              types={endpoint.eventTypes ?? [...EVENT_TYPES]}
+              timeoutSeconds={endpoint.timeoutSeconds}
+            />
           </CardContent>
         </Card>
       ) : null}
@@ -135,6 +147,8 @@ export default async function EndpointPage({
           )}
         </CardContent>
       </Card>
+
+      <RecentDeliveries endpointId={endpoint.id} rows={recent} retryNow={allowed && retryNowSupported()} />
 
       {allowed && endpoint.active ? (
         <Card>

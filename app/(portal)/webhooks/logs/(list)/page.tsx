@@ -4,8 +4,10 @@ import { LiveToggle } from "@/components/logs/live-toggle";
 import { LogsView } from "@/components/logs/logs-view";
 import { PageHeader } from "@/components/portal/page-header";
 import { listDeliveries } from "@/db/queries/deliveries";
+import { listEndpointChoices } from "@/db/queries/webhooks";
 import { requireSession } from "@/lib/auth/session";
-import { listEndpoints } from "@/lib/endpoints/operations";
+import { retryNowSupported } from "@/lib/delivery/retry-now";
+import { endpointLabel } from "@/lib/endpoints/label";
 import { firstValues, logFiltersSchema, toDeliveryFilters } from "../schemas";
 
 export const metadata: Metadata = { title: "Webhook logs" };
@@ -15,7 +17,7 @@ export default async function WebhookLogsPage({ searchParams }: { searchParams: 
   const filters = logFiltersSchema.parse(firstValues(await searchParams));
   const [rows, endpoints] = await Promise.all([
     listDeliveries({ orgId: org.id }, toDeliveryFilters(filters)),
-    listEndpoints({ orgId: org.id }),
+    listEndpointChoices({ orgId: org.id }),
   ]);
   return (
     <>
@@ -29,7 +31,8 @@ export default async function WebhookLogsPage({ searchParams }: { searchParams: 
         basePath="/webhooks/logs"
         filters={filters}
         rows={rows}
-        endpoints={endpoints.map((e) => ({ id: e.id, label: e.description || e.url }))}
+        retryNow={retryNowSupported()}
+        endpoints={endpoints.map((e) => ({ id: e.id, label: `${endpointLabel(e)}${e.deletedAt ? " (deleted)" : ""}` }))}
       />
     </>
   );

@@ -2,8 +2,10 @@ import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { DeliveryDetail } from "@/components/logs/delivery-detail";
 import { RedeliverButton } from "@/components/logs/redeliver-button";
+import { RetryNowButton } from "@/components/logs/retry-now-button";
 import { getDeliveryDetail } from "@/db/queries/deliveries";
 import { requireSession } from "@/lib/auth/session";
+import { RETRY_NOW_UNSUPPORTED, retryNowSupported } from "@/lib/delivery/retry-now";
 import { deliveryIdSchema } from "../schemas";
 
 export const metadata: Metadata = { title: "Delivery" };
@@ -17,7 +19,19 @@ export default async function DeliveryPage({ params }: { params: Promise<{ id: s
     <DeliveryDetail
       detail={detail}
       parent={{ href: "/webhooks/logs", label: "Logs" }}
-      actions={({ redeliverBlocked }) => <RedeliverButton id={detail.delivery.id} disabledReason={redeliverBlocked} />}
+      endpointHref={`/webhooks/${detail.endpoint.id}`}
+      actions={({ redeliverBlocked, waitingForRetry }) => (
+        <div className="flex flex-wrap items-start justify-end gap-2">
+          {waitingForRetry ? (
+            retryNowSupported() ? (
+              <RetryNowButton id={detail.delivery.id} />
+            ) : (
+              <p className="max-w-xs text-xs text-muted-foreground">{RETRY_NOW_UNSUPPORTED}</p>
+            )
+          ) : null}
+          <RedeliverButton id={detail.delivery.id} disabledReason={redeliverBlocked} />
+        </div>
+      )}
     />
   );
 }
