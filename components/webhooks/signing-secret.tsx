@@ -11,7 +11,6 @@ import { CopyButton } from "@/components/ui/copy-button";
 import { toast } from "@/components/ui/toast";
 import type { RevealedSecret } from "@/lib/endpoints/operations";
 import { formatDateTime } from "@/lib/format";
-import { formatDateTime } from "@/lib/format";
 import type { SignatureScheme } from "@/lib/endpoints/secret";
 
 const HIDDEN = "whsec_••••••••••••••••••••••••••••••••";
