@@ -21,6 +21,12 @@
  *          /etc/hosts points at 127.0.0.1 passes the form (no DNS there) and is blocked at delivery.
  * tenant   Globex's session and key with Acme's ids on every page, action and route that takes an id, and
  *          every list: 0 leaks (no Acme id or URL in any answer), 0 changes (the digest again).
+ * throttle Limits hold when requests come at once, and the sign-in address is the socket's: parallel wrong
+ *          passwords check exactly the per-email and per-IP budgets, X-Forwarded-For/X-Real-IP are ignored, and
+ *          parallel Send test event calls send exactly 5 (requests leave from other 127.0.0.0/8 addresses).
+ * bodies   Chunked 200 MB uploads without Content-Length to every body reader (413, RSS measured); one tenant's
+ *          bad events beside 80 concurrent publishes of another; undecodable ids in every API and page path; NUL
+ *          in the Logs search.
  *
  * Needs DATABASE_URL (a database is created and dropped there) and a production build. PROVE_SECURITY_PORT
  * (default 3270). Prints a table and exits 1 when a check fails.
@@ -122,6 +128,8 @@ async function main() {
         NODE_EXTRA_CA_CERTS: ensureTestCertificates().caCertPath,
         AUTH_TRUST_HOST: "true",
         NEXT_TELEMETRY_DISABLED: "1",
+        // Configured, so the Stripe webhook reads bodies (the bodies suite sends it oversized ones).
+        STRIPE_WEBHOOK_SECRET: "whsec_cHJvdmUtc2VjdXJpdHktc3RyaXBlLXNlY3JldA==",
       },
       stdio: ["ignore", log, log],
       detached: true,
@@ -209,6 +217,7 @@ async function main() {
       revokedKey: revoked.key,
       allKeys,
       receivers: { v4, v6 },
+      appPid: app.pid!,
     };
     const chosen = SUITES.filter((s) => runs(s.name));
     for (const suite of chosen) await suite.run(ctx);
