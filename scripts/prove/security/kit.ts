@@ -217,6 +217,8 @@ export interface SecurityContext {
   allKeys: string[];
   /** HTTPS receivers on 127.0.0.1 and [::1]: an SSRF that got through would connect to one of them. */
   receivers: { v4: Receiver; v6: Receiver };
+  /** The `next start` process (its children too are the app): for measuring its memory. */
+  appPid: number;
 }
 
 /**
