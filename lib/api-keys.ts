@@ -5,6 +5,7 @@ import type { apiKeyRefSchema, createApiKeySchema } from "@/app/(portal)/api-key
 import { getDb } from "@/db";
 import type { SessionContext } from "@/db/queries/users";
 import { apiKeys, organizations } from "@/db/schema";
+import { recordUserAudit } from "@/lib/audit/request";
 import { AppError } from "@/lib/errors";
 import { newId } from "@/lib/ids";
 import { assertApiAllowed } from "@/lib/plans";
@@ -36,6 +37,7 @@ export async function createApiKey(input: z.output<typeof createApiKeySchema>, c
     keyHash: hashKey(key),
     createdBy: ctx.user.id,
   });
+  await recordUserAudit(ctx, "api_key.created", { target: { type: "api_key", id }, changes: { name: input.name, prefix: key.slice(0, PREFIX_SHOWN) } });
   return { id, key };
 }
 
@@ -62,8 +64,9 @@ export async function revokeApiKey(input: z.output<typeof apiKeyRefSchema>, ctx:
     .update(apiKeys)
     .set({ revokedAt: new Date() })
     .where(and(eq(apiKeys.id, input.id), eq(apiKeys.organizationId, ctx.org.id), isNull(apiKeys.revokedAt)))
-    .returning({ id: apiKeys.id });
+    .returning({ id: apiKeys.id, name: apiKeys.name });
   if (rows.length === 0) throw new AppError("not_found:api_key", { message: "That API key does not exist or was revoked." });
+  await recordUserAudit(ctx, "api_key.revoked", { target: { type: "api_key", id: input.id }, changes: { name: rows[0]!.name } });
   return { id: input.id };
 }
 

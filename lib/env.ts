@@ -160,6 +160,8 @@ function emailConfig() {
   return {
     appName: raw.APP_NAME,
     appUrl,
+    /** Whether APP_URL was set (production should: otherwise links point at localhost). */
+    appUrlConfigured: raw.APP_URL !== undefined,
     smtpUrl: raw.SMTP_URL,
     from: raw.MAIL_FROM ?? `${raw.APP_NAME} <no-reply@${new URL(appUrl).hostname}>`,
     /** Base of the retry backoff: retry n waits base x 4^(n-1). */

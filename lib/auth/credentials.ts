@@ -1,6 +1,7 @@
 import { CredentialsSignin } from "@auth/core/errors";
 import { markLoginSucceeded, reserveLoginAttempt } from "@/db/queries/login-attempts";
 import { findUserForSignIn, markSignedIn, pickSignInOrganization } from "@/db/queries/users";
+import { recordAudit } from "@/lib/audit/record";
 import { env } from "@/lib/env";
 import { logger } from "@/lib/logger";
 import { clientAddressFrom } from "@/lib/net/client-address";
@@ -64,11 +65,23 @@ export async function authorizeWithPassword(raw: unknown, request: Pick<Request,
   const ok = user?.passwordHash ? await verifyPassword(user.passwordHash, password) : await verifyAgainstDummy(password);
   if (!user || !ok) {
     logger.info("sign-in failed", { email, ip });
+    // Platform-wide (no organization): a person may belong to several, and an unknown email to none.
+    await recordAudit({
+      organizationId: null,
+      actor: user ? { type: "user", id: user.id, email: user.email } : { type: "system" },
+      action: "sign_in.failed",
+      ip,
+      changes: { email, reason: user ? "wrong password" : "no account with this email" },
+    });
     return null;
   }
   // Only after a correct password may the answer say that the person has no organization to sign in to.
   const landing = await pickSignInOrganization(user.id);
   if (!landing.ok) throw new SignInRefused(landing.reason);
-  await Promise.all([markLoginSucceeded({ attemptId: reservation.attemptId, email, ip }), markSignedIn(user.id)]);
+  await Promise.all([
+    markLoginSucceeded({ attemptId: reservation.attemptId, email, ip }),
+    markSignedIn(user.id),
+    recordAudit({ organizationId: landing.orgId, actor: { type: "user", id: user.id, email: user.email }, action: "sign_in.succeeded", ip, changes: { method: "password" } }),
+  ]);
   return { id: user.id, email: user.email, name: user.name, orgId: landing.orgId, isAdmin: user.isPlatformAdmin };
 }

@@ -5,6 +5,8 @@ import GitHub from "next-auth/providers/github";
 import { headers } from "next/headers";
 import { createAuthSession, endSession } from "@/db/queries/auth-sessions";
 import { findUserForSignIn, markSignedIn, pickSignInOrganization } from "@/db/queries/users";
+import { requestIp } from "@/lib/audit/request";
+import { recordAudit } from "@/lib/audit/record";
 import { env } from "@/lib/env";
 import { logger } from "@/lib/logger";
 import { authConfig, SESSION_MAX_AGE_SECONDS } from "./config";
@@ -80,6 +82,13 @@ const fullConfig: NextAuthConfig = {
         const landing = known ? await pickSignInOrganization(known.id) : undefined;
         if (!known || !landing?.ok) return null;
         await markSignedIn(known.id);
+        await recordAudit({
+          organizationId: landing.orgId,
+          actor: { type: "user", id: known.id, email: known.email },
+          action: "sign_in.succeeded",
+          ip: await requestIp(),
+          changes: { method: account.provider },
+        });
         signedIn = { id: known.id, orgId: landing.orgId, isAdmin: known.isPlatformAdmin };
       } else {
         if (!user.id || !user.orgId) return null;

@@ -4,6 +4,8 @@ import type { setPlanSchema } from "@/app/(portal)/admin/schemas";
 import { getDb } from "@/db";
 import type { SessionContext } from "@/db/queries/users";
 import { organizationBilling, organizations, type Plan } from "@/db/schema";
+import { actorOf, requestIp } from "@/lib/audit/request";
+import { recordAudit } from "@/lib/audit/record";
 import { AppError } from "@/lib/errors";
 import { logger } from "@/lib/logger";
 import { resumePausedDeliveries } from "@/lib/delivery/pause";
@@ -19,7 +21,10 @@ export async function setPlanManually(input: z.output<typeof setPlanSchema>, ctx
   if (!ctx.user.isPlatformAdmin) throw new AppError("not_found:organization", { message: "That organization does not exist." });
   const db = await getDb();
   const now = new Date();
+  const ip = await requestIp();
   const updated = await db.transaction(async (tx) => {
+    const [before] = await tx.select({ plan: organizations.plan }).from(organizations).where(eq(organizations.id, input.organizationId)).for("update");
+    if (!before) return false;
     const rows = await tx
       .update(organizations)
       .set({ plan: input.plan, updatedAt: now })
@@ -40,6 +45,17 @@ export async function setPlanManually(input: z.output<typeof setPlanSchema>, ctx
       .insert(organizationBilling)
       .values({ organizationId: input.organizationId, ...state })
       .onConflictDoUpdate({ target: organizationBilling.organizationId, set: state });
+    await recordAudit(
+      {
+        organizationId: input.organizationId,
+        actor: actorOf(ctx),
+        action: "organization.plan_changed",
+        target: { type: "organization", id: input.organizationId },
+        ip,
+        changes: { plan: { from: before.plan, to: input.plan }, source: "set by a platform admin" },
+      },
+      { tx },
+    );
     return true;
   });
   if (!updated) throw new AppError("not_found:organization", { message: "That organization does not exist." });

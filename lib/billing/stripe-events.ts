@@ -7,6 +7,7 @@ import { logger } from "@/lib/logger";
 import { PLAN_INFO } from "@/lib/plans";
 import type { PricePlans } from "./price-plans";
 import { resumePausedDeliveries } from "@/lib/delivery/pause";
+import { recordAudit } from "@/lib/audit/record";
 
 /** The Stripe event types Herald acts on (select these when adding the webhook endpoint in Stripe). */
 export const HANDLED_STRIPE_EVENTS = [
@@ -240,6 +241,11 @@ async function applySubscription(tx: Tx, type: string, object: unknown, created:
     .where(eq(organizationBilling.organizationId, orgId));
   if (plan !== billing.plan) {
     await tx.update(organizations).set({ plan, updatedAt: new Date() }).where(eq(organizations.id, orgId));
+    // In the same transaction as the change: Stripe's subscription, acted on by Herald itself.
+    await recordAudit(
+      { organizationId: orgId, actor: { type: "system" }, action: "organization.plan_changed", target: { type: "organization", id: orgId }, changes: { plan: { from: billing.plan, to: plan }, source: `Stripe ${type}` } },
+      { tx },
+    );
   }
   const unknownPrice = mapped ? "" : ` Price ${priceIds.join(", ") || "(none)"} is not in STRIPE_PRICE_PLANS: the plan stays ${PLAN_INFO[plan].name}.`;
   return {

@@ -10,10 +10,12 @@ import type {
   updateEndpointSchema,
 } from "@/app/(portal)/webhooks/schemas";
 import { decryptSecret, encryptSecret, maskSecret } from "@/lib/crypto";
+import { diffFields } from "@/lib/audit/record";
 import { AppError } from "@/lib/errors";
 import { newId } from "@/lib/ids";
 import { assertWebhooksAllowed } from "@/lib/plans";
 import { cancelEndpointDeliveries } from "@/lib/delivery/dispatch";
+import { recordUserAudit } from "@/lib/audit/request";
 import { generateCredential, generateSigningSecret, publicKeyOf, ROTATION_OVERLAP_MS, schemeOf, type SignatureScheme } from "./secret";
 
 /** An endpoint as pages and API answers show it: header values masked, secrets absent. */
@@ -71,6 +73,8 @@ function toView(row: WebhookEndpointRow, now = new Date()): EndpointView {
   };
 }
 
+const AUDITED_FIELDS = ["url", "description", "eventTypes", "timeoutSeconds", "maxRetries", "active", "headers"] as const;
+
 const NOT_FOUND = () => new AppError("not_found:endpoint", { message: "That endpoint does not exist or was deleted." });
 
 export async function listEndpoints({ orgId }: { orgId: string }): Promise<EndpointView[]> {
@@ -109,6 +113,29 @@ function mergeHeaders(input: HeaderInput[], existing: StoredHeader[]): StoredHea
   return merged;
 }
 
+const auditTarget = (id: string) => ({ type: "endpoint", id });
+
+/** An endpoint's settings as the audit log records them: header names only (their values are secrets). */
+function auditedSettings(row: {
+  url: string;
+  description: string;
+  eventTypes: string[] | null;
+  timeoutSeconds: number;
+  maxRetries: number;
+  active: boolean;
+  headers: { name: string }[];
+}) {
+  return {
+    url: row.url,
+    description: row.description,
+    eventTypes: row.eventTypes ?? "all",
+    timeoutSeconds: row.timeoutSeconds,
+    maxRetries: row.maxRetries,
+    active: row.active,
+    headers: row.headers.map((h) => h.name),
+  };
+}
+
 export async function createEndpoint(input: z.output<typeof createEndpointSchema>, ctx: SessionContext): Promise<{ id: string }> {
   assertWebhooksAllowed(ctx.org.plan);
   const id = newId("ep");
@@ -124,6 +151,8 @@ export async function createEndpoint(input: z.output<typeof createEndpointSchema
     active: input.active,
     secretEncrypted: encryptSecret(generateSigningSecret()),
   });
+  const created = { ...input, eventTypes: input.eventTypes === "all" ? null : input.eventTypes };
+  await recordUserAudit(ctx, "endpoint.created", { target: auditTarget(id), changes: auditedSettings(created) });
   return { id };
 }
 
@@ -147,6 +176,11 @@ export async function updateEndpoint(input: z.output<typeof updateEndpointSchema
   });
   if (!updated) throw NOT_FOUND();
   if (!active && existing.active) await cancelEndpointDeliveries(input.id);
+  const after = { ...input, active, eventTypes: input.eventTypes === "all" ? null : input.eventTypes };
+  const changes: Record<string, unknown> = diffFields(auditedSettings(existing), auditedSettings(after), AUDITED_FIELDS);
+  // A header value given anew is a changed secret: recorded as changed, never in clear.
+  if (input.headers.some((h) => h.value !== undefined)) changes.headerValues = "(changed)";
+  if (Object.keys(changes).length > 0) await recordUserAudit(ctx, "endpoint.updated", { target: auditTarget(input.id), changes });
   return { id: input.id };
 }
 
@@ -167,12 +201,14 @@ export async function setEndpointActive(
   );
   if (!updated) throw NOT_FOUND();
   if (!input.active) await cancelEndpointDeliveries(input.id);
+  await recordUserAudit(ctx, input.active ? "endpoint.enabled" : "endpoint.disabled", { target: auditTarget(input.id), changes: { active: input.active } });
   return { id: input.id, active: input.active };
 }
 
 export async function deleteEndpoint(input: z.output<typeof endpointRefSchema>, ctx: SessionContext): Promise<{ id: string }> {
   if (!(await softDeleteEndpointRow({ orgId: ctx.org.id, id: input.id }))) throw NOT_FOUND();
   await cancelEndpointDeliveries(input.id);
+  await recordUserAudit(ctx, "endpoint.deleted", { target: auditTarget(input.id) });
   return { id: input.id };
 }
 
@@ -191,6 +227,7 @@ export interface RevealedSecret {
 export async function revealSecret(input: z.output<typeof endpointRefSchema>, ctx: SessionContext): Promise<RevealedSecret> {
   const row = await findEndpointRow({ orgId: ctx.org.id, id: input.id });
   if (!row) throw NOT_FOUND();
+  await recordUserAudit(ctx, "endpoint.secret_revealed", { target: auditTarget(input.id) });
   const overlapping = row.previousSecretEncrypted && row.previousSecretExpiresAt && row.previousSecretExpiresAt > new Date();
   const sharedOnly = (credential: string) => (schemeOf(credential) === "v1" ? credential : null);
   const secret = sharedOnly(decryptSecret(row.secretEncrypted));
@@ -230,7 +267,9 @@ export async function rotateSecret(input: z.output<typeof endpointRefSchema>, ct
   const scope = { orgId: ctx.org.id, id: input.id };
   const row = await findEndpointRow(scope);
   if (!row) throw NOT_FOUND();
-  return replaceCredential(scope, row.secretEncrypted, generateCredential(schemeOf(decryptSecret(row.secretEncrypted))));
+  const rotated = await replaceCredential(scope, row.secretEncrypted, generateCredential(schemeOf(decryptSecret(row.secretEncrypted))));
+  await recordUserAudit(ctx, "endpoint.secret_rotated", { target: auditTarget(input.id), changes: { overlapEndsAt: rotated.previousSecretExpiresAt } });
+  return rotated;
 }
 
 /**
@@ -252,5 +291,9 @@ export async function setSignatureScheme(
     });
   }
   const replaced = await replaceCredential(scope, row.secretEncrypted, generateCredential(input.scheme));
+  await recordUserAudit(ctx, "endpoint.secret_rotated", {
+    target: auditTarget(input.id),
+    changes: { signatureScheme: { from: input.scheme === "v1a" ? "v1" : "v1a", to: input.scheme }, overlapEndsAt: replaced.previousSecretExpiresAt },
+  });
   return { id: input.id, signatureScheme: input.scheme, ...replaced };
 }

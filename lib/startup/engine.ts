@@ -9,6 +9,7 @@ import { scheduleSourceJobs, stopSourceJobs } from "@/lib/sources/scheduler";
 import { EmbeddedEngine } from "@/lib/workflows/embedded-engine";
 import { localEngine, setLocalEngine } from "@/lib/delivery/dispatch";
 import { scheduleRetention } from "@/lib/delivery/retention";
+import { scheduleHousekeeping, stopHousekeeping } from "./housekeeping";
 import { DELIVERY_WORKFLOW } from "@/lib/delivery/run-input";
 import { runDeliveryWorkflow } from "@/lib/delivery/workflow";
 
@@ -42,6 +43,7 @@ export async function startDeliveryEngine(overrides: { leaseMs?: number; pollMs?
   setLocalEngine(engine);
   engine.start();
   scheduleRetention();
+  scheduleHousekeeping();
   scheduleSourceJobs();
   scheduleResumeSweep();
   return engine;
@@ -51,6 +53,7 @@ export async function stopDeliveryEngine(): Promise<void> {
   const engine = localEngine();
   setLocalEngine(undefined);
   stopSourceJobs();
+  stopHousekeeping();
   stopResumeSweep();
   await engine?.stop();
 }
