@@ -94,3 +94,23 @@ describe("env: encryption key", () => {
     await expect(import("./env")).rejects.toThrow(/APP_ENCRYPTION_KEY must be 32 bytes/);
   });
 });
+
+describe("TRUSTED_PROXY_HOPS", () => {
+  it("defaults to 0: the connection's own address", async () => {
+    vi.stubEnv("TRUSTED_PROXY_HOPS", undefined);
+    expect((await import("./env")).env.trustedProxyHops).toBe(0);
+  });
+
+  it("takes a count of proxies", async () => {
+    vi.stubEnv("TRUSTED_PROXY_HOPS", "2");
+    expect((await import("./env")).env.trustedProxyHops).toBe(2);
+  });
+
+  it("refuses what is not a small whole number, naming the variable", async () => {
+    for (const bad of ["-1", "1.5", "eleven", "11"]) {
+      vi.resetModules();
+      vi.stubEnv("TRUSTED_PROXY_HOPS", bad);
+      await expect(import("./env")).rejects.toThrow(/TRUSTED_PROXY_HOPS/);
+    }
+  });
+});
