@@ -74,6 +74,8 @@ export interface ApiCaller {
   keyId: string;
   orgId: string;
   plan: (typeof organizations.$inferSelect)["plan"];
+  /** The organization was deactivated by a platform admin: its keys answer 403 until it is reactivated. */
+  deactivated: boolean;
 }
 
 /** The organization behind a bearer key, or undefined for a missing, malformed, unknown or revoked key. */
@@ -82,7 +84,13 @@ export async function authenticateApiKey(authorization: string | null): Promise<
   if (!match) return undefined;
   const db = await getDb();
   const [row] = await db
-    .select({ keyId: apiKeys.id, orgId: apiKeys.organizationId, plan: organizations.plan, lastUsedAt: apiKeys.lastUsedAt })
+    .select({
+      keyId: apiKeys.id,
+      orgId: apiKeys.organizationId,
+      plan: organizations.plan,
+      deactivatedAt: organizations.deactivatedAt,
+      lastUsedAt: apiKeys.lastUsedAt,
+    })
     .from(apiKeys)
     .innerJoin(organizations, eq(organizations.id, apiKeys.organizationId))
     .where(and(eq(apiKeys.keyHash, hashKey(match[1]!)), isNull(apiKeys.revokedAt)))
@@ -96,5 +104,5 @@ export async function authenticateApiKey(authorization: string | null): Promise<
       .set({ lastUsedAt: new Date() })
       .where(and(eq(apiKeys.id, row.keyId), or(isNull(apiKeys.lastUsedAt), lt(apiKeys.lastUsedAt, minuteAgo))));
   }
-  return { keyId: row.keyId, orgId: row.orgId, plan: row.plan };
+  return { keyId: row.keyId, orgId: row.orgId, plan: row.plan, deactivated: row.deactivatedAt !== null };
 }

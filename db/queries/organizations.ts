@@ -137,14 +137,15 @@ export async function searchOrganizationsForAdmin(
   };
 }
 
-export interface OrganizationRecord {
+/** A type (not an interface), so it fits the audit log's field diff. */
+export type OrganizationRecord = {
   id: string;
   slug: string;
   name: string;
   plan: Plan;
   externalId: string | null;
   deactivatedAt: Date | null;
-}
+};
 
 const RECORD_COLUMNS = {
   id: organizations.id,

@@ -92,6 +92,9 @@ export function apiRoute<P extends Record<string, string> = Record<string, never
     try {
       const caller = await authenticateApiKey(request.headers.get("authorization"));
       if (!caller) return apiError(401, "unauthorized", "Send a valid API key: Authorization: Bearer hk_live_...");
+      if (caller.deactivated) {
+        return apiError(403, "forbidden", "This organization is deactivated: its API keys work again once a platform admin reactivates it.");
+      }
       // A key made before a downgrade stops working with the plan; it works again after an upgrade.
       assertApiAllowed(caller.plan);
       const decision = rateLimiter().take(caller.keyId);

@@ -1,0 +1,130 @@
+import type { z } from "zod";
+import type {
+  createOrganizationSchema,
+  inviteFirstOwnerSchema,
+  setOrganizationActiveSchema,
+  updateOrganizationSchema,
+} from "@/app/(portal)/admin/organizations/schemas";
+import { endOrganizationSessions } from "@/db/queries/auth-sessions";
+import {
+  findOrganizationClashes,
+  getOrganizationForAdmin,
+  insertOrganization,
+  setOrganizationDeactivated,
+  updateOrganizationRecord,
+  type OrganizationRecord,
+} from "@/db/queries/organizations";
+import type { SessionContext } from "@/db/queries/users";
+import { diffFields } from "@/lib/audit";
+import { recordUserAudit } from "@/lib/audit/request";
+import { resumePausedDeliveries } from "@/lib/delivery/pause";
+import { AppError } from "@/lib/errors";
+import { newId } from "@/lib/ids";
+import { auditContextOf, createInvitation } from "./invitations";
+
+/** Platform admins only: everyone else gets the not-found a missing page gives. */
+function assertPlatformAdmin(ctx: SessionContext): void {
+  if (!ctx.user.isPlatformAdmin) throw new AppError("not_found", { message: "We could not find that." });
+}
+
+async function assertNoClash(values: { slug: string; externalId: string | null }, exceptId?: string): Promise<void> {
+  const clash = await findOrganizationClashes({ ...values, exceptId });
+  const fieldErrors: Record<string, string[]> = {};
+  if (clash.slug) fieldErrors.slug = [`Another organization already uses the slug "${values.slug}".`];
+  if (clash.externalId) fieldErrors.externalId = [`Another organization already has the external id "${values.externalId}".`];
+  if (Object.keys(fieldErrors).length > 0) {
+    throw new AppError("conflict:organization", { message: Object.values(fieldErrors).flat().join(" "), fieldErrors });
+  }
+}
+
+/** PostgreSQL's unique violation: a concurrent create or edit took the slug or external id after the check above. */
+function isUniqueViolation(error: unknown): boolean {
+  for (let e: unknown = error, depth = 0; e && depth < 3; e = (e as { cause?: unknown }).cause, depth += 1) {
+    if ((e as { code?: unknown }).code === "23505") return true;
+  }
+  return false;
+}
+
+const TAKEN = new AppError("conflict:organization", { message: "The slug or external id was just taken by another organization. Choose another." });
+
+/** Admin: a new partner organization. It has nobody in it until its first owner accepts an invitation. */
+export async function createOrganization(input: z.output<typeof createOrganizationSchema>, ctx: SessionContext): Promise<OrganizationRecord> {
+  assertPlatformAdmin(ctx);
+  await assertNoClash(input);
+  let created: OrganizationRecord;
+  try {
+    created = await insertOrganization({ id: newId("org"), ...input });
+  } catch (error) {
+    if (isUniqueViolation(error)) throw TAKEN;
+    throw error;
+  }
+  await recordUserAudit(ctx, "organization.created", {
+    organizationId: created.id,
+    target: { type: "organization", id: created.id },
+    changes: { name: created.name, slug: created.slug, plan: created.plan, externalId: created.externalId },
+  });
+  return created;
+}
+
+/** Admin: renames an organization, changes its slug or external id (the plan has its own dialog, with billing). */
+export async function updateOrganization(input: z.output<typeof updateOrganizationSchema>, ctx: SessionContext): Promise<OrganizationRecord> {
+  assertPlatformAdmin(ctx);
+  const before = await getOrganizationForAdmin({ isPlatformAdmin: true, id: input.id });
+  if (!before) throw new AppError("not_found:organization", { message: "That organization does not exist." });
+  await assertNoClash(input, input.id);
+  let after: OrganizationRecord | undefined;
+  try {
+    after = await updateOrganizationRecord(input.id, { name: input.name, slug: input.slug, externalId: input.externalId });
+  } catch (error) {
+    if (isUniqueViolation(error)) throw TAKEN;
+    throw error;
+  }
+  if (!after) throw new AppError("not_found:organization", { message: "That organization does not exist." });
+  const changes = diffFields(before, after, ["name", "slug", "externalId"]);
+  if (Object.keys(changes).length > 0) {
+    await recordUserAudit(ctx, "organization.updated", { organizationId: after.id, target: { type: "organization", id: after.id }, changes });
+  }
+  return after;
+}
+
+/**
+ * Admin: deactivates (nobody signs in, sessions in it end, deliveries wait) or reactivates (waiting deliveries
+ * resume) an organization. Nothing is deleted either way. An admin cannot deactivate the organization they are
+ * working in, which would lock them out of this page.
+ */
+export async function setOrganizationActive(
+  input: z.output<typeof setOrganizationActiveSchema>,
+  ctx: SessionContext,
+): Promise<{ id: string; active: boolean }> {
+  assertPlatformAdmin(ctx);
+  const org = await getOrganizationForAdmin({ isPlatformAdmin: true, id: input.id });
+  if (!org) throw new AppError("not_found:organization", { message: "That organization does not exist." });
+  if (!input.active && org.id === ctx.org.id) {
+    throw new AppError("conflict:own_organization", {
+      message: "You are working in this organization: switch to another one before deactivating it.",
+    });
+  }
+  const changed = await setOrganizationDeactivated(org.id, !input.active);
+  if (!changed) return { id: org.id, active: input.active };
+  if (input.active) {
+    await resumePausedDeliveries({ orgId: org.id });
+  } else {
+    await endOrganizationSessions({ orgId: org.id, reason: "organization_deactivated" });
+  }
+  await recordUserAudit(ctx, input.active ? "organization.reactivated" : "organization.deactivated", {
+    organizationId: org.id,
+    target: { type: "organization", id: org.id },
+  });
+  return { id: org.id, active: input.active };
+}
+
+/** Admin: invites an organization's first owner (or another owner) by email. */
+export async function inviteFirstOwner(
+  input: z.output<typeof inviteFirstOwnerSchema>,
+  ctx: SessionContext,
+): Promise<{ id: string; email: string; expiresAt: Date }> {
+  assertPlatformAdmin(ctx);
+  const org = await getOrganizationForAdmin({ isPlatformAdmin: true, id: input.organizationId });
+  if (!org) throw new AppError("not_found:organization", { message: "That organization does not exist." });
+  return createInvitation({ orgId: org.id, email: input.email, role: "owner", invitedBy: null }, await auditContextOf(ctx));
+}
