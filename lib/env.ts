@@ -62,6 +62,10 @@ const schema = z.object({
   WEBHOOK_ALLOW_PRIVATE_TARGETS: optionalString,
   DELIVERY_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(64),
   DELIVERY_CONCURRENCY_PER_ENDPOINT: z.coerce.number().int().min(1).max(100).default(8),
+  DELIVERY_CONCURRENCY_PER_ORGANIZATION: z.coerce.number().int().min(1).max(1000).optional(),
+  // Above the longest endpoint timeout (30 s): a step this long is stuck, not slow.
+  DELIVERY_STEP_TIMEOUT_MS: z.coerce.number().int().min(31_000).max(3_600_000).default(60_000),
+  DELIVERY_DRAIN_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
   DELIVERY_WORKER: flag,
   DELIVERY_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(500),
   DELIVERY_LEASE_MS: z.coerce.number().int().min(500).max(3_600_000).default(120_000),
@@ -221,6 +225,18 @@ export const env = {
     allowPrivateTargets: parsePrivateTargets(raw.WEBHOOK_ALLOW_PRIVATE_TARGETS),
     concurrency: raw.DELIVERY_CONCURRENCY,
     concurrencyPerEndpoint: raw.DELIVERY_CONCURRENCY_PER_ENDPOINT,
+    /**
+     * Runs of one organization in flight per process: three quarters of the process's slots unless set, so one
+     * tenant's slow or stuck endpoints always leave room for the others.
+     */
+    concurrencyPerOrganization: Math.min(
+      raw.DELIVERY_CONCURRENCY_PER_ORGANIZATION ?? Math.max(1, Math.floor((raw.DELIVERY_CONCURRENCY * 3) / 4)),
+      raw.DELIVERY_CONCURRENCY,
+    ),
+    /** The longest one engine step (one delivery attempt with its bookkeeping) may run before it is abandoned. */
+    stepTimeoutMs: raw.DELIVERY_STEP_TIMEOUT_MS,
+    /** On SIGTERM/SIGINT, how long to let attempts in flight finish before handing their runs back and exiting. */
+    drainMs: raw.DELIVERY_DRAIN_MS,
     /** Whether this process runs the embedded engine's worker loop (a web-only process can opt out). */
     worker: raw.DELIVERY_WORKER ?? true,
     pollMs: raw.DELIVERY_POLL_MS,

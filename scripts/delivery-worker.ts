@@ -1,11 +1,12 @@
 /**
  * `npm run worker`: a delivery worker without the web server. It runs the embedded engine against DATABASE_URL
- * (PostgreSQL: several workers and app processes may share it) until SIGTERM or SIGINT, then finishes the steps in
- * flight. Useful to scale delivery apart from the portal, and used by the crash tests.
+ * (PostgreSQL: several workers and app processes may share it) until SIGTERM or SIGINT; then attempts in flight get
+ * DELIVERY_DRAIN_MS to finish, runs still executing are handed back to other processes, and it exits (a second
+ * signal exits at once). Useful to scale delivery apart from the portal, and used by the crash tests.
  */
 import { closeDb, getDb } from "@/db";
 import { env } from "@/lib/env";
-import { startDeliveryEngine, stopDeliveryEngine } from "@/lib/startup/engine";
+import { startDeliveryEngine, stopOnSignals } from "@/lib/startup/engine";
 
 async function main() {
   if (!env.databaseUrl) {
@@ -19,13 +20,10 @@ async function main() {
     process.exit(1);
   }
   console.log(`worker ready ${engine.owner}`);
-  const shutdown = async () => {
-    await stopDeliveryEngine();
-    await closeDb();
-    process.exit(0);
-  };
-  process.on("SIGTERM", () => void shutdown());
-  process.on("SIGINT", () => void shutdown());
+  stopOnSignals(async (signal) => {
+    await closeDb().catch(() => undefined);
+    process.exit(signal === "SIGINT" ? 130 : 0);
+  });
 }
 
 main().catch((error: unknown) => {

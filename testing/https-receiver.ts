@@ -31,7 +31,14 @@ export type Behaviour =
   /** Write bytes that are not HTTP on the TLS socket and close it: the client's parser fails with an HPE_* code. */
   | { kind: "invalid-http" }
   /** Send 200 headers promising `bytes` (default 1,000) and half of them, then destroy the socket mid-body. */
-  | { kind: "reset-mid-body"; bytes?: number };
+  | { kind: "reset-mid-body"; bytes?: number }
+  /**
+   * Answer `101 Switching Protocols` (with `Upgrade: websocket` unless `upgradeHeader` is false) and keep the socket
+   * open without another byte: a receiver that took the webhook for a WebSocket handshake.
+   */
+  | { kind: "switching-protocols"; upgradeHeader?: boolean }
+  /** Send `103 Early Hints` every `intervalMs` (default 50) and never a final response. */
+  | { kind: "endless-informational"; intervalMs?: number };
 
 /** A running HTTPS receiver on a real port. */
 export interface Receiver {
@@ -285,6 +292,21 @@ function respond(
       res.write("x".repeat(Math.floor(bytes / 2)));
       // After the written half has left, so the client has a response in hand when the connection drops.
       later(() => req.socket.destroy(), 50);
+      return;
+    }
+    case "switching-protocols": {
+      // Raw bytes: ServerResponse refuses to send a 101 outside its own upgrade handling.
+      const upgrade = behaviour.upgradeHeader === false ? "" : "Upgrade: websocket\r\nConnection: Upgrade\r\n";
+      req.socket.write(`HTTP/1.1 101 Switching Protocols\r\n${upgrade}\r\n`);
+      return;
+    }
+    case "endless-informational": {
+      const tick = () => {
+        if (res.destroyed || req.socket.destroyed) return;
+        res.writeEarlyHints({ link: "</style.css>; rel=preload; as=style" });
+        later(tick, behaviour.intervalMs ?? 50);
+      };
+      tick();
       return;
     }
   }

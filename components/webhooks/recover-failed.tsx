@@ -14,7 +14,10 @@ import { fromZonedInput, toZonedInput, UTC, zoneLabel } from "@/lib/format";
 type Counts = { pending: number; delivering: number; succeeded: number; failed: number; cancelled: number };
 
 
-/** "Redeliver failed since…": restarts the endpoint's failed deliveries since a time, and follows their progress. */
+/**
+ * "Redeliver failed since…": restarts the endpoint's deliveries since a time that did not arrive (failed, or cancelled
+ * when the endpoint was switched off), and follows their progress.
+ */
 export function RecoverFailed({ id }: { id: string }) {
   const router = useRouter();
   const inputId = useId();
@@ -59,8 +62,8 @@ export function RecoverFailed({ id }: { id: string }) {
       setCounts(undefined);
       setCapped(result.data.capped);
       setIds(result.data.ids);
-      if (result.data.ids.length === 0) toast.info("Nothing to redeliver", "No failed deliveries since that time.");
-      else toast.success("Redelivery started", `${result.data.ids.length} failed deliveries are on their way again.`);
+      if (result.data.ids.length === 0) toast.info("Nothing to redeliver", "No failed or cancelled deliveries since that time.");
+      else toast.success("Redelivery started", `${result.data.ids.length} failed or cancelled deliveries are on their way again.`);
     });
   }
 

@@ -18,6 +18,11 @@ export const workflowRuns = pgTable(
     status: workflowRunStatusEnum("status").notNull().default("queued"),
     /** Limits how many runs with the same key execute at once (the endpoint id for deliveries). */
     concurrencyKey: text("concurrency_key"),
+    /**
+     * A wider fairness group (the organization, for deliveries): a process runs at most DELIVERY_CONCURRENCY_PER_ORGANIZATION
+     * of one group's runs at once, and shares its slots round-robin across groups.
+     */
+    groupKey: text("group_key"),
     wakeAt: timestamp("wake_at", { withTimezone: true }).notNull().defaultNow(),
     leaseOwner: text("lease_owner"),
     leaseExpiresAt: timestamp("lease_expires_at", { withTimezone: true }),

@@ -1,7 +1,7 @@
-import { and, eq, inArray, sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { getDb, rowsOf } from "@/db";
 import { createBatcher } from "@/lib/batcher";
-import { deliveries, webhookEndpoints, type DeliveryStatus, type Plan, type StoredHeader, type SubscriptionStatus } from "@/db/schema";
+import { deliveries, type DeliveryStatus, type Plan, type StoredHeader, type SubscriptionStatus } from "@/db/schema";
 import { pauseDelivery } from "@/lib/delivery/pause";
 import { decryptSecret, maskSecret } from "@/lib/crypto";
 import { env } from "@/lib/env";
@@ -10,6 +10,7 @@ import { deliveryPause } from "@/lib/plans";
 import { parseRetryAfter, retryDelayMs } from "./backoff";
 import { stripInternalMetadata } from "@/lib/events/catalog";
 import { DISABLE_AFTER_CONSECUTIVE_FAILURES, DISABLE_AFTER_FAILING_MS, USER_AGENT } from "./constants";
+import { cancelEndpointDeliveries } from "./dispatch";
 import { sendAttempt, type AttemptResult } from "./send-attempt";
 import { bodySignaturesHex, standardSignature } from "./sign";
 import type { AttemptOutcome } from "./run-input";
@@ -149,23 +150,61 @@ interface RecordRow {
   error_class: string | null;
   error_message: string | null;
   succeeded: boolean;
+  /** What the attempt says comes next: `pending` for a retry (the statement may end it as `cancelled` instead). */
   final_status: DeliveryStatus;
+  /** The delivery failed for good (retries spent, or 410): it counts towards the failed deliveries in a row. */
+  counts_failure: boolean;
+  /** 410 Gone: the endpoint is switched off at once. */
+  gone: boolean;
   next_attempt_at: string | null;
   completed_at: string | null;
 }
 
-// Attempts that finish together are recorded together: each attempt row and its delivery's new state in one
-// statement, so both are stored or neither.
+interface Recorded {
+  /** The delivery's status after this attempt (undefined: the delivery no longer exists). */
+  status: DeliveryStatus | undefined;
+  /** Set when this statement switched the endpoint off (410, 50 failed deliveries in a row, 3 days failing). */
+  disabledReason: string | null;
+}
+
+const DISABLE_AFTER_FAILING_SECONDS = Math.round(DISABLE_AFTER_FAILING_MS / 1000);
+
+/** PostgreSQL's "deadlock detected" (40P01), on the error itself or on the one a driver wrapped. */
+function isDeadlock(error: unknown): boolean {
+  for (let e: unknown = error, depth = 0; e && depth < 3; e = (e as { cause?: unknown }).cause, depth += 1) {
+    if ((e as { code?: unknown }).code === "40P01") return true;
+  }
+  return false;
+}
+
+async function retryOnDeadlock<T>(statement: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await statement();
+    } catch (error) {
+      if (attempt >= 5 || !isDeadlock(error)) throw error;
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * attempt));
+    }
+  }
+}
+
+// Attempts that finish together are recorded together, in one statement: each attempt row, its delivery's new state,
+// and its endpoint's failure counters, so all are stored or none. The counters are arithmetic on the row itself
+// (`consecutive_failures + n`), never a value read earlier: concurrent attempts of one endpoint, in this process or
+// another, each add their own failures (a stale read once lost 119 of 150). Within one statement, an endpoint's
+// attempts are taken in the order they finished.
 const recordAttempts = createBatcher(
-  async (rows: RecordRow[]) => {
+  async (rows: RecordRow[]): Promise<Recorded[]> => {
     const db = await getDb();
-    await db.execute(sql`
+    // Two statements touching the same endpoints or deliveries in another order can deadlock; PostgreSQL aborts one,
+    // which stored nothing, so it is simply run again.
+    const result = await retryOnDeadlock(() => db.execute(sql`
       with x as (
         select * from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(
           delivery_id text, organization_id text, endpoint_id text, attempt_number int, started_at timestamptz,
           duration_ms int, request_url text, request_headers jsonb, response_status int, response_headers jsonb,
           response_body text, response_body_truncated boolean, error_class text, error_message text, succeeded boolean,
-          final_status text, next_attempt_at timestamptz, completed_at timestamptz)
+          final_status text, counts_failure boolean, gone boolean, next_attempt_at timestamptz, completed_at timestamptz)
         limit ${rows.length}
       ),
       recorded as (
@@ -177,15 +216,89 @@ const recordAttempts = createBatcher(
           error_message, succeeded
         from x
         on conflict (delivery_id, attempt_number) do nothing
+        returning delivery_id, attempt_number
+      ),
+      -- Only attempts stored now count: a replay of a recorded attempt counts nothing twice.
+      fresh as (
+        select x.endpoint_id, x.succeeded, x.counts_failure, x.gone,
+          x.started_at + x.duration_ms * interval '1 millisecond' as finished_at
+        from x join recorded r on r.delivery_id = x.delivery_id and r.attempt_number = x.attempt_number
+      ),
+      last_ok as (
+        select endpoint_id, max(finished_at) as at from fresh where succeeded group by endpoint_id
+      ),
+      -- Per endpoint: its last success in this batch (if any), and the failures that came after it.
+      ep as (
+        select f.endpoint_id, l.at as last_success,
+          (count(*) filter (where not f.succeeded and f.counts_failure and (l.at is null or f.finished_at > l.at)))::int as failed,
+          coalesce(bool_or(not f.succeeded and (l.at is null or f.finished_at > l.at)), false) as failing,
+          coalesce(bool_or(f.gone), false) as gone
+        from fresh f left join last_ok l on l.endpoint_id = f.endpoint_id
+        group by f.endpoint_id, l.at
+      ),
+      -- The new counters, as expressions of the endpoint row being updated (never of a copy read before).
+      counted as (
+        update webhook_endpoints e set
+          consecutive_failures = (case when ep.last_success is null then e.consecutive_failures else 0 end) + ep.failed,
+          failing_since = case when not ep.failing then null
+            when ep.last_success is null then coalesce(e.failing_since, now()) else now() end,
+          active = e.active and not (
+            ep.gone
+            or (case when ep.last_success is null then e.consecutive_failures else 0 end) + ep.failed >= ${DISABLE_AFTER_CONSECUTIVE_FAILURES}
+            or (ep.failing and ep.last_success is null
+              and coalesce(e.failing_since, now()) <= now() - ${DISABLE_AFTER_FAILING_SECONDS} * interval '1 second')),
+          disabled_reason = case when not e.active then e.disabled_reason
+            when ep.gone then 'The endpoint answered 410 Gone, so Herald stopped sending to it.'
+            when (case when ep.last_success is null then e.consecutive_failures else 0 end) + ep.failed >= ${DISABLE_AFTER_CONSECUTIVE_FAILURES}
+              then ${`Disabled after ${DISABLE_AFTER_CONSECUTIVE_FAILURES} failed deliveries in a row.`}
+            when ep.failing and ep.last_success is null
+              and coalesce(e.failing_since, now()) <= now() - ${DISABLE_AFTER_FAILING_SECONDS} * interval '1 second'
+              then 'Disabled after 3 days of failed deliveries without a success.'
+            else e.disabled_reason end,
+          disabled_at = case when not e.active then e.disabled_at
+            when ep.gone
+              or (case when ep.last_success is null then e.consecutive_failures else 0 end) + ep.failed >= ${DISABLE_AFTER_CONSECUTIVE_FAILURES}
+              or (ep.failing and ep.last_success is null
+                and coalesce(e.failing_since, now()) <= now() - ${DISABLE_AFTER_FAILING_SECONDS} * interval '1 second')
+              then now()
+            else e.disabled_at end
+        from ep
+        -- A healthy endpoint's successes cost no endpoint write.
+        where e.id = ep.endpoint_id and (ep.failing or ep.gone or e.consecutive_failures > 0 or e.failing_since is not null)
+        returning e.id, (not e.active and e.disabled_at = now()) as disabled_now, e.disabled_reason
       )
-      update deliveries d set status = x.final_status::delivery_status,
+      -- A retry ends as cancelled when the delivery was cancelled meanwhile or its endpoint is off, deleted, or
+      -- being switched off by this very statement: nothing would ever continue it. A definite answer (success, or
+      -- the last failure) is recorded as it is, also for a delivery cancelled while its attempt was in flight.
+      update deliveries d set status = (case
+          when x.final_status <> 'pending' then x.final_status
+          when d.status = 'cancelled' or not en.active or en.deleted_at is not null or c.disabled_now then 'cancelled'
+          else 'pending' end)::delivery_status,
         attempt_count = greatest(d.attempt_count, x.attempt_number), last_status_code = x.response_status,
-        last_error_class = x.error_class, last_duration_ms = x.duration_ms, next_attempt_at = x.next_attempt_at,
-        completed_at = x.completed_at, updated_at = now()
+        last_error_class = x.error_class, last_duration_ms = x.duration_ms,
+        next_attempt_at = case when x.final_status = 'pending' and d.status <> 'cancelled' and en.active
+          and en.deleted_at is null and not coalesce(c.disabled_now, false) then x.next_attempt_at end,
+        completed_at = case when x.final_status = 'pending' and d.status <> 'cancelled' and en.active
+          and en.deleted_at is null and not coalesce(c.disabled_now, false) then null else coalesce(x.completed_at, now()) end,
+        updated_at = now()
       from x
-      where d.id = x.delivery_id and d.status <> 'cancelled'
-    `);
-    return rows.map(() => undefined);
+      join webhook_endpoints en on en.id = x.endpoint_id
+      left join counted c on c.id = x.endpoint_id
+      where d.id = x.delivery_id
+      returning d.id, d.status, case when c.disabled_now then c.disabled_reason end as disabled_reason
+    `));
+    const byId = new Map(rowsOf<{ id: string; status: DeliveryStatus; disabled_reason: string | null }>(result).map((r) => [r.id, r]));
+    const disabled = new Map<string, string>();
+    for (const [id, r] of byId) if (r.disabled_reason) disabled.set(rows.find((row) => row.delivery_id === id)!.endpoint_id, r.disabled_reason);
+    for (const [endpointId, reason] of disabled) {
+      logger.warn("endpoint disabled", { endpointId, reason });
+      // Its other deliveries end now too (waiting ones, and those mid-attempt when their attempt returns).
+      await cancelEndpointDeliveries(endpointId);
+    }
+    return rows.map((row) => {
+      const r = byId.get(row.delivery_id);
+      return { status: r?.status, disabledReason: r?.disabled_reason ?? null };
+    });
   },
   { maxBatch: 64 },
 );
@@ -315,7 +428,6 @@ async function recordAttempt({
   result: AttemptResult;
   requestHeaders: Record<string, string>;
 }): Promise<AttemptOutcome> {
-  const db = await getDb();
   const now = new Date();
   const gone = result.statusCode === 410;
   const retriesLeft = chainIndex <= endpoint.maxRetries;
@@ -331,7 +443,7 @@ async function recordAttempt({
 
   const finalStatus: DeliveryStatus = outcome.outcome === "retry" ? "pending" : (outcome.outcome as "succeeded" | "failed");
   const nextAttemptAt = outcome.outcome === "retry" ? new Date(now.getTime() + (outcome.delayMs ?? 0)) : null;
-  await recordAttempts({
+  const recorded = await recordAttempts({
     delivery_id: delivery.id,
     organization_id: delivery.organizationId,
     endpoint_id: endpoint.id,
@@ -350,41 +462,13 @@ async function recordAttempt({
     error_message: noNul(result.errorMessage),
     succeeded: result.ok,
     final_status: finalStatus,
+    // Failing since the first failure after a success; a failed delivery (retries spent) counts towards 50.
+    counts_failure: outcome.outcome === "failed",
+    gone: gone && !result.ok,
     next_attempt_at: nextAttemptAt ? nextAttemptAt.toISOString() : null,
     completed_at: outcome.outcome === "retry" ? null : now.toISOString(),
   });
-
-  if (result.ok) {
-    // Only touch the endpoint when it was failing: a healthy endpoint's deliveries cost no endpoint write.
-    if (endpoint.consecutiveFailures > 0 || endpoint.failingSince) {
-      await db.update(webhookEndpoints).set({ consecutiveFailures: 0, failingSince: null }).where(eq(webhookEndpoints.id, endpoint.id));
-    }
-    return outcome;
-  }
-  // Failing since the first failure after a success; a failed delivery (retries spent) counts towards 50.
-  const failingSince = endpoint.failingSince ?? now;
-  const failures = outcome.outcome === "failed" ? endpoint.consecutiveFailures + 1 : endpoint.consecutiveFailures;
-  const reason = gone
-    ? "The endpoint answered 410 Gone, so Herald stopped sending to it."
-    : failures >= DISABLE_AFTER_CONSECUTIVE_FAILURES
-      ? `Disabled after ${failures} failed deliveries in a row.`
-      : now.getTime() - failingSince.getTime() >= DISABLE_AFTER_FAILING_MS
-        ? "Disabled after 3 days of failed deliveries without a success."
-        : null;
-  await db
-    .update(webhookEndpoints)
-    .set({
-      consecutiveFailures: failures,
-      failingSince,
-      ...(reason ? { active: false, disabledReason: reason, disabledAt: now } : {}),
-    })
-    .where(eq(webhookEndpoints.id, endpoint.id));
-  if (reason) {
-    logger.warn("endpoint disabled", { endpointId: endpoint.id, reason });
-    await db
-      .update(deliveries)
-      .set({ status: "cancelled", nextAttemptAt: null, completedAt: now, updatedAt: now })
-      .where(and(eq(deliveries.endpointId, endpoint.id), inArray(deliveries.status, ["pending"])));
-  }
+  // A retry the statement ended (the delivery or its endpoint was switched off meanwhile) stops the run here.
+  if (outcome.outcome === "retry" && recorded.status !== "pending") return toOutcome("cancelled");
   return outcome;
 }

@@ -1,5 +1,6 @@
+import { spawn } from "node:child_process";
 import { createHmac } from "node:crypto";
-import { asc, eq } from "drizzle-orm";
+import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 
 // Before any app module loads: endpoints on 127.0.0.1 are this test's receivers.
@@ -8,18 +9,24 @@ vi.hoisted(() => {
 });
 
 const { createEndpointSchema } = await import("@/app/(portal)/webhooks/schemas");
-const { closeDb, getDb } = await import("@/db");
+const { closeDb, getDb, rowsOf } = await import("@/db");
 const { sessionContextFor } = await import("@/testing/session");
 const schema = await import("@/db/schema");
 const { runAction } = await import("@/lib/action");
 const { startReceiver } = await import("@/testing/https-receiver");
 const { waitForDelivery: settled } = await import("@/testing/delivery");
-const { createEndpoint, revealSecret, setEndpointActive } = await import("@/lib/endpoints/operations");
+const { createEndpoint, deleteEndpoint, revealSecret, setEndpointActive } = await import("@/lib/endpoints/operations");
 const { startDeliveryEngine, stopDeliveryEngine } = await import("@/lib/startup/engine");
 const { publishEvent } = await import("./publish");
 const { sendAttempt } = await import("./send-attempt");
 const { signingKeyOf } = await import("@/lib/endpoints/secret");
 const { EVENT_CATALOG } = await import("@/lib/events/catalog");
+const { env } = await import("@/lib/env");
+const { createTestOrganization } = await import("@/testing/organization");
+const webhookSchemas = await import("@/app/(portal)/webhooks/schemas");
+const { deliveryRefSchema } = await import("@/app/(portal)/webhooks/logs/schemas");
+const { redeliver } = await import("./redeliver");
+const { redeliverFailedSince } = await import("./recover");
 
 type Receiver = Awaited<ReturnType<typeof startReceiver>>;
 type Ctx = Awaited<ReturnType<typeof sessionContextFor>>;
@@ -368,4 +375,175 @@ describe("sendAttempt failure classes (real sockets)", () => {
     const huge = await sendAttempt({ ...base, url: `${receiver.url}/x`, allowPrivateTargets: true });
     expect(huge).toMatchObject({ ok: false, errorClass: "response_too_large", statusCode: 200, responseBodyTruncated: true });
   });
+});
+
+describe("an endpoint switched off or deleted while an attempt is in flight", () => {
+  let own: Receiver;
+  let ctx: Ctx;
+  beforeAll(async () => {
+    own = await startReceiver();
+    // Its own organization: the fan-out test above switches Acme's endpoints off.
+    ctx = await createTestOrganization("midflight");
+  });
+  afterAll(async () => {
+    await own.close();
+  });
+
+  async function inFlight(path: string, answer: { status: number; delayMs: number }) {
+    const created = await runAction(ctx, createEndpointSchema, createEndpoint, { url: `${own.url}${path}`, maxRetries: 5 });
+    if (!created.ok) throw new Error(JSON.stringify(created.error));
+    own.enqueue({ kind: "status", status: answer.status, delayMs: answer.delayMs });
+    const published = await publishEvent(ctx.org.id, "session.completed", example, { endpointId: created.data.id });
+    // The receiver has the request (its body is complete) and holds the answer back: the attempt is in flight.
+    await vi.waitFor(() => expect(own.requests.some((r) => r.path === path)).toBe(true), { timeout: 5000 });
+    return { endpointId: created.data.id, deliveryId: published.deliveryIds[0]! };
+  }
+
+  it("switched off: a failed attempt ends the delivery as cancelled; switched on again, it is redeliverable and found by Redeliver failed since", async () => {
+    const { endpointId, deliveryId } = await inFlight("/off-mid-attempt", { status: 503, delayMs: 800 });
+    await runAction(ctx, webhookSchemas.setEndpointActiveSchema, setEndpointActive, { id: endpointId, active: false });
+    expect((await settled(deliveryId, 5000)).status).toBe("cancelled");
+    // The attempt in flight is recorded when it returns; its 503 would have meant a retry, but the delivery stays
+    // cancelled and nothing is scheduled.
+    await vi.waitFor(async () => expect((await attemptsOf(deliveryId)).length).toBe(1), { timeout: 5000 });
+    await new Promise((r) => setTimeout(r, 300));
+    const delivery = await settled(deliveryId);
+    expect(delivery).toMatchObject({ status: "cancelled", nextAttemptAt: null, attemptCount: 1 });
+    expect(delivery.completedAt).not.toBeNull();
+    expect((await attemptsOf(deliveryId)).map((a) => [a.attemptNumber, a.responseStatus])).toEqual([[1, 503]]);
+
+    await runAction(ctx, webhookSchemas.setEndpointActiveSchema, setEndpointActive, { id: endpointId, active: true });
+    const since = new Date(Date.now() - 3_600_000).toISOString().slice(0, 16);
+    const recovered = await runAction(ctx, webhookSchemas.redeliverFailedSchema, redeliverFailedSince, { id: endpointId, since });
+    expect(recovered).toEqual({ ok: true, data: { ids: [deliveryId], capped: false } });
+    expect((await settled(deliveryId)).status).toBe("succeeded");
+    expect((await attemptsOf(deliveryId)).map((a) => [a.attemptNumber, a.responseStatus])).toEqual([
+      [1, 503],
+      [2, 200],
+    ]);
+  });
+
+  it("switched off: an attempt that the endpoint acknowledges still counts as succeeded", async () => {
+    const { endpointId, deliveryId } = await inFlight("/off-then-200", { status: 200, delayMs: 800 });
+    await runAction(ctx, webhookSchemas.setEndpointActiveSchema, setEndpointActive, { id: endpointId, active: false });
+    // Cancelled at once (nothing waits on an endpoint that is off) ...
+    const [cancelled] = await (await getDb()).select().from(deliveries).where(eq(deliveries.id, deliveryId));
+    expect(cancelled!.status).toBe("cancelled");
+    // ... and succeeded once the attempt returns with a 200: the receiver has it.
+    await vi.waitFor(async () => expect((await attemptsOf(deliveryId)).length).toBe(1), { timeout: 5000 });
+    await vi.waitFor(async () => expect((await settled(deliveryId)).status).toBe("succeeded"), { timeout: 5000 });
+  });
+
+  it("deleted: the delivery ends as cancelled, not pending", async () => {
+    const { endpointId, deliveryId } = await inFlight("/deleted-mid-attempt", { status: 500, delayMs: 800 });
+    await runAction(ctx, webhookSchemas.endpointRefSchema, deleteEndpoint, { id: endpointId });
+    await vi.waitFor(async () => expect((await attemptsOf(deliveryId)).length).toBe(1), { timeout: 5000 });
+    const delivery = await settled(deliveryId, 5000);
+    expect(delivery.status).toBe("cancelled");
+    await new Promise((r) => setTimeout(r, 300));
+    expect((await settled(deliveryId)).status).toBe("cancelled");
+  });
+
+  it("a single cancelled delivery can be redelivered once its endpoint is on again", async () => {
+    const { endpointId, deliveryId } = await inFlight("/off-redeliver", { status: 503, delayMs: 800 });
+    await runAction(ctx, webhookSchemas.setEndpointActiveSchema, setEndpointActive, { id: endpointId, active: false });
+    expect((await settled(deliveryId, 5000)).status).toBe("cancelled");
+    await vi.waitFor(async () => expect((await attemptsOf(deliveryId)).length).toBe(1), { timeout: 5000 });
+    await runAction(ctx, webhookSchemas.setEndpointActiveSchema, setEndpointActive, { id: endpointId, active: true });
+    const again = await runAction(ctx, deliveryRefSchema, redeliver, { id: deliveryId });
+    expect(again).toEqual({ ok: true, data: { id: deliveryId, firstAttempt: 2 } });
+    expect((await settled(deliveryId)).status).toBe("succeeded");
+  });
+});
+
+describe("failure counters under concurrency", () => {
+  it("150 deliveries failing at once disable the endpoint at 50, and every failed delivery is counted exactly once", async () => {
+    const failing = await startReceiver({ fallback: { kind: "status", status: 500 }, recordBodies: false });
+    const ctx = await createTestOrganization("counters");
+    try {
+      const created = await runAction(ctx, createEndpointSchema, createEndpoint, { url: `${failing.url}/down`, maxRetries: 0 });
+      if (!created.ok) throw new Error(JSON.stringify(created.error));
+      const endpointId = created.data.id;
+      const published = await Promise.all(
+        Array.from({ length: 150 }, () => publishEvent(ctx.org.id, "session.completed", example, { endpointId })),
+      );
+      const ids = published.map((p) => p.deliveryIds[0]!);
+      for (const id of ids) await settled(id, 30_000);
+
+      const db = await getDb();
+      const [endpoint] = await db.select().from(webhookEndpoints).where(eq(webhookEndpoints.id, endpointId));
+      const counts = await db
+        .select({ status: deliveries.status, n: sql<number>`count(*)::int` })
+        .from(deliveries)
+        .where(inArray(deliveries.id, ids))
+        .groupBy(deliveries.status);
+      const byStatus = Object.fromEntries(counts.map((c) => [c.status, Number(c.n)]));
+      const failed = byStatus.failed ?? 0;
+      console.log(`150 concurrent failures: ${JSON.stringify(byStatus)}, counter ${endpoint!.consecutiveFailures}, ${failing.requests.length} requests`);
+      expect(endpoint).toMatchObject({ active: false, disabledReason: "Disabled after 50 failed deliveries in a row." });
+      expect(endpoint!.failingSince).not.toBeNull();
+      // At least the 50 that disabled it; the few in flight at that moment still end (and count) as failed.
+      expect(failed).toBeGreaterThanOrEqual(50);
+      expect(failed).toBeLessThan(50 + 2 * env.delivery.concurrencyPerEndpoint);
+      expect(endpoint!.consecutiveFailures).toBe(failed);
+      expect(failed + (byStatus.cancelled ?? 0)).toBe(150);
+      expect(failing.requests.length).toBe(failed);
+      // Nothing is left waiting on a disabled endpoint.
+      const open = await db
+        .select({ id: deliveries.id })
+        .from(deliveries)
+        .where(and(eq(deliveries.endpointId, endpointId), inArray(deliveries.status, ["pending", "delivering"])));
+      expect(open).toHaveLength(0);
+    } finally {
+      await failing.close();
+    }
+  }, 60_000);
+});
+
+// A second process needs PostgreSQL (a PGlite folder is one process's); CI always runs with it.
+describe.skipIf(!process.env.DATABASE_URL)("npm run worker on SIGTERM with attempts in flight", () => {
+  it("stops within its drain time and hands the runs back for another process to take over at once", async () => {
+    const stuck = await startReceiver({ fallback: { kind: "hang" } });
+    const ctx = await createTestOrganization("sigterm");
+    // This file's own engine must not take these runs: it stops here and restarts after.
+    await stopDeliveryEngine();
+    const worker = spawn("npm", ["run", "--silent", "worker"], {
+      env: { ...process.env, DATABASE_URL: env.databaseUrl, WEBHOOK_ALLOW_PRIVATE_TARGETS: "1", DELIVERY_DRAIN_MS: "1000", LOG_LEVEL: "warn" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let output = "";
+    worker.stdout!.on("data", (c: Buffer) => (output += c.toString()));
+    worker.stderr!.on("data", (c: Buffer) => (output += c.toString()));
+    const exited = new Promise<number | null>((resolve) => worker.on("exit", (code) => resolve(code)));
+    try {
+      await vi.waitFor(() => expect(output).toContain("worker ready"), { timeout: 20_000, interval: 50 });
+      // The worker's own process (npm starts it through a shell and tsx): its owner id is host:pid:random.
+      const workerPid = Number(/worker ready [^:\s]+:(\d+):/.exec(output)![1]);
+      const created = await runAction(ctx, createEndpointSchema, createEndpoint, { url: `${stuck.url}/stuck`, timeoutSeconds: 30, maxRetries: 0 });
+      if (!created.ok) throw new Error(JSON.stringify(created.error));
+      const published = [];
+      for (let i = 0; i < 3; i += 1) published.push(await publishEvent(ctx.org.id, "session.completed", example, { endpointId: created.data.id }));
+      await stuck.waitForRequests(3, 10_000);
+
+      const t0 = Date.now();
+      worker.kill("SIGTERM");
+      const code = await Promise.race([exited, new Promise<"hung">((r) => setTimeout(() => r("hung"), 15_000))]);
+      const took = Date.now() - t0;
+      console.log(`worker stopped ${took} ms after SIGTERM (drain 1000 ms) with 3 attempts in flight; exit ${code}`);
+      expect(code).toBe(0);
+      expect(took).toBeLessThan(1000 + 4000);
+      // The worker itself is gone, not only npm (a shell between them once left it running, orphaned).
+      expect(() => process.kill(workerPid, 0)).toThrow();
+      // Handed back: no lease left, so another process claims them now rather than after DELIVERY_LEASE_MS.
+      const db = await getDb();
+      const runs = await db.execute(sql`select lease_owner from workflow_runs where id in (${sql.join(published.map((p) => sql`${`${p.deliveryIds[0]}:1`}`), sql`, `)})`);
+      const leases = rowsOf<{ lease_owner: string | null }>(runs);
+      expect(leases).toHaveLength(3);
+      expect(leases.every((r) => r.lease_owner === null)).toBe(true);
+    } finally {
+      worker.kill("SIGKILL");
+      await stuck.close();
+      await startDeliveryEngine({ pollMs: 20, leaseMs: 10_000 });
+    }
+  }, 60_000);
 });

@@ -1,4 +1,4 @@
-import { and, eq, inArray } from "drizzle-orm";
+import { and, eq, inArray, sql } from "drizzle-orm";
 import { getDb } from "@/db";
 import { deliveries, workflowRuns } from "@/db/schema";
 import { DELIVERY_REQUESTED, ENDPOINT_DEACTIVATED } from "@/inngest/events";
@@ -26,14 +26,25 @@ export function runIdFor(run: DeliveryRunInput): string {
   return `${run.deliveryId}:${run.firstAttempt ?? 1}${run.resumeKey ? `:${run.resumeKey}` : ""}`;
 }
 
+/**
+ * The embedded engine's row for a delivery run: limited per endpoint (its concurrency key) and per organization
+ * (its group, read from the endpoint in the same statement).
+ */
+export function deliveryRunRow(run: DeliveryRunInput) {
+  return {
+    id: runIdFor(run),
+    workflow: DELIVERY_WORKFLOW,
+    input: { ...run },
+    concurrencyKey: run.endpointId,
+    groupKey: sql<string>`(select organization_id from webhook_endpoints where id = ${run.endpointId})`,
+  };
+}
+
 /** Stores a run for the embedded engine (publishing stores its runs itself, in the same statement). */
 export async function enqueueDeliveryRun(run: DeliveryRunInput): Promise<void> {
   if (env.delivery.engine !== "embedded") return;
   const db = await getDb();
-  await db
-    .insert(workflowRuns)
-    .values({ id: runIdFor(run), workflow: DELIVERY_WORKFLOW, input: { ...run }, concurrencyKey: run.endpointId })
-    .onConflictDoNothing();
+  await db.insert(workflowRuns).values(deliveryRunRow(run)).onConflictDoNothing();
 }
 
 /** After the commit: wake the local embedded engine, or send the runs to Inngest. */
@@ -61,15 +72,17 @@ export async function startDeliveryRuns(runs: DeliveryRunInput[]): Promise<void>
 }
 
 /**
- * An endpoint was switched off or deleted: its waiting deliveries are cancelled at once (a delivery mid-attempt
- * finishes that attempt and then stops).
+ * An endpoint was switched off, deleted or disabled by Herald: every delivery of it that has not finished ends now
+ * as `cancelled`, the one mid-attempt included (that attempt is still recorded when it returns; if the endpoint
+ * acknowledged it, the delivery becomes `succeeded`, see recordAttempts). Cancelled deliveries can be redelivered,
+ * one by one or with "Redeliver failed since".
  */
 export async function cancelEndpointDeliveries(endpointId: string): Promise<void> {
   const db = await getDb();
   await db
     .update(deliveries)
     .set({ status: "cancelled", nextAttemptAt: null, completedAt: new Date(), updatedAt: new Date() })
-    .where(and(eq(deliveries.endpointId, endpointId), inArray(deliveries.status, ["pending"])));
+    .where(and(eq(deliveries.endpointId, endpointId), inArray(deliveries.status, ["pending", "delivering"])));
   if (env.delivery.engine === "embedded") {
     await cancelRuns(db, DELIVERY_WORKFLOW, endpointId);
   } else {

@@ -17,10 +17,10 @@ const { waitForDelivery, waitForRun } = await import("@/testing/delivery");
 const { createTestOrganization } = await import("@/testing/organization");
 const { startSilentServer } = await import("@/testing/silent-server");
 const { EVENT_CATALOG } = await import("@/lib/events/catalog");
-const { createEndpoint } = await import("@/lib/endpoints/operations");
+const { createEndpoint, setEndpointActive } = await import("@/lib/endpoints/operations");
 const { startDeliveryEngine, stopDeliveryEngine } = await import("@/lib/startup/engine");
 const { publishEvent } = await import("./publish");
-const { MAX_RESPONSE_BYTES, STORED_BODY_BYTES } = await import("./send-attempt");
+const { MAX_INFORMATIONAL_RESPONSES, MAX_RESPONSE_BYTES, STORED_BODY_BYTES } = await import("./send-attempt");
 
 type Receiver = Awaited<ReturnType<typeof startReceiver>>;
 type Attempt = typeof deliveryAttempts.$inferSelect;
@@ -223,6 +223,57 @@ const CASES: Case[] = [
     },
   },
   {
+    name: "101 Switching Protocols with Upgrade: websocket (the socket then stays open, silent)",
+    start: receiverCase({ fallback: { kind: "switching-protocols" } }),
+    timeoutSeconds: 5,
+    maxRetries: 1,
+    finalStatus: "failed",
+    attempts: [
+      [101, "http_status"],
+      [101, "http_status"],
+    ],
+    check: (attempts) => {
+      for (const a of attempts) {
+        expect(a.errorMessage).toContain("Switching Protocols (Upgrade: websocket)");
+        // Settled at once, not at the timeout (before the fix it never settled at all).
+        expect(a.durationMs).toBeLessThan(1000);
+      }
+    },
+  },
+  {
+    name: "101 Switching Protocols without Upgrade",
+    start: receiverCase({ fallback: { kind: "switching-protocols", upgradeHeader: false } }),
+    timeoutSeconds: 5,
+    maxRetries: 0,
+    finalStatus: "failed",
+    attempts: [[101, "http_status"]],
+    check: (attempts) => expect(attempts[0]!.errorMessage).toMatch(/informational status, as its final answer/),
+  },
+  {
+    name: "103 Early Hints every 10 ms, never a final answer",
+    start: receiverCase({ fallback: { kind: "endless-informational", intervalMs: 10 } }),
+    timeoutSeconds: 5,
+    maxRetries: 0,
+    finalStatus: "failed",
+    attempts: [[103, "http_status"]],
+    check: (attempts) => {
+      expect(attempts[0]!.errorMessage).toContain(`${MAX_INFORMATIONAL_RESPONSES} informational answers`);
+      expect(attempts[0]!.durationMs).toBeLessThan(5000);
+    },
+  },
+  {
+    name: "103 Early Hints every 400 ms past the timeout",
+    start: receiverCase({ fallback: { kind: "endless-informational", intervalMs: 400 } }),
+    timeoutSeconds: 1,
+    maxRetries: 0,
+    finalStatus: "failed",
+    attempts: [[null, "timeout"]],
+    check: (attempts) => {
+      expect(attempts[0]!.errorMessage).toMatch(/informational 1xx answer\(s\), no final one/);
+      expect(attempts[0]!.durationMs).toBeLessThan(1500);
+    },
+  },
+  {
     name: "invalid HTTP",
     start: receiverCase({ fallback: { kind: "invalid-http" } }),
     timeoutSeconds: 5,
@@ -333,6 +384,47 @@ describe("faulty receivers: each ends with the right attempts, error class and f
       expect(max).toBeLessThan(HEALTH_LIMIT_MS);
     } finally {
       await Promise.all(results.map((r) => r.started.close()));
+    }
+  }, 60_000);
+});
+
+describe("one tenant's stuck endpoints cannot hold up another tenant", () => {
+  it("8 endpoints that never answer (30 s timeout, 80 deliveries) hold only their organization's share; another organization's delivery arrives at once", async () => {
+    const hog = await createTestOrganization("hog");
+    const stuck = await startReceiver({ fallback: { kind: "hang" } });
+    const healthy = await startReceiver();
+    const share = env.delivery.concurrencyPerOrganization;
+    expect(share).toBeLessThan(env.delivery.concurrency);
+    const hogEndpoints: string[] = [];
+    try {
+      for (let i = 0; i < 8; i += 1) {
+        const created = await runAction(hog, createEndpointSchema, createEndpoint, { url: `${stuck.url}/stuck-${i}`, timeoutSeconds: 30, maxRetries: 0 });
+        if (!created.ok) throw new Error(JSON.stringify(created.error));
+        hogEndpoints.push(created.data.id);
+      }
+      // 10 per endpoint: more than the per-endpoint limit (8) on every one of them, 80 runs for 64 slots.
+      for (let j = 0; j < 10; j += 1) {
+        for (const endpointId of hogEndpoints) await publishEvent(hog.org.id, "credential.issued", example, { endpointId });
+      }
+      await stuck.waitForRequests(share, 15_000);
+      // Claims continue every 20 ms: give the engine time to take more slots if it would.
+      await new Promise((r) => setTimeout(r, 500));
+      expect(stuck.requests.length).toBe(share);
+
+      const created = await runAction(ctx, createEndpointSchema, createEndpoint, { url: `${healthy.url}/other-tenant`, timeoutSeconds: 5 });
+      if (!created.ok) throw new Error(JSON.stringify(created.error));
+      const t0 = Date.now();
+      const published = await publishEvent(ctx.org.id, "credential.issued", example, { endpointId: created.data.id });
+      await healthy.waitForRequests(1, 10_000);
+      const waited = Date.now() - t0;
+      const delivery = await waitForDelivery(published.deliveryIds[0]!, 10_000);
+      console.log(`another tenant's delivery arrived ${waited} ms after publishing, while ${stuck.requests.length} stuck attempts of one tenant were in flight`);
+      expect(delivery.status).toBe("succeeded");
+      expect(waited).toBeLessThan(3000);
+    } finally {
+      for (const id of hogEndpoints) await setEndpointActive({ id, active: false }, hog);
+      await stuck.close();
+      await healthy.close();
     }
   }, 60_000);
 });

@@ -7,8 +7,8 @@ import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { logger } from "@/lib/logger";
 import { deliveryPause } from "@/lib/plans";
-import { localEngine, runIdFor, startDeliveryRuns } from "@/lib/delivery/dispatch";
-import { DELIVERY_WORKFLOW, type DeliveryRunInput } from "./run-input";
+import { deliveryRunRow, localEngine, startDeliveryRuns } from "@/lib/delivery/dispatch";
+import type { DeliveryRunInput } from "./run-input";
 
 /** Deliveries resumed per statement: a long pause can leave many waiting, and one statement should stay short. */
 const RESUME_BATCH = 2000;
@@ -109,7 +109,7 @@ export async function resumePausedDeliveries({ orgId }: { orgId: string }): Prom
         if (env.delivery.engine === "embedded") {
           await tx
             .insert(workflowRuns)
-            .values(runs.map((r) => ({ id: runIdFor(r), workflow: DELIVERY_WORKFLOW, input: { ...r }, concurrencyKey: r.endpointId })))
+            .values(runs.map(deliveryRunRow))
             .onConflictDoNothing();
         } else {
           await startDeliveryRuns(runs);

@@ -69,12 +69,13 @@ const storeEvent = createBatcher(
         insert into deliveries (id, organization_id, event_id, endpoint_id)
         select 'dlv_' || substr(replace(gen_random_uuid()::text, '-', ''), 1, 24), organization_id, event_id, endpoint_id
         from targets
-        returning id, event_id, endpoint_id
+        returning id, event_id, endpoint_id, organization_id
       ),
       runs as (
-        insert into workflow_runs (id, workflow, input, concurrency_key)
+        insert into workflow_runs (id, workflow, input, concurrency_key, group_key)
         select dl.id || ':1', ${DELIVERY_WORKFLOW},
-          jsonb_build_object('deliveryId', dl.id, 'endpointId', dl.endpoint_id, 'firstAttempt', 1), dl.endpoint_id
+          jsonb_build_object('deliveryId', dl.id, 'endpointId', dl.endpoint_id, 'firstAttempt', 1), dl.endpoint_id,
+          dl.organization_id
         from dl where ${embedded}
         on conflict do nothing
       )

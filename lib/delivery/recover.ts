@@ -14,8 +14,11 @@ import type { DeliveryRunInput } from "./run-input";
 export const RECOVER_LIMIT = 1000;
 
 /**
- * "Redeliver failed since…": restarts every failed delivery of an endpoint created since a time (oldest first, at
- * most RECOVER_LIMIT), each as a fresh chain with its original `webhook-id`. Returns the ids, to follow progress.
+ * "Redeliver failed since…": restarts every delivery of an endpoint created since a time that did not arrive (oldest
+ * first, at most RECOVER_LIMIT), each as a fresh chain with its original `webhook-id`: the failed ones, and the
+ * cancelled ones, which an endpoint switched off, deleted or disabled by Herald cut short (waiting for a retry, or
+ * mid-attempt). After an outage the partner wants everything that did not arrive, whichever way it ended. Returns the
+ * ids, to follow progress.
  */
 export async function redeliverFailedSince(
   input: z.output<typeof redeliverFailedSchema>,
@@ -28,19 +31,19 @@ export async function redeliverFailedSince(
     throw new AppError("conflict:endpoint_disabled", { message: "Switch the endpoint to Active first, then redeliver." });
   }
   const db = await getDb();
-  // One statement picks the failed deliveries and restarts them; the status check stops a double click from
-  // starting two chains for one delivery.
+  // One statement picks the failed and cancelled deliveries and restarts them; the status check stops a double click
+  // from starting two chains for one delivery.
   const result = await db.execute(sql`
     with picked as (
       select id from deliveries
-      where organization_id = ${ctx.org.id} and endpoint_id = ${endpoint.id} and status = 'failed'
+      where organization_id = ${ctx.org.id} and endpoint_id = ${endpoint.id} and status in ('failed', 'cancelled')
         and created_at >= ${input.since.toISOString()}::timestamptz
       order by created_at
       limit ${RECOVER_LIMIT + 1}
     ),
     restarted as (
       update deliveries d set status = 'pending', next_attempt_at = now(), completed_at = null, updated_at = now()
-      where d.id in (select id from picked order by id limit ${RECOVER_LIMIT}) and d.status = 'failed'
+      where d.id in (select id from picked order by id limit ${RECOVER_LIMIT}) and d.status in ('failed', 'cancelled')
       returning d.id, d.attempt_count
     )
     select (select count(*) from picked)::int as picked, coalesce(json_agg(json_build_object('id', id, 'attemptCount', attempt_count)), '[]'::json) as restarted

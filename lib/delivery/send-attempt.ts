@@ -1,7 +1,7 @@
 import { lookup as dnsLookup, type LookupAddress } from "node:dns";
-import type { ClientRequest } from "node:http";
+import type { ClientRequest, IncomingMessage, InformationEvent } from "node:http";
 import { Agent, request, type RequestOptions } from "node:https";
-import type { LookupFunction } from "node:net";
+import type { LookupFunction, Socket } from "node:net";
 import type { ErrorClass } from "@/db/schema";
 import { privateTargetAllowed, type PrivateTargets } from "@/lib/endpoints/private-targets";
 import { classifyIp, isIpLiteral } from "@/lib/endpoints/url-guard";
@@ -10,6 +10,11 @@ import { classifyIp, isIpLiteral } from "@/lib/endpoints/url-guard";
 export const STORED_BODY_BYTES = 16 * 1024;
 /** Responses beyond this are abandoned as `response_too_large` (the receiver has already spent our time). */
 export const MAX_RESPONSE_BYTES = 4 * 1024 * 1024;
+/**
+ * Informational (1xx) answers tolerated before the final one: 100 Continue or 103 Early Hints are legitimate, an
+ * endless stream of them is a receiver that will never answer.
+ */
+export const MAX_INFORMATIONAL_RESPONSES = 16;
 
 export interface AttemptRequest {
   url: string;
@@ -100,18 +105,26 @@ function flattenHeaders(headers: NodeJS.Dict<string | string[]>): Record<string,
 
 /**
  * Sends one webhook request. Never throws: every outcome, success or failure, comes back as a result to record.
- * Only 2xx succeeds; redirects are failures and are never followed. The timeout covers the DNS lookup, connect,
- * TLS, headers and the whole body.
+ * Only 2xx succeeds; redirects and 1xx answers (101 Switching Protocols included) are failures and are never
+ * followed. The timeout covers the DNS lookup, connect, TLS, headers and the whole body, and it settles the result
+ * by itself: whatever state the request or its socket is in (Node may have destroyed it silently, as it does after
+ * an unhandled 101 with `Upgrade`), the promise resolves by `timeoutMs`.
  */
 export function sendAttempt(req: AttemptRequest): Promise<AttemptResult> {
   const startedAt = new Date();
   const started = performance.now();
   return new Promise<AttemptResult>((resolve) => {
     let settled = false;
-    // Filled in once the request exists; the deadline starts now, so it also covers the checks before it.
-    const inflight: { request?: ClientRequest } = {};
+    // Filled in once the request and its socket exist; the deadline starts now, so it also covers the checks before it.
+    const inflight: { request?: ClientRequest; socket?: Socket; informational: number } = { informational: 0 };
+    // The deadline settles the attempt itself instead of asking the request to fail: a request Node has already
+    // destroyed without an error (an unhandled upgrade, a future parser quirk) would never emit one.
     const timer = setTimeout(() => {
-      inflight.request?.destroy(new AttemptError("timeout", `No complete response within ${req.timeoutMs / 1000} s.`));
+      const hints = inflight.informational > 0 ? ` (${inflight.informational} informational 1xx answer(s), no final one)` : "";
+      const error = new AttemptError("timeout", `No complete response within ${req.timeoutMs / 1000} s${hints}.`);
+      fail(error);
+      inflight.request?.destroy(error);
+      inflight.socket?.destroy();
     }, req.timeoutMs);
     const finish = (partial: Omit<AttemptResult, "startedAt" | "durationMs">) => {
       if (settled) return;
@@ -191,6 +204,8 @@ export function sendAttempt(req: AttemptRequest): Promise<AttemptResult> {
         if (statusCode >= 200 && statusCode < 300) {
           finish({ ok: true, statusCode, responseHeaders, responseBody, responseBodyTruncated, errorClass: null, errorMessage: null });
         } else {
+          // A 1xx as the final answer leaves the connection in no known state: never hand it back to the pool.
+          if (statusCode < 200) inflight.socket?.destroy();
           const redirect = statusCode >= 300 && statusCode < 400;
           const location = responseHeaders.location ? ` to ${responseHeaders.location}` : "";
           finish({
@@ -202,12 +217,38 @@ export function sendAttempt(req: AttemptRequest): Promise<AttemptResult> {
             errorClass: "http_status",
             errorMessage: redirect
               ? `Redirect (${statusCode})${location} not followed: webhooks must be answered with 2xx at the configured URL.`
-              : `The endpoint answered ${statusCode}${response.statusMessage ? ` ${response.statusMessage}` : ""}.`,
+              : statusCode < 200
+                ? `The endpoint answered ${statusCode}${response.statusMessage ? ` ${response.statusMessage}` : ""}, an informational status, as its final answer: webhooks must be answered with 2xx.`
+                : `The endpoint answered ${statusCode}${response.statusMessage ? ` ${response.statusMessage}` : ""}.`,
           });
         }
       });
     });
     inflight.request = clientRequest;
+    clientRequest.on("socket", (socket) => (inflight.socket = socket));
+    // 101 with `Upgrade`: without this listener Node destroys the socket and the request never settles. Herald does
+    // not switch protocols: the webhook was not acknowledged.
+    clientRequest.on("upgrade", (response: IncomingMessage, socket: Socket) => {
+      socket.destroy();
+      const upgrade = response.headers.upgrade ? ` (Upgrade: ${String(response.headers.upgrade).slice(0, 100)})` : "";
+      fail(
+        new AttemptError(
+          "http_status",
+          `The endpoint answered ${response.statusCode ?? 101} Switching Protocols${upgrade}: webhooks must be answered with 2xx, Herald does not switch protocols.`,
+        ),
+        { statusCode: response.statusCode ?? 101, responseHeaders: flattenHeaders(response.headers) },
+      );
+    });
+    clientRequest.on("information", (info: InformationEvent) => {
+      inflight.informational += 1;
+      if (inflight.informational < MAX_INFORMATIONAL_RESPONSES) return;
+      const error = new AttemptError(
+        "http_status",
+        `The endpoint sent ${inflight.informational} informational answers (last ${info.statusCode} ${info.statusMessage}) and no final one: webhooks must be answered with 2xx.`,
+      );
+      fail(error, { statusCode: info.statusCode, responseHeaders: flattenHeaders(info.headers) });
+      clientRequest.destroy(error);
+    });
     clientRequest.on("error", (error) => fail(error));
     clientRequest.end(req.body);
   });

@@ -2,7 +2,7 @@ import { getDb } from "@/db";
 import { assertRuntimeConfig, env } from "@/lib/env";
 import { logger } from "@/lib/logger";
 import { installPeerStamp } from "@/lib/net/client-address";
-import { startDeliveryEngine } from "./engine";
+import { startDeliveryEngine, stopOnSignals } from "./engine";
 import { seedDemoData } from "./seed";
 
 /**
@@ -26,7 +26,8 @@ export async function startServer(): Promise<void> {
     // Before the first request is handled: sign-in throttling keys on the socket's address (TRUSTED_PROXY_HOPS=0).
     installPeerStamp();
     await prepareDatabase();
-    await startDeliveryEngine();
+    // Next.js exits on SIGTERM once its HTTP server has closed; deliveries in flight get a bounded drain meanwhile.
+    if (await startDeliveryEngine()) stopOnSignals(() => undefined);
   } catch (error) {
     logger.error("Herald could not start", { error });
     process.stderr.write(`\n[herald] ${error instanceof Error ? error.message : String(error)}\n\n`);

@@ -2,6 +2,30 @@ import { describe, expect, it } from "vitest";
 import type { Db } from "@/db";
 import { EmbeddedEngine } from "./embedded-engine";
 
+/** A stand-in database whose first claim hands out one run and whose every other statement does nothing. */
+function oneRunDb() {
+  let claimed = false;
+  const statements: string[] = [];
+  const db = {
+    execute: async (query: { queryChunks?: unknown[] }) => {
+      const text = JSON.stringify(query.queryChunks ?? "");
+      statements.push(text);
+      if (!claimed && text.includes("candidates")) {
+        claimed = true;
+        return [{ id: "run-1", workflow: "stuck", input: {}, executions: 1, concurrency_key: "k", group_key: "g" }];
+      }
+      return [];
+    },
+  } as unknown as Db;
+  return { db, statements };
+}
+
+const waitUntil = async (check: () => boolean, ms = 3000) => {
+  const deadline = Date.now() + ms;
+  while (!check() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+  return check();
+};
+
 /**
  * The claim loop's wake-up logic, on a stand-in for the database that only answers the claim query (the engine's
  * behaviour against real PostgreSQL and PGlite is covered by the delivery integration tests).
@@ -17,7 +41,7 @@ describe("EmbeddedEngine wake-ups", () => {
         return [];
       },
     } as unknown as Db;
-    const engine = new EmbeddedEngine({ db, workflows: {}, concurrency: 4, concurrencyPerKey: 2, pollMs: 60_000, leaseMs: 10_000 });
+    const engine = new EmbeddedEngine({ db, workflows: {}, concurrency: 4, concurrencyPerKey: 2, pollMs: 60_000, leaseMs: 10_000, stepTimeoutMs: 60_000 });
     engine.start();
     const deadline = Date.now() + 2000;
     while (claims.length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
@@ -29,10 +53,71 @@ describe("EmbeddedEngine wake-ups", () => {
   it("sleeps until the poll when nothing wakes it", async () => {
     let claims = 0;
     const db = { execute: async () => (claims++, []) } as unknown as Db;
-    const engine = new EmbeddedEngine({ db, workflows: {}, concurrency: 4, concurrencyPerKey: 2, pollMs: 60_000, leaseMs: 10_000 });
+    const engine = new EmbeddedEngine({ db, workflows: {}, concurrency: 4, concurrencyPerKey: 2, pollMs: 60_000, leaseMs: 10_000, stepTimeoutMs: 60_000 });
     engine.start();
     await new Promise((r) => setTimeout(r, 200));
     await engine.stop();
     expect(claims).toBe(1);
+  });
+});
+
+describe("EmbeddedEngine deadlines", () => {
+  const never = () => new Promise<never>(() => undefined);
+
+  it("a step that never settles fails at the step deadline and frees its slot", async () => {
+    const { db, statements } = oneRunDb();
+    const engine = new EmbeddedEngine({
+      db,
+      workflows: { stuck: async (_input, steps) => steps.run("attempt-1", never) },
+      concurrency: 4,
+      concurrencyPerKey: 2,
+      pollMs: 60_000,
+      leaseMs: 10_000,
+      stepTimeoutMs: 150,
+    });
+    engine.start();
+    expect(await waitUntil(() => engine.busy().executing === 1)).toBe(true);
+    const t0 = Date.now();
+    expect(await waitUntil(() => engine.busy().executing === 0)).toBe(true);
+    expect(Date.now() - t0).toBeLessThan(1000);
+    // The run was settled (queued again for a retry, with the deadline as its error).
+    expect(statements.some((q) => q.includes("did not finish within 150 ms"))).toBe(true);
+    await engine.stop();
+  });
+
+  it("stop() with a drain time returns by then, handing back the runs still executing", async () => {
+    const { db, statements } = oneRunDb();
+    const engine = new EmbeddedEngine({
+      db,
+      workflows: { stuck: async (_input, steps) => steps.run("attempt-1", never) },
+      concurrency: 4,
+      concurrencyPerKey: 2,
+      pollMs: 60_000,
+      leaseMs: 10_000,
+      stepTimeoutMs: 60_000,
+    });
+    engine.start();
+    expect(await waitUntil(() => engine.busy().executing === 1)).toBe(true);
+    const t0 = Date.now();
+    const { released } = await engine.stop({ drainMs: 200 });
+    expect(Date.now() - t0).toBeLessThan(1000);
+    expect(released).toBe(1);
+    expect(statements.some((q) => q.includes("lease_owner = null") && q.includes("run-1"))).toBe(true);
+  });
+
+  it("renews the lease of a run it is still executing", async () => {
+    const { db, statements } = oneRunDb();
+    const engine = new EmbeddedEngine({
+      db,
+      workflows: { stuck: async (_input, steps) => steps.run("attempt-1", never) },
+      concurrency: 4,
+      concurrencyPerKey: 2,
+      pollMs: 60_000,
+      leaseMs: 600,
+      stepTimeoutMs: 60_000,
+    });
+    engine.start();
+    expect(await waitUntil(() => statements.filter((q) => q.includes("lease_expires_at = now()") && q.includes("run-1")).length >= 2)).toBe(true);
+    await engine.stop({ drainMs: 0 });
   });
 });

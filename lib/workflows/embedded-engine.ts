@@ -16,10 +16,28 @@ export interface EngineOptions {
   concurrency: number;
   /** Runs with the same concurrency key executing at once in this process. */
   concurrencyPerKey: number;
+  /**
+   * Runs of the same group (a wider fairness key: the organization, for deliveries) executing at once in this
+   * process, whatever their concurrency keys: one tenant's many slow endpoints cannot take every slot. Defaults to
+   * `concurrency` (no group limit).
+   */
+  concurrencyPerGroup?: number;
+  /**
+   * The longest one step may run. A step still running after it fails (the run is retried like any crashed step)
+   * and frees its slot, so a step stuck on something that never settles cannot hold the process's slots forever.
+   */
+  stepTimeoutMs: number;
   /** How often to look for due runs when nothing woke the loop. */
   pollMs: number;
   /** How long a claimed run stays this process's; a crashed process's runs are taken over after it. */
   leaseMs: number;
+}
+
+/** A step that ran past `stepTimeoutMs`: the run's execution fails and is retried like a crash. */
+export class StepTimeoutError extends Error {
+  constructor(runId: string, stepId: string, ms: number) {
+    super(`step ${stepId} of run ${runId} did not finish within ${ms} ms`);
+  }
 }
 
 /** Thrown inside a run to suspend it at a sleep; caught by the engine, never by workflow code. */
@@ -36,6 +54,7 @@ interface ClaimedRun {
   input: Record<string, unknown>;
   executions: number;
   concurrency_key: string | null;
+  group_key: string | null;
 }
 
 /** Executions of a run that crashed (not a workflow's own failure, e.g. the database vanished) before giving up. */
@@ -45,37 +64,98 @@ const MAX_EXECUTIONS = 25;
  * The embedded workflow engine: durable runs in the app's own PostgreSQL or PGlite. A loop claims due runs with
  * `FOR UPDATE SKIP LOCKED` under a lease, replays each with a `Steps` whose finished steps come from the database,
  * and stores a sleep as the run's next wake-up time. A crash loses at most the step in flight (at-least-once);
- * several processes on one PostgreSQL never execute the same run at the same time.
+ * several processes on one PostgreSQL never execute the same run at the same time: the lease of every run still
+ * executing is renewed while it runs (a third of the lease), so only a process that stopped renewing (crashed,
+ * frozen) loses its runs to another. Slots are shared out per concurrency key and per group, round-robin across
+ * groups, and a step has a deadline, so nothing one run or one tenant does can hold every slot.
  */
 export class EmbeddedEngine {
   readonly owner = `${hostname()}:${process.pid}:${randomBytes(3).toString("hex")}`;
   private running = false;
   private inFlight = new Set<Promise<void>>();
-  /** Runs executing in this process per concurrency key. */
+  /** Runs executing in this process per concurrency key, and per group. */
   private perKey = new Map<string, number>();
+  private perGroup = new Map<string, number>();
+  /** Ids of the runs executing now, whose leases the heartbeat renews. */
+  private executing = new Set<string>();
+  private heartbeat: NodeJS.Timeout | undefined;
   private wakeUp: (() => void) | undefined;
   private wakePending = false;
   private loopDone: Promise<void> | undefined;
 
   private readonly claimBatch: number;
+  private readonly concurrencyPerGroup: number;
 
   constructor(private readonly options: EngineOptions) {
-    this.claimBatch = Math.max(1, Math.floor((options.concurrency * 3) / 4));
+    this.concurrencyPerGroup = Math.min(options.concurrencyPerGroup ?? options.concurrency, options.concurrency);
+    // A batch's worth of what one group may hold: a single busy group (the common case) still claims in batches.
+    this.claimBatch = Math.max(1, Math.floor((this.concurrencyPerGroup * 3) / 4));
   }
 
   start(): void {
     if (this.running) return;
     this.running = true;
     this.loopDone = this.loop();
-    logger.info("embedded delivery engine started", { owner: this.owner, concurrency: this.options.concurrency });
+    this.heartbeat = setInterval(() => void this.renewLeases(), Math.max(100, Math.floor(this.options.leaseMs / 3)));
+    this.heartbeat.unref();
+    logger.info("embedded delivery engine started", {
+      owner: this.owner,
+      concurrency: this.options.concurrency,
+      concurrencyPerKey: this.options.concurrencyPerKey,
+      concurrencyPerGroup: this.concurrencyPerGroup,
+    });
   }
 
-  /** Stops claiming and waits for runs in flight (they finish their current step). */
-  async stop(): Promise<void> {
+  /**
+   * Stops claiming and waits for runs in flight (they finish their current step), for at most `drainMs` when given.
+   * Runs still executing then are handed back (their leases released), so another process takes them over at once
+   * instead of after the lease; their steps may run again there (at-least-once, as after a crash). Returns how many
+   * were handed back.
+   */
+  async stop(options: { drainMs?: number } = {}): Promise<{ released: number }> {
     this.running = false;
     this.wakeUp?.();
     await this.loopDone;
-    await Promise.allSettled([...this.inFlight]);
+    const drained = Promise.allSettled([...this.inFlight]).then(() => true);
+    let finished = true;
+    if (options.drainMs === undefined) await drained;
+    else {
+      let timer: NodeJS.Timeout | undefined;
+      finished = await Promise.race([drained, new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), options.drainMs)))]);
+      clearTimeout(timer);
+    }
+    clearInterval(this.heartbeat);
+    this.heartbeat = undefined;
+    if (finished) return { released: 0 };
+    const ids = [...this.executing];
+    this.executing.clear();
+    await this.options.db
+      .execute(
+        sql`update workflow_runs set lease_owner = null, lease_expires_at = null, updated_at = now()
+          where lease_owner = ${this.owner} and id in (select jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb))`,
+      )
+      .catch((error: unknown) => logger.error("embedded engine: could not release leases at shutdown", { error }));
+    logger.warn("embedded engine stopped with runs still executing; their leases were released", { owner: this.owner, runs: ids.length });
+    return { released: ids.length };
+  }
+
+  /** Runs executing now in this process (the health check reads it). */
+  busy(): { executing: number; concurrency: number } {
+    return { executing: this.inFlight.size, concurrency: this.options.concurrency };
+  }
+
+  /** Extends the lease of every run this process is still executing, so no other process takes one over. */
+  private async renewLeases(): Promise<void> {
+    if (this.executing.size === 0) return;
+    const ids = JSON.stringify([...this.executing]);
+    try {
+      await this.options.db.execute(sql`
+        update workflow_runs set lease_expires_at = now() + (${this.options.leaseMs} * interval '1 millisecond')
+        where lease_owner = ${this.owner} and id in (select jsonb_array_elements_text(${ids}::jsonb))
+      `);
+    } catch (error) {
+      logger.error("embedded engine: renewing leases failed", { error });
+    }
   }
 
   /**
@@ -109,14 +189,15 @@ export class EmbeddedEngine {
       }
       for (const run of claimed) {
         const key = run.concurrency_key;
-        if (key) this.perKey.set(key, (this.perKey.get(key) ?? 0) + 1);
+        const group = run.group_key;
+        if (key) increment(this.perKey, key, 1);
+        if (group) increment(this.perGroup, group, 1);
+        this.executing.add(run.id);
         const execution = this.execute(run).finally(() => {
           this.inFlight.delete(execution);
-          if (key) {
-            const left = (this.perKey.get(key) ?? 1) - 1;
-            if (left > 0) this.perKey.set(key, left);
-            else this.perKey.delete(key);
-          }
+          this.executing.delete(run.id);
+          if (key) increment(this.perKey, key, -1);
+          if (group) increment(this.perGroup, group, -1);
           // Claim again once a batch's worth of slots is free (or all are): one claim query per finished run
           // would cost as much as the runs themselves.
           const free = this.options.concurrency - this.inFlight.size;
@@ -140,33 +221,48 @@ export class EmbeddedEngine {
 
   private async claim(limit: number): Promise<ClaimedRun[]> {
     const { db, leaseMs, concurrencyPerKey } = this.options;
-    // Due runs in wake-up order, skipping rows another process holds; per concurrency key only as many as this
-    // process has room for beside the runs of that key it is already executing.
-    const busy = JSON.stringify(Object.fromEntries(this.perKey));
+    const perGroup = this.concurrencyPerGroup;
+    // Keys and groups this process already runs to their limit are left out of the scan itself: a backlog of a
+    // saturated tenant (its runs the oldest) must not fill the candidates and hide another tenant's run.
+    const fullKeys = JSON.stringify([...this.perKey].filter(([, n]) => n >= concurrencyPerKey).map(([k]) => k));
+    const fullGroups = JSON.stringify([...this.perGroup].filter(([, n]) => n >= perGroup).map(([g]) => g));
+    const busyKeys = JSON.stringify(Object.fromEntries(this.perKey));
+    const busyGroups = JSON.stringify(Object.fromEntries(this.perGroup));
+    // Due runs in wake-up order, skipping rows another process holds; per concurrency key and per group only as many
+    // as this process has room for beside the runs it is already executing; then round-robin across groups (each
+    // group's first run, then each group's second ...), so a tenant with a backlog does not go first every time.
     const result = await db.execute(sql`
       with candidates as (
-        select id, concurrency_key, wake_at from workflow_runs
+        select id, concurrency_key, group_key, wake_at from workflow_runs
         where status in ('queued', 'sleeping') and wake_at <= now()
           and (lease_expires_at is null or lease_expires_at < now())
+          and (concurrency_key is null or concurrency_key not in (select jsonb_array_elements_text(${fullKeys}::jsonb)))
+          and (group_key is null or group_key not in (select jsonb_array_elements_text(${fullGroups}::jsonb)))
         order by wake_at
         limit ${limit * 4}
         for update skip locked
       ),
-      ranked as (
-        select id, wake_at, concurrency_key,
+      by_key as (
+        select id, wake_at, concurrency_key, group_key,
           row_number() over (partition by concurrency_key order by wake_at)
-            + coalesce((${busy}::jsonb ->> concurrency_key)::int, 0) as slot
+            + coalesce((${busyKeys}::jsonb ->> concurrency_key)::int, 0) as key_slot
         from candidates
       ),
+      by_group as (
+        select id, wake_at, group_key,
+          row_number() over (partition by group_key order by wake_at)
+            + coalesce((${busyGroups}::jsonb ->> group_key)::int, 0) as group_slot
+        from by_key where concurrency_key is null or key_slot <= ${concurrencyPerKey}
+      ),
       chosen as (
-        select id from ranked where concurrency_key is null or slot <= ${concurrencyPerKey}
-        order by wake_at limit ${limit}
+        select id from by_group where group_key is null or group_slot <= ${perGroup}
+        order by group_slot, wake_at limit ${limit}
       )
       update workflow_runs r
       set lease_owner = ${this.owner}, lease_expires_at = now() + (${leaseMs} * interval '1 millisecond'),
           executions = r.executions + 1, updated_at = now()
       from chosen where r.id = chosen.id
-      returning r.id, r.workflow, r.input, r.executions, r.concurrency_key
+      returning r.id, r.workflow, r.input, r.executions, r.concurrency_key, r.group_key
     `);
     return rowsOf<ClaimedRun>(result);
   }
@@ -192,7 +288,7 @@ export class EmbeddedEngine {
     const steps: Steps = {
       run: async (id, stepFn) => {
         if (done.has(id)) return done.get(id);
-        const result = (await stepFn()) ?? null;
+        const result = (await this.withDeadline(run.id, id, stepFn())) ?? null;
         // JSON round trip: a replay must see exactly what Inngest would hand back.
         const json = JSON.parse(JSON.stringify(result)) as unknown;
         done.set(id, json);
@@ -228,6 +324,19 @@ export class EmbeddedEngine {
         wakeAt: new Date(Date.now() + Math.min(2 ** run.executions * 1000, 300_000)),
       }).catch((e: unknown) => logger.error("embedded engine: could not record a failed run", { error: e }));
     }
+  }
+
+  /**
+   * The step's own promise, or a StepTimeoutError once `stepTimeoutMs` has passed. JavaScript cannot cancel the step;
+   * it is abandoned (its slot freed, its result ignored), and the run is retried from its last stored step.
+   */
+  private withDeadline<T>(runId: string, stepId: string, work: Promise<T>): Promise<T> {
+    const ms = this.options.stepTimeoutMs;
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new StepTimeoutError(runId, stepId, ms)), ms);
+    });
+    return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
   }
 
   /** Stores finished steps and the run's next state, if this process still holds the run (batched, see below). */
@@ -268,6 +377,12 @@ export class EmbeddedEngine {
     },
     { maxBatch: 64 },
   );
+}
+
+function increment(counts: Map<string, number>, key: string, by: number): void {
+  const n = (counts.get(key) ?? 0) + by;
+  if (n > 0) counts.set(key, n);
+  else counts.delete(key);
 }
 
 /** Cancels waiting runs of a concurrency key (an endpoint switched off); a run mid-step finishes that step. */

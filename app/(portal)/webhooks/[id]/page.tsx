@@ -155,8 +155,8 @@ export default async function EndpointPage({
           <CardHeader>
             <CardTitle>Redeliver failed deliveries</CardTitle>
             <CardDescription>
-              After an outage: sends every failed delivery since a time again (at most 1,000 at once), each with its
-              original <code className="font-mono">webhook-id</code>.
+              After an outage: sends every delivery since a time that did not arrive again (failed, or cancelled while
+              the endpoint was off; at most 1,000 at once), each with its original <code className="font-mono">webhook-id</code>.
             </CardDescription>
           </CardHeader>
           <CardContent>
