@@ -193,6 +193,7 @@ async function main() {
       if (/^\/api\/v1\/sessions\/\[id\]/.test(route)) return ids.session;
       if (/^\/api\/v1\/credentials\/bulk\/\[id\]/.test(route)) return ids.bulk;
       if (/^\/api\/v1\/credentials\/\[id\]/.test(route)) return ids.credential;
+      if (/^\/api\/v1\/endpoints\/\[id\]/.test(route)) return ids.endpoint;
       return undefined;
     };
     const fill = (route: string, id: string) => route.replace(/\[id\]/g, encodeURIComponent(id));

@@ -3,6 +3,7 @@
 import { createDataTableColumnHelper, DataTable } from "@/components/data-table/data-table";
 import { statusVariant } from "@/components/logs/status";
 import { Time } from "@/components/time/time";
+import { ShieldCheck } from "lucide-react";
 import { Badge } from "@/components/ui/badge";
 import { Tooltip, TooltipContent, TooltipTrigger } from "@/components/ui/tooltip";
 
@@ -21,6 +22,8 @@ export interface EndpointListRow {
   lastStatusCode: number | null;
   /** Succeeded / finished deliveries of the last 24 hours, or null when none finished. */
   successRate24h: number | null;
+  /** The latest signature verification check passed, for the endpoint's current URL and signing method. */
+  verifiesSignatures?: boolean;
 }
 
 function LastDeliveryCell({ row }: { row: EndpointListRow }) {
@@ -76,7 +79,14 @@ const columns = column.columns([
     header: "Status",
     cell: (info) =>
       info.getValue() ? (
-        <Badge variant="success">Active</Badge>
+        <span className="flex flex-col items-start gap-1">
+          <Badge variant="success">Active</Badge>
+          {info.row.original.verifiesSignatures ? (
+            <Badge variant="outline" data-testid="verifies-signatures" title="The latest signature verification check passed">
+              <ShieldCheck aria-hidden /> Verifies signatures
+            </Badge>
+          ) : null}
+        </span>
       ) : (
         <span className="flex flex-col items-start gap-1">
           <Badge variant="secondary">Disabled</Badge>

@@ -14,6 +14,8 @@ import {
   renewCredentialSchema,
   revokeCredentialSchema,
   sessionSchema,
+  verificationCheckRequestSchema,
+  verificationRunSchema,
 } from "./schemas";
 
 /**
@@ -234,6 +236,23 @@ export const API_OPERATIONS: ApiOperation[] = [
       ...BODY_ERRORS,
     },
     example: { expirationDate: "2030-11-22T09:00:00Z" },
+  },
+  {
+    method: "POST",
+    path: "/api/v1/endpoints/{id}/verification-checks",
+    tag: "Webhooks",
+    summary: "Check an endpoint's signature verification",
+    description:
+      "Sends six requests, marked as tests, to the endpoint through the real delivery path and reports whether it verifies signatures: a correctly signed event (expects 2xx), a wrong signature, a body changed after signing, a 10-minute-old timestamp, a retry of the first event (expects 2xx) and no signature at all (each expects a refusal). Never counts as a delivery. At most 2 checks per endpoint per minute (429 with a message beyond); the endpoint list's \"Verifies signatures\" badge follows the latest check.",
+    pathParams: { id: "The endpoint id (ep_...)." },
+    body: verificationCheckRequestSchema,
+    responses: {
+      201: { description: "The check ran: its report.", schema: verificationRunSchema },
+      404: { description: "No endpoint with that id." },
+      409: { description: "The endpoint is disabled." },
+      ...BODY_ERRORS,
+    },
+    example: {},
   },
   {
     method: "GET",

@@ -10,6 +10,7 @@ export const AUDIT_ACTIONS = {
   "endpoint.deleted": "Endpoint deleted",
   "endpoint.secret_rotated": "Signing secret rotated",
   "endpoint.secret_revealed": "Signing secret revealed",
+  "endpoint.verification_checked": "Signature verification checked",
   "api_key.created": "API key created",
   "api_key.revoked": "API key revoked",
   "member.invited": "Member invited",

@@ -254,6 +254,7 @@ export function hostileApiRequests(route: string, method: string): ApiRequest[] 
     "/api/v1/credentials/[id]/revoke": ["reason"],
     "/api/v1/credentials/[id]/renew": ["expirationDate"],
     "/api/v1/credentials/[id]/claim": [],
+    "/api/v1/endpoints/[id]/verification-checks": [],
   };
   const fields = fieldsOf[route];
   if (!fields) out.push({ label: "NO FIELDS DEFINED: add the route to fieldsOf in scripts/prove/hostile-inputs.ts", path: () => "/api/v1/__uncovered__" });

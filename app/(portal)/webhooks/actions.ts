@@ -16,6 +16,7 @@ import {
 import type { SignatureScheme } from "@/lib/endpoints/secret";
 import { deliveryProgress, redeliverFailedSince } from "@/lib/delivery/recover";
 import { sendTestEvent, type TestEventResult } from "@/lib/delivery/test-event";
+import { checkSignatureVerification, type VerificationRun } from "@/lib/delivery/verification-check";
 import type { DeliveryStatus } from "@/db/schema";
 import {
   createEndpointSchema,
@@ -36,6 +37,7 @@ const reveal = createAction(endpointRefSchema, revealSecret);
 const rotate = createAction(endpointRefSchema, rotateSecret);
 const switchScheme = createAction(setSignatureSchemeSchema, setSignatureScheme);
 const sendTest = createAction(sendTestEventSchema, sendTestEvent);
+const checkVerification = createAction(endpointRefSchema, checkSignatureVerification);
 const recover = createAction(redeliverFailedSchema, redeliverFailedSince);
 const progress = createAction(deliveryProgressSchema, deliveryProgress);
 
@@ -91,6 +93,12 @@ function revalidatedDeliveries<T>(result: ActionResult<T>): ActionResult<T> {
     revalidatePath("/webhooks/logs");
   }
   return result;
+}
+
+/** Check signature verification: six requests to the endpoint, a stored report (the list's badge follows the latest). */
+export async function runVerificationCheckAction(input: unknown): Promise<ActionResult<VerificationRun>> {
+  const result = await checkVerification(input);
+  return revalidated(result, result.ok ? result.data.endpointId : undefined);
 }
 
 export async function sendTestEventAction(input: unknown): Promise<ActionResult<TestEventResult>> {

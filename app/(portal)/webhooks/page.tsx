@@ -10,6 +10,7 @@ import { UpgradeNotice } from "@/components/webhooks/upgrade-notice";
 import { requireSession } from "@/lib/auth/session";
 import { planIncludesWebhooks, webhooksPlanName } from "@/lib/plans";
 import { endpointStats } from "@/db/queries/webhooks";
+import { latestVerificationRuns } from "@/db/queries/verification-checks";
 import { listEndpoints } from "@/lib/endpoints/operations";
 
 export const metadata: Metadata = { title: "Webhooks" };
@@ -20,7 +21,16 @@ const DESCRIPTION =
 export default async function WebhooksPage() {
   const { org } = await requireSession();
   const allowed = planIncludesWebhooks(org.plan);
-  const [endpoints, stats] = await Promise.all([listEndpoints({ orgId: org.id }), endpointStats({ orgId: org.id })]);
+  const [endpoints, stats, verified] = await Promise.all([
+    listEndpoints({ orgId: org.id }),
+    endpointStats({ orgId: org.id }),
+    latestVerificationRuns({ orgId: org.id }),
+  ]);
+  // The badge holds only while the endpoint is what was checked: a new URL or signing method needs a new check.
+  const verifiesSignatures = (e: { id: string; url: string; signatureScheme: string }) => {
+    const latest = verified.get(e.id);
+    return latest?.outcome === "passed" && latest.url === e.url && latest.signatureScheme === e.signatureScheme;
+  };
   // A downgraded organization keeps its endpoints: it sees them, with the paused banner, but cannot add more.
   if (!allowed && endpoints.length === 0) {
     return (
@@ -69,6 +79,7 @@ export default async function WebhooksPage() {
             lastDeliveryAt: stats.get(e.id)?.lastDeliveryAt?.toISOString() ?? null,
             lastStatus: stats.get(e.id)?.lastStatus ?? null,
             lastStatusCode: stats.get(e.id)?.lastStatusCode ?? null,
+            verifiesSignatures: verifiesSignatures(e),
             successRate24h: (() => {
               const s = stats.get(e.id);
               return s && s.finished24h > 0 ? s.succeeded24h / s.finished24h : null;

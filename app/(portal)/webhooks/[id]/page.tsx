@@ -15,6 +15,7 @@ import { SendTestEvent } from "@/components/webhooks/send-test-event";
 import { SigningSecret } from "@/components/webhooks/signing-secret";
 import { UpgradeNotice } from "@/components/webhooks/upgrade-notice";
 import { VerifySnippet } from "@/components/webhooks/verify-snippet";
+import { VerificationCheck } from "@/components/webhooks/verification-check";
 import { requireSession } from "@/lib/auth/session";
 import { env } from "@/lib/env";
 import { planIncludesWebhooks, webhooksPlanName } from "@/lib/plans";
@@ -25,6 +26,8 @@ import { RecentDeliveries } from "@/components/webhooks/recent-deliveries";
 import { Time } from "@/components/time/time";
 import { retryNowSupported } from "@/lib/delivery/retry-now";
 import { getEndpoint } from "@/lib/endpoints/operations";
+import { listVerificationRuns } from "@/db/queries/verification-checks";
+import { toVerificationRun } from "@/lib/delivery/verification-check";
 import { endpointIdSchema } from "../schemas";
 
 export const metadata: Metadata = { title: "Endpoint" };
@@ -50,6 +53,7 @@ export default async function EndpointPage({
     listRecentDeliveries({ orgId: org.id, endpointId: id, limit: RECENT_DELIVERIES }),
   ]);
   const finished = health.succeeded + health.failed;
+  const verificationRuns = (await listVerificationRuns({ orgId: org.id, endpointId: id })).map(toVerificationRun);
 
   return (
     <div className="mx-auto max-w-4xl space-y-6">
@@ -91,6 +95,29 @@ export default async function EndpointPage({
               active={endpoint.active}
               types={endpoint.eventTypes ?? [...EVENT_TYPES]}
               timeoutSeconds={endpoint.timeoutSeconds}
+            />
+          </CardContent>
+        </Card>
+      ) : null}
+
+      {allowed ? (
+        <Card data-testid="verification-check">
+          <CardHeader>
+            <CardTitle>Signature verification</CardTitle>
+            <CardDescription>
+              Does your endpoint verify what it receives? Herald sends six requests marked as tests: a correctly
+              signed one, a wrong signature, a body changed after signing, a 10-minute-old timestamp, a retry, and no
+              signature at all. A verifying endpoint accepts the first and the retry and refuses the rest. The check
+              never counts as a delivery.
+            </CardDescription>
+          </CardHeader>
+          <CardContent>
+            <VerificationCheck
+              endpointId={endpoint.id}
+              active={endpoint.active}
+              brand={env.webhookBrand}
+              timeoutSeconds={endpoint.timeoutSeconds}
+              runs={verificationRuns}
             />
           </CardContent>
         </Card>
