@@ -1,4 +1,4 @@
-import { BookOpen, Braces, CreditCard, KeyRound, ScrollText, Settings, ShieldCheck, Webhook, type LucideIcon } from "lucide-react";
+import { BookOpen, Braces, CreditCard, History, KeyRound, Mail, ScrollText, Settings, ShieldCheck, Webhook, type LucideIcon } from "lucide-react";
 
 export interface NavItem {
   href: string;
@@ -23,13 +23,22 @@ export const NAV_ITEMS: NavItem[] = [
     children: [{ href: "/api-docs", label: "API reference", icon: Braces }],
   },
   { href: "/billing", label: "Billing", icon: CreditCard },
-  { href: "/settings", label: "Settings", icon: Settings },
+  {
+    href: "/settings",
+    label: "Settings",
+    icon: Settings,
+    children: [{ href: "/settings/audit-log", label: "Audit log", icon: History }],
+  },
   {
     href: "/admin",
     label: "Admin",
     icon: ShieldCheck,
     adminOnly: true,
-    children: [{ href: "/admin/logs", label: "All deliveries", icon: ScrollText }],
+    children: [
+      { href: "/admin/logs", label: "All deliveries", icon: ScrollText },
+      { href: "/admin/emails", label: "Emails", icon: Mail },
+      { href: "/admin/audit-log", label: "Audit log", icon: History },
+    ],
   },
 ];
 

@@ -1,0 +1,112 @@
+"use client";
+
+import { createDataTableColumnHelper, DataTable } from "@/components/data-table/data-table";
+import { Time } from "@/components/time/time";
+import { Badge } from "@/components/ui/badge";
+
+/** One audit event as the table shows it (plain data for this client component). */
+export interface AuditRow {
+  id: string;
+  createdAt: string;
+  organizationName: string | null;
+  actorType: "user" | "api_key" | "platform_key" | "system";
+  actorId: string | null;
+  actorEmail: string | null;
+  action: string;
+  actionLabel: string;
+  targetType: string | null;
+  targetId: string | null;
+  ip: string | null;
+  /** Each changed field as one line: "url: https://a/ → https://b/", "headerValues: (changed)". */
+  changes: string[];
+}
+
+function Actor({ row }: { row: AuditRow }) {
+  if (row.actorType === "user") {
+    return (
+      <span className="flex flex-col">
+        <span className="break-all text-sm">{row.actorEmail ?? "A person"}</span>
+        <code className="font-mono text-[11px] text-muted-foreground">{row.actorId}</code>
+      </span>
+    );
+  }
+  if (row.actorType === "system") return <Badge variant="secondary">Herald</Badge>;
+  return (
+    <span className="flex flex-col items-start gap-0.5">
+      <Badge variant="outline">{row.actorType === "api_key" ? "API key" : "Platform key"}</Badge>
+      <code className="font-mono text-[11px] text-muted-foreground">{row.actorId}</code>
+    </span>
+  );
+}
+
+const column = createDataTableColumnHelper<AuditRow>();
+
+const baseColumns = [
+  column.accessor("createdAt", {
+    header: "Time",
+    cell: (info) => <Time value={info.getValue()} seconds className="text-xs tabular-nums" />,
+  }),
+  column.accessor("actorEmail", { header: "Actor", cell: ({ row }) => <Actor row={row.original} /> }),
+  column.accessor("action", {
+    header: "Action",
+    cell: ({ row }) => (
+      <span className="flex flex-col">
+        <span className="text-sm font-medium">{row.original.actionLabel}</span>
+        <code className="font-mono text-[11px] text-muted-foreground">{row.original.action}</code>
+      </span>
+    ),
+  }),
+  column.accessor("targetId", {
+    header: "Target",
+    cell: ({ row }) =>
+      row.original.targetId ? (
+        <span className="flex flex-col">
+          <span className="text-xs text-muted-foreground">{row.original.targetType}</span>
+          <code className="break-all font-mono text-xs">{row.original.targetId}</code>
+        </span>
+      ) : (
+        <span className="text-muted-foreground">—</span>
+      ),
+  }),
+  column.accessor("ip", {
+    header: "IP address",
+    cell: (info) => (info.getValue() ? <code className="font-mono text-xs">{info.getValue()}</code> : <span className="text-muted-foreground">—</span>),
+  }),
+  column.accessor("changes", {
+    header: "Changes",
+    cell: (info) =>
+      info.getValue().length === 0 ? (
+        <span className="text-muted-foreground">—</span>
+      ) : (
+        <ul className="max-w-md space-y-0.5 text-xs">
+          {info.getValue().map((line) => (
+            <li key={line} className="break-words font-mono">
+              {line}
+            </li>
+          ))}
+        </ul>
+      ),
+  }),
+];
+
+const organizationColumn = column.accessor("organizationName", {
+  header: "Organization",
+  cell: (info) => info.getValue() ?? <span className="text-muted-foreground">Platform</span>,
+});
+
+const partnerColumns = baseColumns;
+const adminColumns = [baseColumns[0]!, organizationColumn, ...baseColumns.slice(1)];
+
+export function AuditTable({ rows, showOrganization, emptyState }: { rows: AuditRow[]; showOrganization: boolean; emptyState: React.ReactNode }) {
+  return (
+    <div className="overflow-x-auto rounded-lg border bg-card" data-testid="audit-log">
+      <DataTable
+        columns={showOrganization ? adminColumns : partnerColumns}
+        data={rows}
+        getRowId={(r) => r.id}
+        caption="Audit log"
+        emptyState={emptyState}
+      />
+    </div>
+  );
+}

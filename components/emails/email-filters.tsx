@@ -1,0 +1,95 @@
+"use client";
+
+import { useState } from "react";
+import { useUrlState } from "@/components/hooks/use-url-state";
+import { Button } from "@/components/ui/button";
+import { Input } from "@/components/ui/input";
+import { Label } from "@/components/ui/label";
+
+const FILTER_KEYS = ["status", "template", "to"] as const;
+type FilterKey = (typeof FILTER_KEYS)[number];
+type Draft = Record<FilterKey, string>;
+
+const selectClass =
+  "h-9 w-full rounded-md border border-input bg-background px-3 text-sm shadow-sm focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-ring";
+
+/** The Emails filters, kept in the URL like the Logs filters. */
+export function EmailFilters(props: { statuses: { value: string; label: string }[]; templates: string[] }) {
+  const { state, set, key } = useUrlState(FILTER_KEYS);
+  const initial = Object.fromEntries(FILTER_KEYS.map((k) => [k, state[k] ?? ""])) as Draft;
+  return (
+    <Form
+      key={key}
+      {...props}
+      initial={initial}
+      filtered={FILTER_KEYS.some((k) => state[k])}
+      onClear={() => set({ status: null, template: null, to: null, before: null, view: null })}
+      onApply={(draft) => set({ ...draft, before: null, view: null })}
+    />
+  );
+}
+
+function Form({
+  statuses,
+  templates,
+  initial,
+  filtered,
+  onApply,
+  onClear,
+}: {
+  statuses: { value: string; label: string }[];
+  templates: string[];
+  initial: Draft;
+  filtered: boolean;
+  onApply: (draft: Draft) => void;
+  onClear: () => void;
+}) {
+  const [draft, setDraft] = useState(initial);
+  const change = (name: FilterKey) => (e: { target: { value: string } }) => setDraft((d) => ({ ...d, [name]: e.target.value }));
+  return (
+    <form
+      className="mb-4 grid gap-3 rounded-lg border bg-card p-4 sm:grid-cols-2 lg:grid-cols-4"
+      role="search"
+      aria-label="Filter emails"
+      onSubmit={(e) => {
+        e.preventDefault();
+        onApply(draft);
+      }}
+    >
+      <div className="space-y-1">
+        <Label htmlFor="email-filter-status">Status</Label>
+        <select id="email-filter-status" value={draft.status} onChange={change("status")} className={selectClass}>
+          <option value="">Any status</option>
+          {statuses.map((s) => (
+            <option key={s.value} value={s.value}>
+              {s.label}
+            </option>
+          ))}
+        </select>
+      </div>
+      <div className="space-y-1">
+        <Label htmlFor="email-filter-template">Template</Label>
+        <select id="email-filter-template" value={draft.template} onChange={change("template")} className={selectClass}>
+          <option value="">Any template</option>
+          {templates.map((t) => (
+            <option key={t} value={t}>
+              {t}
+            </option>
+          ))}
+        </select>
+      </div>
+      <div className="space-y-1">
+        <Label htmlFor="email-filter-to">Recipient</Label>
+        <Input id="email-filter-to" value={draft.to} onChange={change("to")} placeholder="name@example.com" />
+      </div>
+      <div className="flex items-end gap-2">
+        <Button type="submit">Apply</Button>
+        {filtered ? (
+          <Button type="button" variant="ghost" onClick={onClear}>
+            Clear
+          </Button>
+        ) : null}
+      </div>
+    </form>
+  );
+}
