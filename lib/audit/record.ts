@@ -89,7 +89,7 @@ export async function recordAudit(input: AuditInput, options: { tx?: AuditWriter
     action: input.action,
     targetType: input.target?.type ?? null,
     targetId: input.target?.id ?? null,
-    ip: input.ip ? input.ip.slice(0, 64) : null,
+    ip: input.ip && input.ip !== "unknown" ? input.ip.slice(0, 64) : null,
     changes: sanitizeChanges(input.changes),
   });
   return { id };

@@ -17,6 +17,11 @@ const { emails, workflowRuns } = await import("@/db/schema");
 const { queueEmail, resendEmail } = await import("@/lib/email");
 const { startDeliveryEngine, stopDeliveryEngine } = await import("@/lib/startup/engine");
 const { prepareDatabase } = await import("@/lib/startup");
+const { runAction } = await import("@/lib/action");
+const { resendEmailSchema } = await import("@/app/(portal)/admin/emails/schemas");
+const { resendEmailAsAdmin } = await import("@/lib/email/admin");
+const { auditEvents } = await import("@/db/schema");
+const { sessionContextFor } = await import("@/testing/session");
 
 beforeAll(async () => {
   await prepareDatabase();
@@ -159,5 +164,30 @@ describe("email through SMTP", () => {
   it("refuses an invalid address and template data that does not fit, before storing anything", async () => {
     await expect(queueEmail({ ...invitation("not an email") })).rejects.toMatchObject({ code: "bad_request:email" });
     await expect(queueEmail({ ...invitation(unique("bad")), data: { ...invitation("x@y.example").data, link: "not a url" } })).rejects.toThrow();
+  });
+
+  it("Admin -> Emails' Resend: platform admins only, validated, audited in the email's organization", async () => {
+    const admin = await sessionContextFor("admin@example.com");
+    const partner = await sessionContextFor("partner@example.com");
+    const to = unique("adminresend");
+    const { id } = await queueEmail({ ...invitation(to), organizationId: partner.org.id });
+    await smtp.waitFor(to);
+    await waitForStatus(id, "sent");
+
+    const refused = await runAction(partner, resendEmailSchema, resendEmailAsAdmin, { id });
+    expect(refused).toMatchObject({ ok: false, error: { code: "not_found:email" } });
+    const bad = await runAction(admin, resendEmailSchema, resendEmailAsAdmin, { id: "eml_../../etc" });
+    expect(bad).toMatchObject({ ok: false, error: { code: "bad_request:validation", fieldErrors: { id: ["That email does not exist."] } } });
+    const unknown = await runAction(admin, resendEmailSchema, resendEmailAsAdmin, { id: "eml_00000000000000000000" });
+    expect(unknown).toMatchObject({ ok: false, error: { code: "not_found:email" } });
+    expect((await emailRow(id)).attempts).toBe(1);
+
+    const done = await runAction(admin, resendEmailSchema, resendEmailAsAdmin, { id });
+    expect(done).toEqual({ ok: true, data: { id, to } });
+    await smtp.waitFor(to);
+    expect((await waitForStatus(id, "sent")).attempts).toBe(2);
+    const db = await getDb();
+    const [event] = await db.select().from(auditEvents).where(eq(auditEvents.targetId, id));
+    expect(event).toMatchObject({ organizationId: partner.org.id, action: "email.resent", actorEmail: "admin@example.com", changes: { to: { to } } });
   });
 });
