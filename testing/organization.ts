@@ -3,6 +3,7 @@ import type { SessionContext } from "@/db/queries/users";
 import { memberships, organizations, users, type Plan, type Role } from "@/db/schema";
 import { hashPassword } from "@/lib/auth/password";
 import { newId } from "@/lib/ids";
+import { prepareDatabase } from "@/lib/startup";
 import { sessionContextFor } from "./session";
 
 /**
@@ -10,6 +11,9 @@ import { sessionContextFor } from "./session";
  * other test files running at the same time on the same database (e.g. one that switches Acme's endpoints off).
  */
 export async function createTestOrganization(label: string, plan: Plan = "enterprise"): Promise<SessionContext> {
+  // Demo data is seeded only into a database without organizations: seed first, or this one would prevent it for
+  // every test file that shares the database.
+  await prepareDatabase();
   const db = await getDb();
   const suffix = newId("t", 8).slice(2);
   const orgId = newId("org");
