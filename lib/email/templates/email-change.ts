@@ -8,7 +8,7 @@ export const emailChangeTemplate = defineEmailTemplate({
     name: z.string().min(1).optional(),
     oldEmail: z.email(),
     newEmail: z.email(),
-    link: z.url(),
+    link: z.url({ protocol: /^https?$/ }),
     expiresAt: z.coerce.date(),
   }),
   render(data, brand) {

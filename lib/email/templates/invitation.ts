@@ -12,7 +12,7 @@ export const invitationTemplate = defineEmailTemplate({
     inviterName: z.string().min(1).optional(),
     inviteeName: z.string().min(1).optional(),
     role: z.enum(["owner", "member"]),
-    link: z.url(),
+    link: z.url({ protocol: /^https?$/ }),
     expiresAt: z.coerce.date(),
   }),
   render(data, brand) {

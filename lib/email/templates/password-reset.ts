@@ -6,7 +6,7 @@ import { defineEmailTemplate } from "./types";
 export const passwordResetTemplate = defineEmailTemplate({
   schema: z.object({
     name: z.string().min(1).optional(),
-    link: z.url(),
+    link: z.url({ protocol: /^https?$/ }),
     expiresAt: z.coerce.date(),
   }),
   render(data, brand) {
