@@ -52,6 +52,12 @@ const schema = z.object({
       .refine((v) => Buffer.from(v, "base64").length === 32, "APP_ENCRYPTION_KEY must be 32 bytes, base64-encoded (`openssl rand -base64 32`)")
       .optional(),
   ),
+  NEW_APP_ENCRYPTION_KEY: optionalString.pipe(
+    z
+      .string()
+      .refine((v) => Buffer.from(v, "base64").length === 32, "NEW_APP_ENCRYPTION_KEY must be 32 bytes, base64-encoded (`openssl rand -base64 32`)")
+      .optional(),
+  ),
   WEBHOOK_BRAND: z
     .string()
     .regex(/^[A-Za-z0-9]{1,32}$/, "WEBHOOK_BRAND must be 1-32 letters or digits (it becomes part of header names)")
@@ -152,8 +158,10 @@ function resolveDevSecret(name: string, file: string, encoding: "base64url" | "b
 }
 
 const authSecret = raw.AUTH_SECRET ?? (isProduction ? undefined : resolveDevSecret("AUTH_SECRET", "auth-secret"));
+/** The development encryption key's file name under DATA_DIR (generated when APP_ENCRYPTION_KEY is unset). */
+export const DEV_ENCRYPTION_KEY_FILE = "encryption-key";
 const encryptionKey =
-  raw.APP_ENCRYPTION_KEY ?? (isProduction ? undefined : resolveDevSecret("APP_ENCRYPTION_KEY", "encryption-key", "base64"));
+  raw.APP_ENCRYPTION_KEY ?? (isProduction ? undefined : resolveDevSecret("APP_ENCRYPTION_KEY", DEV_ENCRYPTION_KEY_FILE, "base64"));
 
 /**
  * Email: without SMTP_URL nothing is sent (emails are kept in the database and their links logged in development).
@@ -211,6 +219,11 @@ export const env = {
   logLevel: raw.LOG_LEVEL,
   /** base64 of the 32-byte AES-256-GCM key for secrets at rest; see lib/crypto.ts. */
   encryptionKey,
+  /** Where encryptionKey came from when it is the generated development key; undefined: APP_ENCRYPTION_KEY. */
+  encryptionKeyFile:
+    raw.APP_ENCRYPTION_KEY || !encryptionKey ? undefined : path.join(/*turbopackIgnore: true*/ dataDir, DEV_ENCRYPTION_KEY_FILE),
+  /** The key `npm run keys:rotate` re-encrypts the stored secrets with (NEW_APP_ENCRYPTION_KEY); unset elsewhere. */
+  newEncryptionKey: raw.NEW_APP_ENCRYPTION_KEY,
   /** Names Herald's own headers: X-<brand>-Signature, X-<brand>-Event. */
   webhookBrand: raw.WEBHOOK_BRAND,
   /** The least plan that includes outbound webhooks; "none" offers them to every plan. */

@@ -5,6 +5,7 @@
  * signal exits at once). Useful to scale delivery apart from the portal, and used by the crash tests.
  */
 import { closeDb, getDb } from "@/db";
+import { verifyEncryptionKey } from "@/lib/encryption-keys/check";
 import { env } from "@/lib/env";
 import { startDeliveryEngine, stopOnSignals } from "@/lib/startup/engine";
 
@@ -13,7 +14,8 @@ async function main() {
     console.error("The worker needs DATABASE_URL: a PGlite folder can only be open in one process (the app's).");
     process.exit(1);
   }
-  await getDb();
+  // The same key check as the web server: a worker with another key would fail every delivery it signs.
+  await verifyEncryptionKey(await getDb());
   const engine = await startDeliveryEngine();
   if (!engine) {
     console.error("The embedded engine is not in use here (Inngest is configured, or DELIVERY_WORKER=0).");

@@ -1,4 +1,5 @@
 import { getDb } from "@/db";
+import { verifyEncryptionKey } from "@/lib/encryption-keys/check";
 import { assertRuntimeConfig, env } from "@/lib/env";
 import { logger } from "@/lib/logger";
 import { installPeerStamp } from "@/lib/net/client-address";
@@ -6,12 +7,14 @@ import { startDeliveryEngine, stopOnSignals } from "./engine";
 import { seedDemoData } from "./seed";
 
 /**
- * Opens the app's database (pending migrations are applied on open) and, where asked (outside production, or
+ * Opens the app's database (pending migrations are applied on open), checks that the configured encryption key is
+ * the one its secrets were written with (recorded at the first start), and, where asked (outside production, or
  * SEED_DEMO=1), seeds the demo accounts into an empty database. Start-up's job, not the database handle's: the data
  * layer knows nothing of demo data.
  */
 export async function prepareDatabase(): Promise<void> {
   const db = await getDb();
+  await verifyEncryptionKey(db);
   if (env.seedDemo) await seedDemoData(db);
 }
 
