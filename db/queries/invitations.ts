@@ -9,6 +9,7 @@ export interface PendingInvitation {
   createdAt: Date;
   sentAt: Date;
   expiresAt: Date;
+  expired: boolean;
   invitedByName: string | null;
 }
 
@@ -23,6 +24,7 @@ export async function listPendingInvitations({ orgId }: { orgId: string }): Prom
       createdAt: invitations.createdAt,
       sentAt: invitations.sentAt,
       expiresAt: invitations.expiresAt,
+      expired: sql<boolean>`${invitations.expiresAt} <= now()`,
       invitedByName: users.name,
     })
     .from(invitations)

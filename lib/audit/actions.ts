@@ -27,6 +27,8 @@ export const AUDIT_ACTIONS = {
   "organization.plan_changed": "Plan changed",
   "sign_in.succeeded": "Signed in",
   "sign_in.failed": "Sign-in failed",
+  "session.ended": "Signed out",
+  "session.others_ended": "Other sessions signed out",
   "password.reset_requested": "Password reset requested",
   "password.reset": "Password reset",
   "password.changed": "Password changed",

@@ -4,11 +4,12 @@ import Credentials from "next-auth/providers/credentials";
 import GitHub from "next-auth/providers/github";
 import { headers } from "next/headers";
 import { createAuthSession, endSession } from "@/db/queries/auth-sessions";
-import { findUserForSignIn, markSignedIn, pickSignInOrganization } from "@/db/queries/users";
+import { findUserForSignIn, getAccount, markSignedIn, pickSignInOrganization } from "@/db/queries/users";
 import { requestIp } from "@/lib/audit/request";
 import { recordAudit } from "@/lib/audit/record";
 import { env } from "@/lib/env";
 import { logger } from "@/lib/logger";
+import { joinInvitationsByVerifiedEmail } from "@/lib/people/invitations";
 import { authConfig, SESSION_MAX_AGE_SECONDS } from "./config";
 import { authorizeWithPassword } from "./credentials";
 
@@ -58,13 +59,15 @@ const fullConfig: NextAuthConfig = {
   },
   callbacks: {
     ...authConfig.callbacks,
-    // GitHub and OIDC only let in people who already have a Herald account under the same, verified email:
-    // signing in never creates an organization or joins one.
+    // GitHub and OIDC let in people with a Herald account under the same, verified email, and people invited under
+    // it: the provider proved they control the address, so their open invitations are accepted (and an account made
+    // for someone new). Signing in never creates an organization.
     async signIn({ account, profile, user }) {
       if (!account || account.provider === "credentials") return true;
       const email = (profile?.email ?? user.email)?.toLowerCase();
       const verified = account.provider === "github" || profile?.email_verified !== false;
       if (!email || !verified) return "/login?error=AccessDenied";
+      await joinInvitationsByVerifiedEmail({ email, name: user.name ?? (typeof profile?.name === "string" ? profile.name : null) });
       const known = await findUserForSignIn(email);
       if (!known) return "/login?error=AccessDenied";
       const landing = await pickSignInOrganization(known.id);
@@ -99,6 +102,7 @@ const fullConfig: NextAuthConfig = {
         orgId: signedIn.orgId,
         maxAgeSeconds: SESSION_MAX_AGE_SECONDS,
         userAgent: await requestUserAgent(),
+        ip: await requestIp(),
       });
       return authConfig.callbacks.jwt({ token, user: { id: signedIn.id, sid, isAdmin: signedIn.isAdmin } });
     },
@@ -107,7 +111,18 @@ const fullConfig: NextAuthConfig = {
     // Sign-out ends the session on the server too: a copy of the cookie kept elsewhere stops working at once.
     async signOut(message) {
       const sid = "token" in message ? message.token?.sid : undefined;
-      if (typeof sid === "string") await endSession({ sessionId: sid, reason: "signed_out" });
+      if (typeof sid !== "string") return;
+      const ended = await endSession({ sessionId: sid, reason: "signed_out" });
+      if (!ended) return;
+      const account = await getAccount({ userId: ended.userId });
+      await recordAudit({
+        organizationId: ended.orgId,
+        actor: { type: "user", id: ended.userId, email: account?.email },
+        action: "session.ended",
+        target: { type: "session", id: sid },
+        ip: await requestIp(),
+        changes: { reason: "signed_out" },
+      });
     },
   },
 };

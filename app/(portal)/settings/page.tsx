@@ -1,14 +1,15 @@
 import type { Metadata } from "next";
+import Link from "next/link";
 import { PageHeader } from "@/components/portal/page-header";
 import { NameForm } from "@/components/settings/name-form";
 import { TimeZoneForm } from "@/components/settings/time-zone-form";
+import { LeaveOrganizationButton } from "@/components/people/member-controls";
 import { Badge } from "@/components/ui/badge";
+import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { CopyButton } from "@/components/ui/copy-button";
-import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { listMembers } from "@/db/queries/organizations";
 import { requireSession } from "@/lib/auth/session";
-import { Time } from "@/components/time/time";
 import { PLAN_INFO } from "@/lib/plans";
 import { updateOrganizationAction, updateProfileAction } from "./actions";
 
@@ -19,7 +20,7 @@ export default async function SettingsPage() {
   const members = await listMembers({ orgId: org.id });
   return (
     <>
-      <PageHeader title="Settings" description="Your organization and the people in it." />
+      <PageHeader title="Settings" description="Your profile, your password and sessions, and your organization." />
       <div className="space-y-6">
         <Card>
           <CardHeader>
@@ -70,34 +71,17 @@ export default async function SettingsPage() {
         </Card>
         <Card>
           <CardHeader>
-            <CardTitle>Members</CardTitle>
-            <CardDescription>People who can sign in to {org.name}&apos;s portal.</CardDescription>
+            <CardTitle>People</CardTitle>
+            <CardDescription>
+              {members.length} {members.length === 1 ? "person" : "people"} can sign in to {org.name}&apos;s portal. You are{" "}
+              {user.role === "owner" ? "an owner" : "a member"}.
+            </CardDescription>
           </CardHeader>
-          <CardContent>
-            <Table>
-              <TableHeader>
-                <TableRow>
-                  <TableHead>Name</TableHead>
-                  <TableHead>Email</TableHead>
-                  <TableHead>Role</TableHead>
-                  <TableHead>Last sign-in</TableHead>
-                </TableRow>
-              </TableHeader>
-              <TableBody>
-                {members.map((m) => (
-                  <TableRow key={m.id}>
-                    <TableCell className="font-medium">
-                      {m.name} {m.id === user.id ? <span className="text-muted-foreground">(you)</span> : null}
-                    </TableCell>
-                    <TableCell>{m.email}</TableCell>
-                    <TableCell>
-                      <Badge variant="outline" className="capitalize">{m.role}</Badge>
-                    </TableCell>
-                    <TableCell className="text-muted-foreground"><Time value={m.lastLoginAt} relative /></TableCell>
-                  </TableRow>
-                ))}
-              </TableBody>
-            </Table>
+          <CardContent className="flex flex-wrap gap-2">
+            <Button asChild variant="outline">
+              <Link href="/settings/members">{user.role === "owner" ? "Manage members and invitations" : "See the members"}</Link>
+            </Button>
+            <LeaveOrganizationButton organizationName={org.name} />
           </CardContent>
         </Card>
       </div>
