@@ -2,6 +2,7 @@ import { getToken } from "next-auth/jwt";
 import { NextResponse, type NextRequest } from "next/server";
 import { isPublicPath } from "@/lib/auth/config";
 import { env } from "@/lib/env";
+import { refuseUndecodablePath } from "@/lib/path-guard";
 import { guardServerActionPayload } from "@/lib/server-action-guard";
 
 /**
@@ -12,6 +13,9 @@ import { guardServerActionPayload } from "@/lib/server-action-guard";
  */
 export default async function proxy(request: NextRequest) {
   const { pathname, search } = request.nextUrl;
+  const undecodable = refuseUndecodablePath(pathname);
+  if (undecodable) return undecodable;
+  if (pathname.startsWith("/api/")) return NextResponse.next();
   const refused = await guardServerActionPayload(request);
   if (refused) return refused;
   if (isPublicPath(pathname)) return NextResponse.next();
@@ -27,5 +31,10 @@ export default async function proxy(request: NextRequest) {
 }
 
 export const config = {
-  matcher: ["/((?!api/|_next/static|_next/image|favicon.ico|icon.svg|.*\\.(?:png|jpg|svg|ico|woff2?)$).*)"],
+  matcher: [
+    "/((?!api/|_next/static|_next/image|favicon.ico|icon.svg|.*\\.(?:png|jpg|svg|ico|woff2?)$).*)",
+    // API paths only when they hold a percent sign (see lib/path-guard.ts): other API requests skip the
+    // proxy, whose copy of the request body Next would otherwise buffer.
+    "/api/:path(.*%.*)",
+  ],
 };

@@ -1,4 +1,6 @@
 import { NextResponse, type NextRequest } from "next/server";
+import { jsonInputProblem } from "@/lib/input-limits";
+import { BodyTooLargeError, readBodyLimited } from "@/lib/read-body";
 
 /** Next's own limit for a server action's body (next.config `serverActions.bodySizeLimit`, default 1 MB). */
 const MAX_ACTION_BODY_BYTES = 1024 * 1024;
@@ -29,19 +31,30 @@ function nestingOf(text: string): number {
 /**
  * Server action calls whose payload the browser never produces (over the body limit, not JSON, absurdly deep) are
  * answered here with a message: left to Next, its reply decoder throws and the answer is a bare 500. Form posts
- * (multipart) go through untouched. Returns undefined for a request that may proceed.
+ * (multipart) are only held to the size limit. Returns undefined for a request that may proceed.
  */
 export async function guardServerActionPayload(request: NextRequest): Promise<NextResponse | undefined> {
   if (request.method !== "POST" || !request.headers.has("next-action")) return undefined;
-  if (Number(request.headers.get("content-length") ?? 0) > MAX_ACTION_BODY_BYTES) return refuse(413, "The request is over 1 MB.");
-  if (!(request.headers.get("content-type") ?? "").startsWith("text/plain")) return undefined;
-  const text = await request.clone().text();
-  if (new TextEncoder().encode(text).length > MAX_ACTION_BODY_BYTES) return refuse(413, "The request is over 1 MB.");
+  // Every action body, form posts included, is read with the limit (streamed: a chunked upload without
+  // Content-Length stops at 1 MB), so an oversized one never gets further than this.
+  let body: Buffer;
   try {
-    JSON.parse(text);
+    body = await readBodyLimited(request.clone(), MAX_ACTION_BODY_BYTES);
+  } catch (e) {
+    if (e instanceof BodyTooLargeError) return refuse(413, "The request is over 1 MB.");
+    throw e;
+  }
+  if (!(request.headers.get("content-type") ?? "").startsWith("text/plain")) return undefined;
+  const text = new TextDecoder().decode(body);
+  // Measured on the text first: a payload nested 100,000 levels deep is refused before anything recurses into it.
+  if (nestingOf(text) > MAX_ACTION_NESTING) return refuse(400, `The request nests deeper than ${MAX_ACTION_NESTING} levels.`);
+  let payload: unknown;
+  try {
+    payload = JSON.parse(text);
   } catch {
     return refuse(400, "The request is not valid JSON.");
   }
-  if (nestingOf(text) > MAX_ACTION_NESTING) return refuse(400, `The request nests deeper than ${MAX_ACTION_NESTING} levels.`);
-  return undefined;
+  // NUL and lone surrogates (escaped in the JSON text) would otherwise fail in PostgreSQL, with a 500.
+  const problem = jsonInputProblem(payload, "the request", MAX_ACTION_NESTING);
+  return problem ? refuse(400, problem) : undefined;
 }

@@ -5,6 +5,7 @@ import { env } from "@/lib/env";
 import { isAppError } from "@/lib/errors";
 import { jsonInputProblem, MAX_BODY_DEPTH } from "@/lib/input-limits";
 import { logger } from "@/lib/logger";
+import { BodyTooLargeError, readTextLimited } from "@/lib/read-body";
 import { assertApiAllowed } from "@/lib/plans";
 import { RateLimiter } from "./rate-limit";
 
@@ -37,12 +38,18 @@ class ApiRejection extends Error {
   }
 }
 
-/** Reads and validates a JSON body: 413 over 256 KB, 400 for bad JSON or a body that does not match `schema`. */
+/**
+ * Reads and validates a JSON body: 413 over 256 KB (streamed: the read stops at the limit, with or without a
+ * Content-Length), 400 for bad JSON or a body that does not match `schema`.
+ */
 export async function readJson<S extends z.ZodType>(request: Request, schema: S): Promise<z.output<S>> {
-  const declared = Number(request.headers.get("content-length") ?? 0);
-  if (declared > MAX_BODY_BYTES) throw new ApiRejection(413, "payload_too_large", "The body is over 256 KB.");
-  const raw = await request.text();
-  if (Buffer.byteLength(raw) > MAX_BODY_BYTES) throw new ApiRejection(413, "payload_too_large", "The body is over 256 KB.");
+  let raw: string;
+  try {
+    raw = await readTextLimited(request, MAX_BODY_BYTES);
+  } catch (e) {
+    if (e instanceof BodyTooLargeError) throw new ApiRejection(413, "payload_too_large", e.message);
+    throw e;
+  }
   let body: unknown = {};
   if (raw.trim() !== "") {
     try {

@@ -119,6 +119,8 @@ export function hostileActionInputs(action: string, ctx: { endpoint: string; del
     { label: "__proto__ and constructor keys", args: [], rawBody: '[{"__proto__":{"isPlatformAdmin":true},"constructor":{"prototype":{"ok":true}}}]' },
     { label: "not JSON", args: [], rawBody: "[{not json" },
     { label: "React reference strings", args: [], rawBody: '["$@1",{"id":"$K0"}]' },
+    // JSON.stringify escapes a lone surrogate as \ud800: valid JSON, but not Unicode, and PostgreSQL refuses it.
+    { label: "lone UTF-16 surrogates", args: [{ id: ctx.endpoint, name: "x\ud800", url: "https://hooks.example.com/\udc00", description: "\udfff" }] },
     ...BAD_IDS.map((id) => ({ label: `id ${JSON.stringify(id.slice(0, 30))}`, args: [{ id }] })),
   ];
   const endpoint = ctx.endpoint;
@@ -221,6 +223,9 @@ export function hostileApiRequests(route: string, method: string): ApiRequest[] 
     }
     out.push({ label: "id with an encoded NUL", path: (r) => r.replace("[id]", "ses_%00"), body: method === "GET" ? undefined : "{}" });
     out.push({ label: "id with encoded CR/LF", path: (r) => r.replace("[id]", "ses_%0d%0aX-Injected:%201"), body: method === "GET" ? undefined : "{}" });
+    for (const bytes of ["%ED%A0%80", "%E0%A4%A", "%FF"]) {
+      out.push({ label: `id with undecodable percent-encoding ${bytes}`, path: (r) => r.replace("[id]", bytes), body: method === "GET" ? undefined : "{}" });
+    }
   }
   if (method === "GET") {
     const queries: Record<string, string[]> = {
@@ -263,6 +268,8 @@ export function hostileApiRequests(route: string, method: string): ApiRequest[] 
     bodies.push([`${field} a number`, JSON.stringify({ [field]: 42 })]);
     bodies.push([`${field} 200 KB`, JSON.stringify({ [field]: "x".repeat(200_000) })]);
     bodies.push([`${field} with NUL`, JSON.stringify({ [field]: "a\u0000b" })]);
+    bodies.push([`${field} with a lone surrogate`, JSON.stringify({ [field]: "a\ud800b" })]);
+    bodies.push([`${field} with a lone surrogate in a key`, JSON.stringify({ [field]: { "\udc00": "b" } })]);
   }
   if (!hasId) {
     bodies.push(

@@ -16,6 +16,14 @@ describe("Logs URL filters", () => {
     expect(logFiltersSchema.parse({ endpoint: "../x", status: "exploded", type: "nope", from: "yesterday", before: "1;drop" })).toEqual({ q: undefined });
   });
 
+  it("makes any search text safe for the query: NUL and control characters, lone surrogates, over-long text", () => {
+    expect(logFiltersSchema.parse({ q: "\u0000" }).q).toBeUndefined();
+    expect(logFiltersSchema.parse({ q: "ses_1\u0000" }).q).toBe("ses_1");
+    expect(logFiltersSchema.parse({ q: "a\ud800" }).q).toBe("a\ufffd");
+    expect(logFiltersSchema.parse({ q: "x".repeat(5000) }).q).toHaveLength(200);
+    expect(logFiltersSchema.parse({ q: 42 }).q).toBeUndefined();
+  });
+
   it("round-trips the keyset cursor and reads times as UTC", () => {
     const row = { createdAt: new Date("2026-11-22T10:00:00.123Z"), id: "dlv_0123456789abcdefghijklmn" };
     expect(decodeCursor(encodeCursor(row))).toEqual(row);

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { DELIVERY_STATUSES } from "@/db/schema";
 import { eventTypeSchema } from "@/lib/events/catalog";
+import { sanitiseSearch } from "@/lib/input-limits";
 
 export const deliveryIdSchema = z.string().regex(/^dlv_[0-9a-z]{24}$/, "Delivery not found.");
 export const deliveryRefSchema = z.object({ id: deliveryIdSchema });
@@ -10,7 +11,8 @@ export const logFiltersSchema = z.object({
   endpoint: z.string().regex(/^ep_[0-9a-z]{20}$/).optional().catch(undefined),
   status: z.enum(DELIVERY_STATUSES).optional().catch(undefined),
   type: eventTypeSchema.optional().catch(undefined),
-  q: z.string().trim().max(200).optional().catch(undefined).transform((v) => v || undefined),
+  /** Whatever was typed: NUL and other control characters would otherwise reach PostgreSQL and fail the page. */
+  q: z.string().optional().catch(undefined).transform((v) => sanitiseSearch(v) || undefined),
   /** "YYYY-MM-DDTHH:mm" in UTC, as a datetime-local input sends it. */
   from: z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/).optional().catch(undefined),
   to: z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/).optional().catch(undefined),

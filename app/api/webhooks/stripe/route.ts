@@ -3,6 +3,7 @@ import Stripe from "stripe";
 import { handleStripeEvent } from "@/lib/billing/stripe-events";
 import { env } from "@/lib/env";
 import { logger } from "@/lib/logger";
+import { BodyTooLargeError, readTextLimited } from "@/lib/read-body";
 
 export const dynamic = "force-dynamic";
 
@@ -26,10 +27,15 @@ export async function POST(request: Request) {
   }
   const signature = request.headers.get("stripe-signature");
   if (!signature) return error(400, "missing_signature", "The Stripe-Signature header is missing.");
-  if (Number(request.headers.get("content-length") ?? 0) > MAX_BODY_BYTES) return error(413, "payload_too_large", "The body is over 1 MB.");
-  // The signature covers the exact bytes Stripe sent: read the body as text, never re-serialised JSON.
-  const raw = await request.text();
-  if (Buffer.byteLength(raw) > MAX_BODY_BYTES) return error(413, "payload_too_large", "The body is over 1 MB.");
+  // The signature covers the exact bytes Stripe sent: read the body as text, never re-serialised JSON. Streamed with
+  // the limit, so an upload of any size costs at most 1 MB of memory before it is refused.
+  let raw: string;
+  try {
+    raw = await readTextLimited(request, MAX_BODY_BYTES);
+  } catch (e) {
+    if (e instanceof BodyTooLargeError) return error(413, "payload_too_large", e.message);
+    throw e;
+  }
   let event: unknown;
   try {
     event = Stripe.webhooks.constructEvent(raw, signature, secret);
