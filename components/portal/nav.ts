@@ -1,4 +1,4 @@
-import { BookOpen, Braces, CreditCard, History, KeyRound, Mail, ScrollText, Settings, ShieldCheck, Webhook, type LucideIcon } from "lucide-react";
+import { BookOpen, Braces, CreditCard, History, KeyRound, Mail, ScrollText, Settings, ShieldCheck, Users, Webhook, type LucideIcon } from "lucide-react";
 
 export interface NavItem {
   href: string;
@@ -27,7 +27,10 @@ export const NAV_ITEMS: NavItem[] = [
     href: "/settings",
     label: "Settings",
     icon: Settings,
-    children: [{ href: "/settings/audit-log", label: "Audit log", icon: History }],
+    children: [
+      { href: "/settings/members", label: "Members", icon: Users },
+      { href: "/settings/audit-log", label: "Audit log", icon: History },
+    ],
   },
   {
     href: "/admin",
