@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { index, integer, pgEnum, pgTable, text, timestamp } from "drizzle-orm/pg-core";
+import { index, integer, jsonb, pgEnum, pgTable, text, timestamp } from "drizzle-orm/pg-core";
 
 /**
  * queued: waiting for (or between) delivery attempts; sent: the SMTP server accepted it; failed: every attempt failed;
@@ -28,6 +28,8 @@ export const emails = pgTable(
     text: text("text").notNull(),
     /** The call to action (an invitation or reset link), shown clickable under Admin -> Emails. */
     link: text("link"),
+    /** Extra headers sent with the message, e.g. an alert's List-Unsubscribe and List-Unsubscribe-Post (RFC 8058). */
+    headers: jsonb("headers").$type<Record<string, string>>(),
     status: emailStatusEnum("status").notNull().default("queued"),
     attempts: integer("attempts").notNull().default(0),
     lastError: text("last_error"),

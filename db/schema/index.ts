@@ -14,3 +14,4 @@ export * from "./audit";
 export * from "./encryption-keys";
 export * from "./people";
 export * from "./verification-checks";
+export * from "./alerts";

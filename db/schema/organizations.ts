@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { pgEnum, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import { boolean, pgEnum, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
 
 export const PLANS = ["free", "pro", "enterprise"] as const;
 export type Plan = (typeof PLANS)[number];
@@ -20,12 +20,18 @@ export const organizations = pgTable(
      * clearing it lets both resume.
      */
     deactivatedAt: timestamp("deactivated_at", { withTimezone: true }),
+    /**
+     * The one organization Herald keeps for itself: its endpoints are the platform's operational webhooks (Admin ->
+     * Operational webhooks), delivered by the same engine. Nobody signs in to it and partner lists leave it out.
+     */
+    isPlatform: boolean("is_platform").notNull().default(false),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
     uniqueIndex("organizations_slug_key").on(t.slug),
     uniqueIndex("organizations_external_id_key").on(t.externalId).where(sql`${t.externalId} is not null`),
+    uniqueIndex("organizations_platform_key").on(t.isPlatform).where(sql`${t.isPlatform}`),
   ],
 );
 

@@ -1,6 +1,28 @@
 import { sql } from "drizzle-orm";
-import { boolean, check, index, integer, jsonb, pgTable, text, timestamp } from "drizzle-orm/pg-core";
+import { boolean, check, index, integer, jsonb, pgEnum, pgTable, text, timestamp } from "drizzle-orm/pg-core";
 import { organizations } from "./organizations";
+
+/**
+ * An endpoint's health: `healthy`; `failing` since the first failed attempt after a success (until the next success);
+ * `disabled`, with its cause. Changed in the same statement as the attempt that causes it (lib/delivery/attempt.ts).
+ */
+export const ENDPOINT_HEALTH_STATES = ["healthy", "failing", "disabled"] as const;
+export type EndpointHealthState = (typeof ENDPOINT_HEALTH_STATES)[number];
+export const endpointHealthEnum = pgEnum("endpoint_health", ENDPOINT_HEALTH_STATES);
+
+/** Why an endpoint is disabled: 410 Gone, 50 failed deliveries in a row, 3 days failing, or a person switched it off. */
+export const ENDPOINT_DISABLED_CAUSES = ["gone", "consecutive_failures", "failing_too_long", "person"] as const;
+export type EndpointDisabledCause = (typeof ENDPOINT_DISABLED_CAUSES)[number];
+export const endpointDisabledCauseEnum = pgEnum("endpoint_disabled_cause", ENDPOINT_DISABLED_CAUSES);
+
+/** The latest failed attempt of a failing endpoint, as alerts and the portal show it. */
+export interface EndpointLastFailure {
+  at: string;
+  /** The HTTP status, or null when no answer came (see errorClass). */
+  status: number | null;
+  errorClass: string | null;
+  deliveryId: string;
+}
 
 /** A custom header as stored: the value is encrypted (lib/crypto.ts) and never leaves the server in clear. */
 export interface StoredHeader {
@@ -34,6 +56,18 @@ export const webhookEndpoints = pgTable(
     consecutiveFailures: integer("consecutive_failures").notNull().default(0),
     /** First failure after the last success; failing for 3 days disables the endpoint. */
     failingSince: timestamp("failing_since", { withTimezone: true }),
+    health: endpointHealthEnum("health").notNull().default("healthy"),
+    healthChangedAt: timestamp("health_changed_at", { withTimezone: true }),
+    disabledCause: endpointDisabledCauseEnum("disabled_cause"),
+    /** Failed attempts since `failingSince` (retries included); 0 while healthy. */
+    failedAttempts: integer("failed_attempts").notNull().default(0),
+    lastFailure: jsonb("last_failure").$type<EndpointLastFailure>(),
+    /** When the last "failing" alert went out: at most one per 6 hours, however often the endpoint flaps. */
+    failingAlertedAt: timestamp("failing_alerted_at", { withTimezone: true }),
+    /** When the "about to be disabled" alert went out in this failing spell; cleared by a success or a switch-on. */
+    disableWarnedAt: timestamp("disable_warned_at", { withTimezone: true }),
+    /** Extra addresses that get this endpoint's alerts, beside the organization's owners (lower-cased). */
+    alertEmails: text("alert_emails").array().notNull().default(sql`'{}'::text[]`),
     secretEncrypted: text("secret_encrypted").notNull(),
     /** After a rotation the old secret keeps signing, alongside the new one, until this time. */
     previousSecretEncrypted: text("previous_secret_encrypted"),
@@ -45,6 +79,8 @@ export const webhookEndpoints = pgTable(
   },
   (t) => [
     index("webhook_endpoints_org_idx").on(t.organizationId, t.createdAt).where(sql`${t.deletedAt} is null`),
+    // The sweep that warns 12 hours before the 3-day limit reads failing endpoints only.
+    index("webhook_endpoints_failing_idx").on(t.failingSince).where(sql`${t.health} = 'failing'`),
     // The same bounds the form and API enforce, kept by the database too: nothing out of range is ever stored.
     check("webhook_endpoints_timeout_range", sql`${t.timeoutSeconds} between 1 and 30`),
     check("webhook_endpoints_retries_range", sql`${t.maxRetries} between 0 and 10`),
