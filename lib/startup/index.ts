@@ -29,8 +29,11 @@ export async function startServer(): Promise<void> {
     // Before the first request is handled: sign-in throttling keys on the socket's address (TRUSTED_PROXY_HOPS=0).
     installPeerStamp();
     await prepareDatabase();
-    // Next.js exits on SIGTERM once its HTTP server has closed; deliveries in flight get a bounded drain meanwhile.
-    if (await startDeliveryEngine()) stopOnSignals(() => undefined);
+    // `npm start` sets NEXT_MANUAL_SIG_HANDLE=1, so this is the only SIGTERM/SIGINT handler: deliveries in flight drain
+    // for DELIVERY_DRAIN_MS, the rest are handed back, then the process exits. Under a bare `next start`, Next.js's own
+    // handler exits within milliseconds (once its HTTP server has closed) and cuts the drain short; those runs are
+    // taken over when their lease ends.
+    if (await startDeliveryEngine()) stopOnSignals((signal) => process.exit(signal === "SIGINT" ? 130 : 143));
   } catch (error) {
     logger.error("Herald could not start", { error });
     process.stderr.write(`\n[herald] ${error instanceof Error ? error.message : String(error)}\n\n`);
