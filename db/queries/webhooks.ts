@@ -1,5 +1,5 @@
 import { and, desc, eq, isNull, or, sql } from "drizzle-orm";
-import { getDb, rowsOf } from "@/db";
+import { getDb, rowsOf, type Db } from "@/db";
 import { webhookEndpoints, type WebhookEndpointRow } from "@/db/schema";
 
 type Scope = { orgId: string };
@@ -50,8 +50,11 @@ export async function findEndpointRow(scope: EndpointScope): Promise<WebhookEndp
   return row;
 }
 
-export async function insertEndpointRow(row: typeof webhookEndpoints.$inferInsert): Promise<void> {
-  const db = await getDb();
+/** A handle or a transaction, so that a change and the notice it writes commit together. */
+type Writer = Pick<Db, "insert" | "update">;
+
+export async function insertEndpointRow(row: typeof webhookEndpoints.$inferInsert, options: { tx?: Writer } = {}): Promise<void> {
+  const db = options.tx ?? (await getDb());
   await db.insert(webhookEndpoints).values(row);
 }
 
@@ -59,19 +62,20 @@ export async function insertEndpointRow(row: typeof webhookEndpoints.$inferInser
 export async function updateEndpointRow(
   scope: EndpointScope,
   patch: Partial<Omit<typeof webhookEndpoints.$inferInsert, "id" | "organizationId" | "createdAt">>,
+  options: { tx?: Writer; onlyIfActive?: boolean } = {},
 ): Promise<boolean> {
-  const db = await getDb();
+  const db = options.tx ?? (await getDb());
   const rows = await db
     .update(webhookEndpoints)
     .set({ ...patch, updatedAt: new Date() })
-    .where(live(scope))
+    .where(options.onlyIfActive === undefined ? live(scope) : and(live(scope), eq(webhookEndpoints.active, options.onlyIfActive)))
     .returning({ id: webhookEndpoints.id });
   return rows.length === 1;
 }
 
 /** Deletes an endpoint for the partner while keeping the row, so its delivery history stays readable. */
-export async function softDeleteEndpointRow(scope: EndpointScope): Promise<boolean> {
-  return updateEndpointRow(scope, { deletedAt: new Date(), active: false });
+export async function softDeleteEndpointRow(scope: EndpointScope, options: { tx?: Writer } = {}): Promise<boolean> {
+  return updateEndpointRow(scope, { deletedAt: new Date(), active: false }, options);
 }
 
 export interface EndpointStats {

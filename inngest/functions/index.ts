@@ -1,4 +1,5 @@
 import { deliverWebhook } from "./deliver-webhook";
+import { drainEndpointNotices } from "./drain-endpoint-notices";
 import { expireCredentials } from "./expire-credentials";
 import { issueCredentialsBulk } from "./issue-credentials-bulk";
 import { purgeLogs } from "./purge-logs";
@@ -6,4 +7,4 @@ import { resumePausedDeliveries } from "./resume-paused-deliveries";
 import { sendEmail } from "./send-email";
 
 /** Every Inngest function Herald serves at /api/inngest. */
-export const functions = [deliverWebhook, purgeLogs, issueCredentialsBulk, expireCredentials, resumePausedDeliveries, sendEmail];
+export const functions = [deliverWebhook, purgeLogs, issueCredentialsBulk, expireCredentials, resumePausedDeliveries, sendEmail, drainEndpointNotices];

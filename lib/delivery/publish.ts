@@ -7,6 +7,7 @@ import { AppError } from "@/lib/errors";
 import { newId } from "@/lib/ids";
 import { jsonInputProblem, MAX_EVENT_DATA_DEPTH } from "@/lib/input-limits";
 import { EVENT_TYPES, findEventType } from "@/lib/events/catalog";
+import { findOperationalEventType } from "@/lib/events/operational";
 import { startDeliveryRuns } from "./dispatch";
 import { DELIVERY_WORKFLOW, type DeliveryRunInput } from "./run-input";
 
@@ -15,6 +16,11 @@ export interface PublishOptions {
   test?: boolean;
   /** Deliver only to this endpoint (Send test event); it must still be active and the organization's. */
   endpointId?: string;
+  /**
+   * An operational event (lib/events/operational.ts), for the platform's own organization only (lib/operational):
+   * Herald publishes these itself; the public API never does.
+   */
+  operational?: boolean;
 }
 
 export interface PublishedEvent {
@@ -96,7 +102,7 @@ const storeEvent = createBatcher(
  * delivery workflow per delivery. The same idempotency key returns the first event and fans out nothing new.
  */
 export async function publishEvent(orgId: string, type: string, data: unknown, options: PublishOptions = {}): Promise<PublishedEvent> {
-  const definition = findEventType(type);
+  const definition = options.operational ? findOperationalEventType(type) : findEventType(type);
   if (!definition) {
     throw new AppError("bad_request:event_type", {
       message: `Unknown event type "${String(type).slice(0, 100)}". Use one of: ${EVENT_TYPES.join(", ")}.`,

@@ -24,6 +24,8 @@ export interface QueueEmailInput<N extends EmailTemplateName> {
   organizationId?: string | null;
   /** The person it is for, when they have an account. */
   userId?: string | null;
+  /** Extra message headers (e.g. an alert's List-Unsubscribe); names must not be ones the transport sets itself. */
+  headers?: Record<string, string>;
 }
 
 export type EmailRunInput = z.infer<typeof emailRequestedData>;
@@ -61,6 +63,7 @@ export async function queueEmail<N extends EmailTemplateName>(
     html: rendered.html,
     text: rendered.text,
     link: rendered.link ?? null,
+    headers: input.headers && Object.keys(input.headers).length > 0 ? input.headers : null,
     status,
     createdAt: now,
     updatedAt: now,

@@ -7,6 +7,8 @@ export interface OutgoingEmail {
   subject: string;
   html: string;
   text: string;
+  /** Extra headers stored with the email (List-Unsubscribe and List-Unsubscribe-Post on alerts). */
+  headers?: Record<string, string> | null;
 }
 
 export type SendOutcome =
@@ -51,7 +53,7 @@ export async function sendThroughSmtp(email: OutgoingEmail): Promise<SendOutcome
       html: email.html,
       text: email.text,
       // Lets a person (or a test) match a received message to its row under Admin -> Emails.
-      headers: { "X-Herald-Email-Id": email.id },
+      headers: { ...email.headers, "X-Herald-Email-Id": email.id },
     })) as { messageId?: string };
     return { ok: true, messageId: info.messageId ?? "" };
   } catch (error) {

@@ -1,7 +1,8 @@
 import type { z } from "zod";
 import { findEndpointRow, insertEndpointRow, listEndpointRows, softDeleteEndpointRow, updateEndpointRow } from "@/db/queries/webhooks";
 import type { SessionContext } from "@/db/queries/users";
-import type { StoredHeader, WebhookEndpointRow } from "@/db/schema";
+import { getDb, type Db } from "@/db";
+import type { EndpointDisabledCause, EndpointHealthState, EndpointLastFailure, StoredHeader, WebhookEndpointRow } from "@/db/schema";
 import type {
   createEndpointSchema,
   endpointRefSchema,
@@ -15,6 +16,7 @@ import { AppError } from "@/lib/errors";
 import { newId } from "@/lib/ids";
 import { assertWebhooksAllowed } from "@/lib/plans";
 import { cancelEndpointDeliveries } from "@/lib/delivery/dispatch";
+import { noticesWritten, writeNotices, type NoticeInput } from "@/lib/delivery/health";
 import { recordUserAudit } from "@/lib/audit/request";
 import { generateCredential, generateSigningSecret, publicKeyOf, ROTATION_OVERLAP_MS, schemeOf, type SignatureScheme } from "./secret";
 
@@ -42,6 +44,19 @@ export interface EndpointView {
   previousSignatureScheme: SignatureScheme | null;
   /** During an overlap from an ed25519 key: its public key. */
   previousPublicKey: string | null;
+  /** `healthy`, `failing` (since `failingSince`, with `lastFailure`) or `disabled` (with `disabledCause`). */
+  health: EndpointHealthState;
+  healthChangedAt: string | null;
+  /** `gone` (410), `consecutive_failures` (50 in a row), `failing_too_long` (3 days) or `person`. */
+  disabledCause: EndpointDisabledCause | null;
+  failingSince: string | null;
+  /** Failed attempts since `failingSince`, retries included. */
+  failedAttempts: number;
+  /** Failed deliveries in a row (50 disables the endpoint). */
+  consecutiveFailures: number;
+  lastFailure: EndpointLastFailure | null;
+  /** Extra addresses that get this endpoint's alerts, beside the organization's owners. */
+  alertEmails: string[];
 }
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
@@ -70,10 +85,18 @@ function toView(row: WebhookEndpointRow, now = new Date()): EndpointView {
     publicKey: schemeOf(current) === "v1a" ? publicKeyOf(current) : null,
     previousSignatureScheme: previous ? schemeOf(previous) : null,
     previousPublicKey: previous && schemeOf(previous) === "v1a" ? publicKeyOf(previous) : null,
+    health: row.health,
+    healthChangedAt: iso(row.healthChangedAt),
+    disabledCause: row.disabledCause,
+    failingSince: iso(row.failingSince),
+    failedAttempts: row.failedAttempts,
+    consecutiveFailures: row.consecutiveFailures,
+    lastFailure: row.lastFailure ?? null,
+    alertEmails: row.alertEmails,
   };
 }
 
-const AUDITED_FIELDS = ["url", "description", "eventTypes", "timeoutSeconds", "maxRetries", "active", "headers"] as const;
+const AUDITED_FIELDS = ["url", "description", "eventTypes", "timeoutSeconds", "maxRetries", "active", "headers", "alertEmails"] as const;
 
 const NOT_FOUND = () => new AppError("not_found:endpoint", { message: "That endpoint does not exist or was deleted." });
 
@@ -124,6 +147,7 @@ function auditedSettings(row: {
   maxRetries: number;
   active: boolean;
   headers: { name: string }[];
+  alertEmails: string[];
 }) {
   return {
     url: row.url,
@@ -133,24 +157,83 @@ function auditedSettings(row: {
     maxRetries: row.maxRetries,
     active: row.active,
     headers: row.headers.map((h) => h.name),
+    alertEmails: row.alertEmails,
   };
+}
+
+/**
+ * The health columns a person's switch sets: on, the endpoint starts afresh (healthy, no failures, no cause); off, it
+ * is disabled by a person.
+ */
+function switchedHealth(active: boolean, now = new Date()) {
+  return active
+    ? {
+        active: true,
+        health: "healthy" as const,
+        healthChangedAt: now,
+        disabledReason: null,
+        disabledAt: null,
+        disabledCause: null,
+        consecutiveFailures: 0,
+        failedAttempts: 0,
+        failingSince: null,
+        lastFailure: null,
+        disableWarnedAt: null,
+      }
+    : { active: false, health: "disabled" as const, healthChangedAt: now, disabledAt: now, disabledReason: null, disabledCause: "person" as const };
+}
+
+type Transaction = Parameters<Parameters<Db["transaction"]>[0]>[0];
+
+/** What an operational event and the audit log say about who acted. */
+const noticeActor = (ctx: SessionContext) => ({ type: "user" as const, id: ctx.user.id, email: ctx.user.email });
+
+/**
+ * Runs a change to an endpoint and writes the notices it causes (operational events) in one transaction, so the
+ * platform hears of every change exactly when it happened; the drain is told after the commit.
+ */
+async function changeWithNotices(
+  change: (tx: Transaction) => Promise<boolean>,
+  notices: () => NoticeInput[],
+): Promise<boolean> {
+  const db = await getDb();
+  const done = await db.transaction(async (tx) => {
+    if (!(await change(tx))) return false;
+    await writeNotices(tx, notices());
+    return true;
+  });
+  if (done) noticesWritten();
+  return done;
 }
 
 export async function createEndpoint(input: z.output<typeof createEndpointSchema>, ctx: SessionContext): Promise<{ id: string }> {
   assertWebhooksAllowed(ctx.org.plan);
   const id = newId("ep");
-  await insertEndpointRow({
-    id,
-    organizationId: ctx.org.id,
-    url: input.url,
-    description: input.description,
-    eventTypes: input.eventTypes === "all" ? null : input.eventTypes,
-    headers: mergeHeaders(input.headers, []),
-    timeoutSeconds: input.timeoutSeconds,
-    maxRetries: input.maxRetries,
-    active: input.active,
-    secretEncrypted: encryptSecret(generateSigningSecret()),
-  });
+  const headers = mergeHeaders(input.headers, []);
+  const now = new Date();
+  await changeWithNotices(
+    async (tx) => {
+      await insertEndpointRow(
+        {
+          id,
+          organizationId: ctx.org.id,
+          url: input.url,
+          description: input.description,
+          eventTypes: input.eventTypes === "all" ? null : input.eventTypes,
+          headers,
+          timeoutSeconds: input.timeoutSeconds,
+          maxRetries: input.maxRetries,
+          active: input.active,
+          ...(input.active ? {} : { health: "disabled" as const, healthChangedAt: now, disabledAt: now, disabledCause: "person" as const }),
+          alertEmails: input.alertEmails,
+          secretEncrypted: encryptSecret(generateSigningSecret()),
+        },
+        { tx },
+      );
+      return true;
+    },
+    () => [{ organizationId: ctx.org.id, endpointId: id, eventType: "endpoint.created", data: { actor: noticeActor(ctx), at: now.toISOString() } }],
+  );
   const created = { ...input, eventTypes: input.eventTypes === "all" ? null : input.eventTypes };
   await recordUserAudit(ctx, "endpoint.created", { target: auditTarget(id), changes: auditedSettings(created) });
   return { id };
@@ -162,24 +245,42 @@ export async function updateEndpoint(input: z.output<typeof updateEndpointSchema
   const existing = await findEndpointRow(scope);
   if (!existing) throw NOT_FOUND();
   const active = input.active ?? existing.active;
-  const reEnabled = active && !existing.active;
-  const updated = await updateEndpointRow(scope, {
-    url: input.url,
-    description: input.description,
-    eventTypes: input.eventTypes === "all" ? null : input.eventTypes,
-    headers: mergeHeaders(input.headers, existing.headers),
-    timeoutSeconds: input.timeoutSeconds,
-    maxRetries: input.maxRetries,
-    active,
-    ...(reEnabled ? { disabledReason: null, disabledAt: null, consecutiveFailures: 0 } : {}),
-    ...(!active && existing.active ? { disabledAt: new Date() } : {}),
-  });
-  if (!updated) throw NOT_FOUND();
-  if (!active && existing.active) await cancelEndpointDeliveries(input.id);
+  const switched = active !== existing.active;
+  const headers = mergeHeaders(input.headers, existing.headers);
   const after = { ...input, active, eventTypes: input.eventTypes === "all" ? null : input.eventTypes };
   const changes: Record<string, unknown> = diffFields(auditedSettings(existing), auditedSettings(after), AUDITED_FIELDS);
   // A header value given anew is a changed secret: recorded as changed, never in clear.
   if (input.headers.some((h) => h.value !== undefined)) changes.headerValues = "(changed)";
+  const at = new Date().toISOString();
+  const settingsChanged = Object.keys(changes).filter((f) => f !== "active");
+  const updated = await changeWithNotices(
+    (tx) =>
+      updateEndpointRow(
+        scope,
+        {
+          url: input.url,
+          description: input.description,
+          eventTypes: input.eventTypes === "all" ? null : input.eventTypes,
+          headers,
+          timeoutSeconds: input.timeoutSeconds,
+          maxRetries: input.maxRetries,
+          alertEmails: input.alertEmails,
+          ...(switched ? switchedHealth(active) : {}),
+        },
+        { tx },
+      ),
+    () => [
+      ...(settingsChanged.length > 0
+        ? [{ organizationId: ctx.org.id, endpointId: input.id, eventType: "endpoint.updated", data: { actor: noticeActor(ctx), at, changedFields: settingsChanged } }]
+        : []),
+      ...(switched
+        ? [{ organizationId: ctx.org.id, endpointId: input.id, eventType: active ? "endpoint.enabled" : "endpoint.disabled", data: { actor: noticeActor(ctx), at, cause: "person" } }]
+        : []),
+    ],
+  );
+  if (!updated) throw NOT_FOUND();
+  if (!active && existing.active) await cancelEndpointDeliveries(input.id);
+  if (switched) changes.health = { from: existing.health, to: active ? "healthy" : "disabled" };
   if (Object.keys(changes).length > 0) await recordUserAudit(ctx, "endpoint.updated", { target: auditTarget(input.id), changes });
   return { id: input.id };
 }
@@ -193,20 +294,38 @@ export async function setEndpointActive(
   ctx: SessionContext,
 ): Promise<{ id: string; active: boolean }> {
   if (input.active) assertWebhooksAllowed(ctx.org.plan);
-  const updated = await updateEndpointRow(
-    { orgId: ctx.org.id, id: input.id },
-    input.active
-      ? { active: true, disabledReason: null, disabledAt: null, consecutiveFailures: 0 }
-      : { active: false, disabledAt: new Date(), disabledReason: null },
+  const scope = { orgId: ctx.org.id, id: input.id };
+  const existing = await findEndpointRow(scope);
+  if (!existing) throw NOT_FOUND();
+  // Only a real switch changes anything: switching on an endpoint that is on must not wipe its failure counts.
+  if (existing.active === input.active) return { id: input.id, active: input.active };
+  const switched = await changeWithNotices(
+    (tx) => updateEndpointRow(scope, switchedHealth(input.active), { tx, onlyIfActive: !input.active }),
+    () => [
+      {
+        organizationId: ctx.org.id,
+        endpointId: input.id,
+        eventType: input.active ? "endpoint.enabled" : "endpoint.disabled",
+        data: { actor: noticeActor(ctx), at: new Date().toISOString(), cause: "person" },
+      },
+    ],
   );
-  if (!updated) throw NOT_FOUND();
+  // Switched meanwhile by someone else (or by Herald): the endpoint is where the person wanted it.
+  if (!switched) return { id: input.id, active: input.active };
   if (!input.active) await cancelEndpointDeliveries(input.id);
-  await recordUserAudit(ctx, input.active ? "endpoint.enabled" : "endpoint.disabled", { target: auditTarget(input.id), changes: { active: input.active } });
+  await recordUserAudit(ctx, input.active ? "endpoint.enabled" : "endpoint.disabled", {
+    target: auditTarget(input.id),
+    changes: { active: input.active, health: { from: existing.health, to: input.active ? "healthy" : "disabled" } },
+  });
   return { id: input.id, active: input.active };
 }
 
 export async function deleteEndpoint(input: z.output<typeof endpointRefSchema>, ctx: SessionContext): Promise<{ id: string }> {
-  if (!(await softDeleteEndpointRow({ orgId: ctx.org.id, id: input.id }))) throw NOT_FOUND();
+  const deleted = await changeWithNotices(
+    (tx) => softDeleteEndpointRow({ orgId: ctx.org.id, id: input.id }, { tx }),
+    () => [{ organizationId: ctx.org.id, endpointId: input.id, eventType: "endpoint.deleted", data: { actor: noticeActor(ctx), at: new Date().toISOString() } }],
+  );
+  if (!deleted) throw NOT_FOUND();
   await cancelEndpointDeliveries(input.id);
   await recordUserAudit(ctx, "endpoint.deleted", { target: auditTarget(input.id) });
   return { id: input.id };
@@ -248,15 +367,30 @@ export async function revealSecret(input: z.output<typeof endpointRefSchema>, ct
  * (both signatures, space-separated in `webhook-signature`), so receivers can move over without a gap. An overlap
  * still running is cut short: only the credential just replaced stays.
  */
-async function replaceCredential(scope: { orgId: string; id: string }, previousEncrypted: string, next: string): Promise<{ previousSecretExpiresAt: string }> {
+async function replaceCredential(
+  scope: { orgId: string; id: string },
+  previousEncrypted: string,
+  next: string,
+  notice: { actor: ReturnType<typeof noticeActor>; switched: boolean },
+): Promise<{ previousSecretExpiresAt: string }> {
   const now = new Date();
   const expiresAt = new Date(now.getTime() + ROTATION_OVERLAP_MS);
-  const updated = await updateEndpointRow(scope, {
-    secretEncrypted: encryptSecret(next),
-    previousSecretEncrypted: previousEncrypted,
-    previousSecretExpiresAt: expiresAt,
-    secretRotatedAt: now,
-  });
+  const updated = await changeWithNotices(
+    (tx) =>
+      updateEndpointRow(
+        scope,
+        { secretEncrypted: encryptSecret(next), previousSecretEncrypted: previousEncrypted, previousSecretExpiresAt: expiresAt, secretRotatedAt: now },
+        { tx },
+      ),
+    () => [
+      {
+        organizationId: scope.orgId,
+        endpointId: scope.id,
+        eventType: "endpoint.secret_rotated",
+        data: { ...notice, at: now.toISOString(), signatureScheme: schemeOf(next), previousSecretExpiresAt: expiresAt.toISOString() },
+      },
+    ],
+  );
   if (!updated) throw NOT_FOUND();
   return { previousSecretExpiresAt: expiresAt.toISOString() };
 }
@@ -267,7 +401,10 @@ export async function rotateSecret(input: z.output<typeof endpointRefSchema>, ct
   const scope = { orgId: ctx.org.id, id: input.id };
   const row = await findEndpointRow(scope);
   if (!row) throw NOT_FOUND();
-  const rotated = await replaceCredential(scope, row.secretEncrypted, generateCredential(schemeOf(decryptSecret(row.secretEncrypted))));
+  const rotated = await replaceCredential(scope, row.secretEncrypted, generateCredential(schemeOf(decryptSecret(row.secretEncrypted))), {
+    actor: noticeActor(ctx),
+    switched: false,
+  });
   await recordUserAudit(ctx, "endpoint.secret_rotated", { target: auditTarget(input.id), changes: { overlapEndsAt: rotated.previousSecretExpiresAt } });
   return rotated;
 }
@@ -290,7 +427,7 @@ export async function setSignatureScheme(
       message: input.scheme === "v1a" ? "This endpoint already signs with ed25519 (v1a)." : "This endpoint already signs with HMAC-SHA256 (v1).",
     });
   }
-  const replaced = await replaceCredential(scope, row.secretEncrypted, generateCredential(input.scheme));
+  const replaced = await replaceCredential(scope, row.secretEncrypted, generateCredential(input.scheme), { actor: noticeActor(ctx), switched: true });
   await recordUserAudit(ctx, "endpoint.secret_rotated", {
     target: auditTarget(input.id),
     changes: { signatureScheme: { from: input.scheme === "v1a" ? "v1" : "v1a", to: input.scheme }, overlapEndsAt: replaced.previousSecretExpiresAt },

@@ -10,6 +10,7 @@ import { EmbeddedEngine } from "@/lib/workflows/embedded-engine";
 import { localEngine, setLocalEngine } from "@/lib/delivery/dispatch";
 import { scheduleRetention } from "@/lib/delivery/retention";
 import { scheduleHousekeeping, stopHousekeeping } from "./housekeeping";
+import { listenForNotices, scheduleNoticeSweep, stopNoticeSweep } from "@/lib/alerts";
 import { DELIVERY_WORKFLOW } from "@/lib/delivery/run-input";
 import { runDeliveryWorkflow } from "@/lib/delivery/workflow";
 
@@ -23,6 +24,8 @@ export async function startDeliveryEngine(
   if (env.delivery.allowPrivateTargets) {
     logger.warn("WEBHOOK_ALLOW_PRIVATE_TARGETS is on: endpoints may reach private and loopback addresses. Never use this in production.");
   }
+  // Every process drains the alert notices it writes itself; workers also sweep for the rest (below).
+  listenForNotices();
   if (env.delivery.engine !== "embedded") {
     logger.info("deliveries run on Inngest");
     return undefined;
@@ -50,6 +53,7 @@ export async function startDeliveryEngine(
   scheduleHousekeeping();
   scheduleSourceJobs();
   scheduleResumeSweep();
+  scheduleNoticeSweep();
   return engine;
 }
 
@@ -63,6 +67,7 @@ export async function stopDeliveryEngine(options: { drainMs?: number } = {}): Pr
   stopSourceJobs();
   stopHousekeeping();
   stopResumeSweep();
+  await stopNoticeSweep();
   await engine?.stop(options);
 }
 

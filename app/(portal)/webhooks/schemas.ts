@@ -72,6 +72,30 @@ const eventTypesSchema = z.union(
   { error: "Choose at least one event, or All events." },
 );
 
+/** Extra addresses that get the endpoint's alerts (beside the organization's owners). */
+export const MAX_ALERT_EMAILS = 10;
+const alertEmailSchema = z.email();
+
+/** One per line (or separated by commas or spaces) from the form, or a list from the API; lower-cased, each once. */
+export const alertEmailsSchema = z
+  .union([z.string().max(5000, "Too long: enter at most 10 addresses."), z.array(z.string().max(320)).max(50)], {
+    error: "Enter email addresses, one per line.",
+  })
+  .transform((value, ctx) => {
+    const list = (Array.isArray(value) ? value : value.split(/[\s,;]+/)).map((s) => s.trim().toLowerCase()).filter(Boolean);
+    const unique = [...new Set(list)];
+    const bad = unique.find((address) => !alertEmailSchema.safeParse(address).success);
+    if (bad !== undefined) {
+      ctx.addIssue({ code: "custom", message: `"${bad.slice(0, 80)}" is not an email address.` });
+      return z.NEVER;
+    }
+    if (unique.length > MAX_ALERT_EMAILS) {
+      ctx.addIssue({ code: "custom", message: `At most ${MAX_ALERT_EMAILS} alert emails.` });
+      return z.NEVER;
+    }
+    return unique;
+  });
+
 const integerIn = (label: string, min: number, max: number, unit = "") =>
   z.coerce
     .number({ error: `${label} must be a whole number from ${min} to ${max}${unit}.` })
@@ -92,6 +116,7 @@ export const endpointFieldsSchema = z.object({
   timeoutSeconds: integerIn("Timeout", 1, 30, " seconds").default(30),
   maxRetries: integerIn("Retries", 0, 10).default(3),
   active: z.boolean({ error: "Active must be on or off." }).default(true),
+  alertEmails: alertEmailsSchema.default([]),
 });
 
 export const createEndpointSchema = endpointFieldsSchema;
@@ -126,6 +151,9 @@ export const redeliverFailedSchema = z.object({
     .refine((d) => !Number.isNaN(d.getTime()), "Choose a start time.")
     .refine((d) => d.getTime() <= Date.now(), "Choose a time in the past."),
 });
+
+/** The link in a "disabled" alert: switch the endpoint on, then redeliver what failed since a time, in one go. */
+export const switchOnAndRedeliverSchema = redeliverFailedSchema;
 
 export const deliveryProgressSchema = z.object({
   ids: z.array(z.string().regex(/^dlv_[0-9a-z]{24}$/)).max(1000),

@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import { emailChangeTemplate } from "./email-change";
+import { endpointDisabledTemplate, endpointDisablingSoonTemplate, endpointFailingTemplate, endpointRecoveredTemplate } from "./endpoint-alerts";
 import { invitationTemplate } from "./invitation";
 import { passwordResetTemplate } from "./password-reset";
 
@@ -11,6 +12,10 @@ export const EMAIL_TEMPLATES = {
   invitation: invitationTemplate,
   "password-reset": passwordResetTemplate,
   "email-change": emailChangeTemplate,
+  "endpoint-failing": endpointFailingTemplate,
+  "endpoint-disabling-soon": endpointDisablingSoonTemplate,
+  "endpoint-disabled": endpointDisabledTemplate,
+  "endpoint-recovered": endpointRecoveredTemplate,
 } as const;
 
 export type EmailTemplateName = keyof typeof EMAIL_TEMPLATES;

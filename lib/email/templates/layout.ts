@@ -17,9 +17,15 @@ export interface EmailContent {
   heading: string;
   /** Plain-text paragraphs (escaped for the HTML part). */
   paragraphs: string[];
+  /** Facts shown as a two-column table under the paragraphs (an alert's endpoint, counts, last error); a value may link. */
+  details?: { label: string; value: string; url?: string }[];
+  /** A titled bullet list after the details (an alert's "what to check"). */
+  checklist?: { title: string; items: string[] };
   action?: { label: string; url: string };
   /** Small print under the button, e.g. when the link expires and what to do if the email was unexpected. */
   footnotes?: string[];
+  /** A one-click unsubscribe link in the footer (alerts; the same URL travels in the List-Unsubscribe header). */
+  unsubscribe?: { label: string; url: string };
 }
 
 export interface RenderedEmail {
@@ -61,6 +67,25 @@ export function renderLayout(brand: EmailBrand, content: EmailContent): Rendered
 </td></tr></table>
 <p style="margin:0 0 16px;font-size:13px;line-height:20px;color:#6b7280;">If the button does not work, copy this link into your browser:<br><a href="${e(content.action.url)}" style="color:#4f46e5;word-break:break-all;">${e(content.action.url)}</a></p>`
     : "";
+  const details = content.details?.length
+    ? `<table role="presentation" cellspacing="0" cellpadding="0" border="0" style="margin:0 0 16px;font-size:14px;line-height:20px;color:#1f2937;">
+${content.details
+  .map(
+    (d) =>
+      `<tr><td style="padding:2px 16px 2px 0;color:#6b7280;vertical-align:top;white-space:nowrap;">${e(d.label)}</td><td style="padding:2px 0;word-break:break-word;">${
+        d.url ? `<a href="${e(d.url)}" style="color:#4f46e5;">${e(d.value)}</a>` : e(d.value)
+      }</td></tr>`,
+  )
+  .join("\n")}
+</table>`
+    : "";
+  const checklist = content.checklist
+    ? `<p style="margin:0 0 8px;font-size:15px;line-height:24px;font-weight:600;color:#1f2937;">${e(content.checklist.title)}</p>
+<ul style="margin:0 0 16px;padding-left:20px;font-size:15px;line-height:24px;color:#1f2937;">${content.checklist.items.map((i) => `<li>${e(i)}</li>`).join("")}</ul>`
+    : "";
+  const unsubscribe = content.unsubscribe
+    ? ` &middot; <a href="${e(content.unsubscribe.url)}" style="color:#9ca3af;">${e(content.unsubscribe.label)}</a>`
+    : "";
   const footnotes = (content.footnotes ?? [])
     .map((f) => `<p style="margin:0 0 8px;font-size:13px;line-height:20px;color:#6b7280;">${e(f)}</p>`)
     .join("\n");
@@ -80,11 +105,13 @@ export function renderLayout(brand: EmailBrand, content: EmailContent): Rendered
 <tr><td style="padding:16px 32px 24px;">
 <h1 style="margin:0 0 16px;font-size:20px;line-height:28px;color:#111827;">${e(content.heading)}</h1>
 ${paragraphs}
+${details}
+${checklist}
 ${button}
 ${footnotes}
 </td></tr>
 </table>
-<p style="margin:16px 0 0;font-size:12px;color:#9ca3af;">${e(brand.appName)} &middot; <a href="${e(brand.appUrl)}" style="color:#9ca3af;">${e(brand.appUrl)}</a></p>
+<p style="margin:16px 0 0;font-size:12px;color:#9ca3af;">${e(brand.appName)} &middot; <a href="${e(brand.appUrl)}" style="color:#9ca3af;">${e(brand.appUrl)}</a>${unsubscribe}</p>
 </td></tr></table>
 </body>
 </html>
@@ -93,10 +120,13 @@ ${footnotes}
     content.heading,
     "",
     ...content.paragraphs.flatMap((p) => [p, ""]),
+    ...(content.details?.length ? [...content.details.map((d) => `${d.label}: ${d.value}${d.url && d.url !== d.value ? ` (${d.url})` : ""}`), ""] : []),
+    ...(content.checklist ? [content.checklist.title, ...content.checklist.items.map((i) => `- ${i}`), ""] : []),
     ...(content.action ? [`${content.action.label}: ${content.action.url}`, ""] : []),
     ...(content.footnotes ?? []).flatMap((f) => [f, ""]),
     "--",
     `${brand.appName} - ${brand.appUrl}`,
+    ...(content.unsubscribe ? [`${content.unsubscribe.label}: ${content.unsubscribe.url}`] : []),
     "",
   ].join("\n");
   return { subject: content.subject, html, text, link: content.action?.url };

@@ -10,6 +10,28 @@ const samples = {
   invitation: { organizationName: `Acme "<b>Verify</b>"`, inviterName: "Pat <script>", role: "owner", link, expiresAt },
   "password-reset": { name: "Robin", link, expiresAt },
   "email-change": { name: "Robin", oldEmail: "old@example.com", newEmail: "new@example.com", link, expiresAt },
+  ...(() => {
+    const alert = {
+      organizationName: "Acme <Verify>",
+      endpointName: "Prod <receiver>",
+      endpointUrl: "https://hooks.acme.example/in",
+      endpointLink: link,
+      timeoutSeconds: 10,
+      failingSince: "2026-11-22T10:15:00Z",
+      failedAttempts: 7,
+      failedDeliveries: 3,
+      lastFailure: { at: "2026-11-22T10:20:00Z", status: 503, errorClass: "http_status" },
+      exampleDeliveryLink: "https://partners.example.com/webhooks/logs/dlv_1",
+      unsubscribeLink: "https://partners.example.com/unsubscribe?token=t.s",
+      recipient: "owner",
+    } as const;
+    return {
+      "endpoint-failing": alert,
+      "endpoint-disabling-soon": { ...alert, disablesAt: "2026-11-25T10:15:00Z" },
+      "endpoint-disabled": { ...alert, reason: "Disabled after 50 failed deliveries in a row.", recoverLink: link, recoverSince: "2026-11-22T10:15:00Z" },
+      "endpoint-recovered": alert,
+    } as const;
+  })(),
 } as const;
 
 describe("email templates", () => {
