@@ -1,6 +1,7 @@
 "use client";
 
 import { AlertCircle, KeyRound } from "lucide-react";
+import Link from "next/link";
 import { useActionState, useRef } from "react";
 import { signInWithPassword, signInWithProvider } from "@/app/(auth)/login/actions";
 import { INITIAL_LOGIN_STATE } from "@/app/(auth)/login/state";
@@ -13,10 +14,12 @@ interface LoginFormProps {
   callbackUrl: string;
   providers: { id: string; name: string }[];
   oauthError?: string;
+  /** A line of good news from the previous step (a password was reset). */
+  notice?: string;
   demoAccounts: { email: string; password: string }[];
 }
 
-export function LoginForm({ callbackUrl, providers, oauthError, demoAccounts }: LoginFormProps) {
+export function LoginForm({ callbackUrl, providers, oauthError, notice, demoAccounts }: LoginFormProps) {
   const [state, formAction, pending] = useActionState(signInWithPassword, INITIAL_LOGIN_STATE);
   const formRef = useRef<HTMLFormElement>(null);
   const error = state.error ?? oauthError;
@@ -35,6 +38,11 @@ export function LoginForm({ callbackUrl, providers, oauthError, demoAccounts }: 
         <CardContent className="pt-6">
           <form ref={formRef} action={formAction} noValidate className="space-y-4" aria-describedby={error ? "login-error" : undefined}>
             <input type="hidden" name="callbackUrl" value={callbackUrl} />
+            {notice && !error ? (
+              <div role="status" data-testid="login-notice" className="rounded-md border border-emerald-600/30 bg-emerald-600/5 px-3 py-2 text-sm text-emerald-800 dark:text-emerald-300">
+                {notice}
+              </div>
+            ) : null}
             {error ? (
               <div
                 id="login-error"
@@ -67,7 +75,12 @@ export function LoginForm({ callbackUrl, providers, oauthError, demoAccounts }: 
               ) : null}
             </div>
             <div className="space-y-1.5">
-              <Label htmlFor="password">Password</Label>
+              <div className="flex items-center justify-between gap-2">
+                <Label htmlFor="password">Password</Label>
+                <Link href="/reset-password" className="text-xs text-muted-foreground underline-offset-4 hover:text-foreground hover:underline">
+                  Forgot password?
+                </Link>
+              </div>
               <Input
                 id="password"
                 name="password"

@@ -21,6 +21,7 @@ import { resumePausedDeliveries } from "@/lib/delivery/pause";
 import { AppError } from "@/lib/errors";
 import { newId } from "@/lib/ids";
 import { auditContextOf, createInvitation } from "./invitations";
+import { isUniqueViolation } from "./unique";
 
 /** Platform admins only: everyone else gets the not-found a missing page gives. */
 function assertPlatformAdmin(ctx: SessionContext): void {
@@ -35,14 +36,6 @@ async function assertNoClash(values: { slug: string; externalId: string | null }
   if (Object.keys(fieldErrors).length > 0) {
     throw new AppError("conflict:organization", { message: Object.values(fieldErrors).flat().join(" "), fieldErrors });
   }
-}
-
-/** PostgreSQL's unique violation: a concurrent create or edit took the slug or external id after the check above. */
-function isUniqueViolation(error: unknown): boolean {
-  for (let e: unknown = error, depth = 0; e && depth < 3; e = (e as { cause?: unknown }).cause, depth += 1) {
-    if ((e as { code?: unknown }).code === "23505") return true;
-  }
-  return false;
 }
 
 const TAKEN = new AppError("conflict:organization", { message: "The slug or external id was just taken by another organization. Choose another." });

@@ -28,6 +28,7 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
   if (await readSession()) redirect(callbackUrl);
   const errorKey = typeof params.error === "string" ? params.error : undefined;
   const oauthError = errorKey ? (OAUTH_ERRORS[errorKey] ?? "Sign-in failed. Please try again.") : undefined;
+  const notice = params.reset === "1" ? "Your password was changed and every session was signed out. Sign in with the new password." : undefined;
   const demoAccounts = env.seedDemo && !env.isProduction ? DEMO_ACCOUNTS.map(({ email, password }) => ({ email, password })) : [];
 
   return (
@@ -40,7 +41,7 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
             <p className="mt-1 text-sm text-muted-foreground">The partner portal for your webhooks</p>
           </div>
         </div>
-        <LoginForm callbackUrl={callbackUrl} providers={externalProviders} oauthError={oauthError} demoAccounts={demoAccounts} />
+        <LoginForm callbackUrl={callbackUrl} providers={externalProviders} oauthError={oauthError} notice={notice} demoAccounts={demoAccounts} />
       </div>
     </main>
   );

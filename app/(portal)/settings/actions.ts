@@ -7,7 +7,8 @@ import type { ActionResult } from "@/lib/action";
 import { createAction } from "@/lib/auth/action";
 import { AppError } from "@/lib/errors";
 import { setTimeZonePreference } from "@/db/queries/preferences";
-import { organizationSchema, profileSchema, timeZoneSchema } from "./schemas";
+import { changePassword, endOtherSessions, requestEmailChange } from "@/lib/people/profile";
+import { changeEmailSchema, changePasswordSchema, endOtherSessionsSchema, organizationSchema, profileSchema, timeZoneSchema } from "./schemas";
 
 const updateProfile = createAction(profileSchema, async ({ name }, { user }) => {
   const updated = await updateUserName({ userId: user.id, name });
@@ -45,4 +46,27 @@ export async function updateProfileAction(input: unknown): Promise<ActionResult<
 /** Renames the signed-in person's organization (owners only). */
 export async function updateOrganizationAction(input: unknown): Promise<ActionResult<{ name: string }>> {
   return updateOrganization(input);
+}
+
+const passwordChange = createAction(changePasswordSchema, changePassword);
+const emailChange = createAction(changeEmailSchema, requestEmailChange);
+const othersOut = createAction(endOtherSessionsSchema, endOtherSessions);
+
+/** Changes the signed-in person's password (current one required); their other sessions end, this one stays. */
+export async function changePasswordAction(input: unknown): Promise<ActionResult<{ endedSessions: number }>> {
+  const result = await passwordChange(input);
+  if (result.ok) revalidatePath("/settings");
+  return result;
+}
+
+/** Sends a confirmation link to a new email address (current password required). */
+export async function requestEmailChangeAction(input: unknown): Promise<ActionResult<{ message: string }>> {
+  return emailChange(input);
+}
+
+/** Signs the person out of every other browser. */
+export async function endOtherSessionsAction(input: unknown): Promise<ActionResult<{ endedSessions: number }>> {
+  const result = await othersOut(input);
+  if (result.ok) revalidatePath("/settings");
+  return result;
 }

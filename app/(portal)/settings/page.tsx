@@ -4,20 +4,56 @@ import { PageHeader } from "@/components/portal/page-header";
 import { NameForm } from "@/components/settings/name-form";
 import { TimeZoneForm } from "@/components/settings/time-zone-form";
 import { LeaveOrganizationButton } from "@/components/people/member-controls";
+import { ChangeEmailForm, ChangePasswordForm, EndOtherSessionsButton } from "@/components/people/profile-forms";
+import { Time } from "@/components/time/time";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { CopyButton } from "@/components/ui/copy-button";
+import { listLiveSessions } from "@/db/queries/auth-sessions";
 import { listMembers } from "@/db/queries/organizations";
+import { getAccount } from "@/db/queries/users";
 import { requireSession } from "@/lib/auth/session";
 import { PLAN_INFO } from "@/lib/plans";
 import { updateOrganizationAction, updateProfileAction } from "./actions";
 
 export const metadata: Metadata = { title: "Settings" };
 
+/** "Chrome on macOS": enough to recognise one's own browsers in the session list. */
+function describeUserAgent(userAgent: string | null): string {
+  if (!userAgent) return "Unknown browser";
+  const browser = /Edg\//.test(userAgent)
+    ? "Edge"
+    : /Firefox\//.test(userAgent)
+      ? "Firefox"
+      : /Chrome\/|Chromium\//.test(userAgent)
+        ? "Chrome"
+        : /Safari\//.test(userAgent)
+          ? "Safari"
+          : userAgent.split(/[\s/]/)[0] || "Browser";
+  const os = /Windows/.test(userAgent) ? "Windows" : /Mac OS X/.test(userAgent) ? "macOS" : /Android/.test(userAgent) ? "Android" : /iPhone|iPad/.test(userAgent) ? "iOS" : /Linux/.test(userAgent) ? "Linux" : undefined;
+  return os ? `${browser} on ${os}` : browser;
+}
+
+function NoPasswordNote() {
+  return (
+    <p className="text-sm text-muted-foreground">
+      You sign in with GitHub or single sign-on, so your account has no password. To set one, use{" "}
+      <Link href="/reset-password" className="underline underline-offset-4">
+        Forgot password?
+      </Link>{" "}
+      with your email.
+    </p>
+  );
+}
+
 export default async function SettingsPage() {
-  const { user, org } = await requireSession();
-  const members = await listMembers({ orgId: org.id });
+  const { user, org, sessionId } = await requireSession();
+  const [members, account, sessions] = await Promise.all([
+    listMembers({ orgId: org.id }),
+    getAccount({ userId: user.id }),
+    listLiveSessions({ userId: user.id, currentSessionId: sessionId }),
+  ]);
   return (
     <>
       <PageHeader title="Settings" description="Your profile, your password and sessions, and your organization." />
@@ -34,6 +70,48 @@ export default async function SettingsPage() {
             <div className="mt-6">
               <TimeZoneForm />
             </div>
+          </CardContent>
+        </Card>
+        <Card>
+          <CardHeader>
+            <CardTitle>Email</CardTitle>
+            <CardDescription>
+              You sign in with <span className="font-medium text-foreground">{user.email}</span>. A new address is used once you open the link we
+              send to it.
+            </CardDescription>
+          </CardHeader>
+          <CardContent>
+            {account?.hasPassword ? <ChangeEmailForm /> : <NoPasswordNote />}
+          </CardContent>
+        </Card>
+        <Card>
+          <CardHeader>
+            <CardTitle>Password</CardTitle>
+            <CardDescription>Changing it signs you out of every other browser; this one stays signed in.</CardDescription>
+          </CardHeader>
+          <CardContent>{account?.hasPassword ? <ChangePasswordForm /> : <NoPasswordNote />}</CardContent>
+        </Card>
+        <Card>
+          <CardHeader>
+            <CardTitle>Sessions</CardTitle>
+            <CardDescription>The browsers signed in to your account. Signing out ends a session on the server too.</CardDescription>
+          </CardHeader>
+          <CardContent className="space-y-4">
+            <ul className="divide-y rounded-md border" data-testid="sessions">
+              {sessions.map((s) => (
+                <li key={s.id} className="flex flex-wrap items-center justify-between gap-2 px-3 py-2 text-sm" data-testid="session-row">
+                  <div className="min-w-0">
+                    <p className="truncate font-medium">
+                      {describeUserAgent(s.userAgent)} {s.current ? <Badge variant="secondary">This browser</Badge> : null}
+                    </p>
+                    <p className="text-xs text-muted-foreground">
+                      {s.ip ? `${s.ip} · ` : ""}signed in <Time value={s.createdAt} relative />, last active <Time value={s.lastSeenAt} relative />
+                    </p>
+                  </div>
+                </li>
+              ))}
+            </ul>
+            {sessions.length > 1 ? <EndOtherSessionsButton others={sessions.filter((s) => !s.current).length} /> : null}
           </CardContent>
         </Card>
         <Card>

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { currentPasswordField, emailField, newPasswordField, tokenField } from "@/lib/people/fields";
 import { isTimeZone } from "@/lib/format";
 
 // Printable text only: control characters (including CR/LF and NUL) would corrupt logs, headers and CSV exports.
@@ -25,3 +26,20 @@ export const timeZoneSchema = z.object({
     .transform((v) => v || null),
 });
 export type TimeZoneInput = z.input<typeof timeZoneSchema>;
+
+export const changePasswordSchema = z
+  .object({
+    currentPassword: currentPasswordField,
+    newPassword: newPasswordField,
+    confirm: z.string({ error: "Type the new password again." }).max(1024, "That password is too long."),
+  })
+  .refine((v) => v.newPassword === v.confirm, { path: ["confirm"], message: "The two passwords differ. Type the same password twice." });
+export type ChangePassword = z.infer<typeof changePasswordSchema>;
+
+export const changeEmailSchema = z.object({ newEmail: emailField, currentPassword: currentPasswordField });
+export type ChangeEmail = z.infer<typeof changeEmailSchema>;
+
+export const confirmEmailSchema = z.object({ token: tokenField });
+
+/** Signing out elsewhere takes no input: whose sessions, and which one stays, come from the session. */
+export const endOtherSessionsSchema = z.object({}).strict();
