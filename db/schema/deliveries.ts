@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { bigserial, boolean, index, integer, jsonb, pgEnum, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import { bigserial, boolean, index, integer, jsonb, pgEnum, pgTable, real, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
 import { organizations } from "./organizations";
 import { webhookEndpoints } from "./webhooks";
 
@@ -90,6 +90,13 @@ export const deliveryAttempts = pgTable(
     errorClass: text("error_class").$type<ErrorClass>(),
     errorMessage: text("error_message"),
     succeeded: boolean("succeeded").notNull(),
+    // Per-phase timings in milliseconds (null before they were recorded). On a reused keep-alive connection DNS,
+    // connect and TLS are null (nothing was done); for an IP literal DNS is 0. TTFB runs from the moment the
+    // connection is ready (or the request starts, when reused) to the response headers: the receiver's own time.
+    dnsMs: real("dns_ms"),
+    connectMs: real("connect_ms"),
+    tlsMs: real("tls_ms"),
+    ttfbMs: real("ttfb_ms"),
   },
   (t) => [
     uniqueIndex("delivery_attempts_delivery_number_key").on(t.deliveryId, t.attemptNumber),
