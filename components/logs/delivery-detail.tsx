@@ -11,6 +11,7 @@ import { eventEnvelope } from "@/lib/delivery/attempt";
 import { toCurl } from "@/lib/delivery/curl";
 import { endpointLabel } from "@/lib/endpoints/label";
 import { formatSpan } from "@/lib/format";
+import { PhaseBar } from "./phase-bar";
 import { statusVariant } from "./status";
 
 type Detail = NonNullable<Awaited<ReturnType<typeof getDeliveryDetail>>>;
@@ -156,6 +157,7 @@ export function DeliveryDetail({
                 </span>
               </div>
               {a.errorMessage ? <p className="text-sm text-destructive">{a.errorMessage}</p> : null}
+              <PhaseBar timings={a} />
             </CardHeader>
             <CardContent className="grid gap-6 lg:grid-cols-2">
               <div className="space-y-2">

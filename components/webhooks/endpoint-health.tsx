@@ -46,3 +46,34 @@ export function EndpointHealthChart({ buckets, range }: Props) {
     </figure>
   );
 }
+
+const PHASE_LABELS = { dns: "DNS", connect: "Connect", tls: "TLS", ttfb: "Waiting (TTFB)" } as const;
+const phaseMs = (v: number | null) => (v === null ? "—" : v < 10 ? `${v.toFixed(1)} ms` : `${Math.round(v)} ms`);
+
+/**
+ * p50/p95 of each phase of the endpoint's attempts: whether slowness is DNS, the connection, TLS or the receiver's
+ * handler (TTFB). DNS, connect and TLS count only attempts that opened a new connection.
+ */
+export function EndpointPhasePercentiles({ phases }: { phases: Record<keyof typeof PHASE_LABELS, { p50: number | null; p95: number | null }> }) {
+  return (
+    <table className="w-full text-sm" data-testid="phase-percentiles">
+      <caption className="sr-only">Time per phase of an attempt, p50 and p95</caption>
+      <thead>
+        <tr className="text-left text-muted-foreground">
+          <th scope="col" className="py-1 font-normal">Phase</th>
+          <th scope="col" className="py-1 text-right font-normal">p50</th>
+          <th scope="col" className="py-1 text-right font-normal">p95</th>
+        </tr>
+      </thead>
+      <tbody>
+        {(Object.keys(PHASE_LABELS) as (keyof typeof PHASE_LABELS)[]).map((p) => (
+          <tr key={p} className="border-t">
+            <th scope="row" className="py-1 text-left font-normal">{PHASE_LABELS[p]}</th>
+            <td className="py-1 text-right tabular-nums">{phaseMs(phases[p].p50)}</td>
+            <td className="py-1 text-right tabular-nums">{phaseMs(phases[p].p95)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}

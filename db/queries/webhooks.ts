@@ -139,7 +139,12 @@ export interface EndpointHealth {
   failed: number;
   p50Ms: number | null;
   p95Ms: number | null;
+  /** p50/p95 of each phase over the attempts that measured it (null: none did). */
+  phases: Record<EndpointPhase, { p50: number | null; p95: number | null }>;
 }
+
+export const ENDPOINT_PHASES = ["dns", "connect", "tls", "ttfb"] as const;
+export type EndpointPhase = (typeof ENDPOINT_PHASES)[number];
 
 /**
  * An endpoint's deliveries per hour (succeeded vs failed) over the last `hours`, and its response times (p50/p95 of
@@ -159,7 +164,13 @@ export async function endpointHealth({ orgId, id, hours }: EndpointScope & { hou
     `),
     db.execute(sql`
       select percentile_cont(0.5) within group (order by duration_ms) as p50,
-        percentile_cont(0.95) within group (order by duration_ms) as p95
+        percentile_cont(0.95) within group (order by duration_ms) as p95,
+        -- Nulls are left out of each ordered set: a reused connection has no DNS, connect or TLS to count.
+        percentile_cont(0.5) within group (order by dns_ms) as dns_p50, percentile_cont(0.95) within group (order by dns_ms) as dns_p95,
+        percentile_cont(0.5) within group (order by connect_ms) as connect_p50,
+        percentile_cont(0.95) within group (order by connect_ms) as connect_p95,
+        percentile_cont(0.5) within group (order by tls_ms) as tls_p50, percentile_cont(0.95) within group (order by tls_ms) as tls_p95,
+        percentile_cont(0.5) within group (order by ttfb_ms) as ttfb_p50, percentile_cont(0.95) within group (order by ttfb_ms) as ttfb_p95
       from delivery_attempts
       where organization_id = ${orgId} and endpoint_id = ${id} and started_at >= ${since.toISOString()}::timestamptz
         and response_status is not null
@@ -178,12 +189,16 @@ export async function endpointHealth({ orgId, id, hours }: EndpointScope & { hou
     const hour = new Date(t).toISOString();
     buckets.push({ hour, ...(counted.get(hour) ?? { succeeded: 0, failed: 0 }) });
   }
-  const [times] = rowsOf<{ p50: number | string | null; p95: number | string | null }>(timing);
+  const [times] = rowsOf<Record<string, number | string | null>>(timing);
+  const tenth = (v: number | string | null | undefined) => (v === null || v === undefined ? null : Math.round(Number(v) * 10) / 10);
   return {
     buckets,
     succeeded: buckets.reduce((n, b) => n + b.succeeded, 0),
     failed: buckets.reduce((n, b) => n + b.failed, 0),
     p50Ms: times?.p50 === null || times?.p50 === undefined ? null : Math.round(Number(times.p50)),
     p95Ms: times?.p95 === null || times?.p95 === undefined ? null : Math.round(Number(times.p95)),
+    phases: Object.fromEntries(
+      ENDPOINT_PHASES.map((p) => [p, { p50: tenth(times?.[`${p}_p50`]), p95: tenth(times?.[`${p}_p95`]) }]),
+    ) as EndpointHealth["phases"],
   };
 }

@@ -157,6 +157,10 @@ interface RecordRow {
   error_class: string | null;
   error_message: string | null;
   succeeded: boolean;
+  dns_ms: number | null;
+  connect_ms: number | null;
+  tls_ms: number | null;
+  ttfb_ms: number | null;
   /** What the attempt says comes next: `pending` for a retry (the statement may end it as `cancelled` instead). */
   final_status: DeliveryStatus;
   /** The delivery failed for good (retries spent, or 410): it counts towards the failed deliveries in a row. */
@@ -210,16 +214,16 @@ const recordAttempts = createBatcher(
           delivery_id text, organization_id text, endpoint_id text, attempt_number int, started_at timestamptz,
           duration_ms int, request_url text, request_headers jsonb, response_status int, response_headers jsonb,
           response_body text, response_body_truncated boolean, error_class text, error_message text, succeeded boolean,
-          final_status text, counts_failure boolean, gone boolean, next_attempt_at timestamptz, completed_at timestamptz)
+          dns_ms real, connect_ms real, tls_ms real, ttfb_ms real, final_status text, counts_failure boolean, gone boolean, next_attempt_at timestamptz, completed_at timestamptz)
         limit ${rows.length}
       ),
       recorded as (
         insert into delivery_attempts (delivery_id, organization_id, endpoint_id, attempt_number, started_at, duration_ms,
           request_url, request_headers, response_status, response_headers, response_body, response_body_truncated,
-          error_class, error_message, succeeded)
+          error_class, error_message, succeeded, dns_ms, connect_ms, tls_ms, ttfb_ms)
         select delivery_id, organization_id, endpoint_id, attempt_number, started_at, duration_ms, request_url,
           request_headers, response_status, response_headers, response_body, response_body_truncated, error_class,
-          error_message, succeeded
+          error_message, succeeded, dns_ms, connect_ms, tls_ms, ttfb_ms
         from x
         on conflict (delivery_id, attempt_number) do nothing
         returning delivery_id, attempt_number
@@ -566,6 +570,10 @@ async function recordAttempt({
     error_class: result.errorClass,
     error_message: noNul(result.errorMessage),
     succeeded: result.ok,
+    dns_ms: result.phases.dnsMs,
+    connect_ms: result.phases.connectMs,
+    tls_ms: result.phases.tlsMs,
+    ttfb_ms: result.phases.ttfbMs,
     final_status: finalStatus,
     // Failing since the first failure after a success; a failed delivery (retries spent) counts towards 50.
     counts_failure: outcome.outcome === "failed",

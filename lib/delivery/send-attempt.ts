@@ -34,7 +34,25 @@ export interface AttemptResult {
   responseBodyTruncated: boolean;
   errorClass: ErrorClass | null;
   errorMessage: string | null;
+  /** Where the time went (milliseconds); see {@link AttemptPhases}. */
+  phases: AttemptPhases;
 }
+
+/**
+ * Per-phase timings of one attempt, in milliseconds. A phase that did not happen is null: on a reused keep-alive
+ * connection DNS, connect and TLS are all null; an IP literal needs no lookup (DNS 0); a phase cut short by an error
+ * or the deadline stays null. `ttfb` runs from the moment the connection was ready (the request's start, on a reused
+ * one) to the response's headers: the receiver's own handling time plus one round trip, never the connection set-up.
+ */
+export interface AttemptPhases {
+  dnsMs: number | null;
+  connectMs: number | null;
+  tlsMs: number | null;
+  ttfbMs: number | null;
+}
+
+/** Rounded to 0.1 ms: enough to tell loopback from a slow handler, no false precision. */
+const tenths = (ms: number) => Math.round(ms * 10) / 10;
 
 class AttemptError extends Error {
   constructor(
@@ -117,6 +135,21 @@ export function sendAttempt(req: AttemptRequest): Promise<AttemptResult> {
     let settled = false;
     // Filled in once the request and its socket exist; the deadline starts now, so it also covers the checks before it.
     const inflight: { request?: ClientRequest; socket?: Socket; informational: number } = { informational: 0 };
+    // Moments (performance.now) the connection's phases ended; undefined: not (yet) reached.
+    const marks: { reused?: boolean; lookup?: number; connect?: number; secure?: number; response?: number } = {};
+    const phases = (): AttemptPhases => {
+      if (marks.reused) {
+        return { dnsMs: null, connectMs: null, tlsMs: null, ttfbMs: marks.response === undefined ? null : tenths(marks.response - started) };
+      }
+      // No lookup event on a socket that connected: the host was an IP literal.
+      const lookupEnd = marks.lookup ?? (marks.connect !== undefined ? started : undefined);
+      return {
+        dnsMs: lookupEnd === undefined ? null : tenths(lookupEnd - started),
+        connectMs: marks.connect === undefined || lookupEnd === undefined ? null : tenths(marks.connect - lookupEnd),
+        tlsMs: marks.secure === undefined || marks.connect === undefined ? null : tenths(marks.secure - marks.connect),
+        ttfbMs: marks.response === undefined || marks.secure === undefined ? null : tenths(marks.response - marks.secure),
+      };
+    };
     // The deadline settles the attempt itself instead of asking the request to fail: a request Node has already
     // destroyed without an error (an unhandled upgrade, a future parser quirk) would never emit one.
     const timer = setTimeout(() => {
@@ -126,11 +159,11 @@ export function sendAttempt(req: AttemptRequest): Promise<AttemptResult> {
       inflight.request?.destroy(error);
       inflight.socket?.destroy();
     }, req.timeoutMs);
-    const finish = (partial: Omit<AttemptResult, "startedAt" | "durationMs">) => {
+    const finish = (partial: Omit<AttemptResult, "startedAt" | "durationMs" | "phases">) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
-      resolve({ ...partial, startedAt, durationMs: Math.round(performance.now() - started) });
+      resolve({ ...partial, startedAt, durationMs: Math.round(performance.now() - started), phases: phases() });
     };
     const fail = (error: unknown, response?: Partial<AttemptResult>) => {
       const { errorClass, message } = classifyError(error);
@@ -174,6 +207,7 @@ export function sendAttempt(req: AttemptRequest): Promise<AttemptResult> {
       // for every connection.
     };
     const clientRequest = request(url, options, (response) => {
+      marks.response = performance.now();
       const statusCode = response.statusCode ?? 0;
       const responseHeaders = flattenHeaders(response.headers);
       const chunks: Buffer[] = [];
@@ -225,7 +259,17 @@ export function sendAttempt(req: AttemptRequest): Promise<AttemptResult> {
       });
     });
     inflight.request = clientRequest;
-    clientRequest.on("socket", (socket) => (inflight.socket = socket));
+    clientRequest.on("socket", (socket) => {
+      inflight.socket = socket;
+      // A pooled keep-alive socket arrives connected: no lookup, connect or handshake happened for this attempt.
+      if (!socket.connecting) {
+        marks.reused = true;
+        return;
+      }
+      socket.once("lookup", () => (marks.lookup = performance.now()));
+      socket.once("connect", () => (marks.connect = performance.now()));
+      socket.once("secureConnect", () => (marks.secure = performance.now()));
+    });
     // 101 with `Upgrade`: without this listener Node destroys the socket and the request never settles. Herald does
     // not switch protocols: the webhook was not acknowledged.
     clientRequest.on("upgrade", (response: IncomingMessage, socket: Socket) => {

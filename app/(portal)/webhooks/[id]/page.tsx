@@ -8,7 +8,7 @@ import { Badge } from "@/components/ui/badge";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { DeleteEndpoint } from "@/components/webhooks/delete-endpoint";
 import { EndpointForm } from "@/components/webhooks/endpoint-form";
-import { EndpointHealthChart } from "@/components/webhooks/endpoint-health";
+import { EndpointHealthChart, EndpointPhasePercentiles } from "@/components/webhooks/endpoint-health";
 import { EndpointStatusSwitch } from "@/components/webhooks/endpoint-status-switch";
 import { RecoverFailed } from "@/components/webhooks/recover-failed";
 import { SendTestEvent } from "@/components/webhooks/send-test-event";
@@ -167,6 +167,7 @@ export default async function EndpointPage({
               <dd className="mt-1 text-xl font-semibold tabular-nums">{health.p95Ms === null ? "—" : `${health.p95Ms} ms`}</dd>
             </div>
           </dl>
+          {health.phases.ttfb.p50 !== null ? <EndpointPhasePercentiles phases={health.phases} /> : null}
           {finished > 0 ? (
             <EndpointHealthChart buckets={health.buckets} range={range} />
           ) : (
