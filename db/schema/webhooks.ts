@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { boolean, check, index, integer, jsonb, pgEnum, pgTable, text, timestamp } from "drizzle-orm/pg-core";
+import { boolean, check, index, integer, jsonb, pgEnum, pgTable, real, text, timestamp } from "drizzle-orm/pg-core";
 import { organizations } from "./organizations";
 
 /**
@@ -49,6 +49,8 @@ export const webhookEndpoints = pgTable(
     headers: jsonb("headers").$type<StoredHeader[]>().notNull().default([]),
     timeoutSeconds: integer("timeout_seconds").notNull().default(30),
     maxRetries: integer("max_retries").notNull().default(3),
+    /** At most this many requests per second, across every app process (null: no limit of its own). */
+    rateLimitPerSecond: integer("rate_limit_per_second"),
     active: boolean("active").notNull().default(true),
     disabledReason: text("disabled_reason"),
     disabledAt: timestamp("disabled_at", { withTimezone: true }),
@@ -84,7 +86,27 @@ export const webhookEndpoints = pgTable(
     // The same bounds the form and API enforce, kept by the database too: nothing out of range is ever stored.
     check("webhook_endpoints_timeout_range", sql`${t.timeoutSeconds} between 1 and 30`),
     check("webhook_endpoints_retries_range", sql`${t.maxRetries} between 0 and 10`),
+    check("webhook_endpoints_rate_limit_range", sql`${t.rateLimitPerSecond} between 1 and 1000`),
   ],
 );
+
+/**
+ * The shared send schedule of an endpoint with a rate limit or throttled by its receiver: one row per endpoint,
+ * updated atomically by every process before it sends (lib/delivery/throttle.ts). No row: nothing limits it.
+ */
+export const endpointThrottles = pgTable("endpoint_throttles", {
+  endpointId: text("endpoint_id")
+    .primaryKey()
+    .references(() => webhookEndpoints.id, { onDelete: "cascade" }),
+  /** The earliest moment the next request may start (the schedule's tail; a virtual-time token bucket). */
+  nextSendAt: timestamp("next_send_at", { withTimezone: true }).notNull().defaultNow(),
+  /** The allowed rate right after the receiver last pushed back (429/502/503/504); null: not adapting. */
+  adaptiveRate: real("adaptive_rate"),
+  /** When that decrease happened: the allowed rate grows back linearly from it (additive increase). */
+  adaptiveSince: timestamp("adaptive_since", { withTimezone: true }),
+  /** Retry-After for the endpoint as a whole: nothing is sent before it. */
+  throttledUntil: timestamp("throttled_until", { withTimezone: true }),
+  updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+});
 
 export type WebhookEndpointRow = typeof webhookEndpoints.$inferSelect;
