@@ -9,47 +9,15 @@
  * Needs DATABASE_URL (a server on which it may create and drop a database). The npm script first creates the test
  * CA and starts this with NODE_EXTRA_CA_CERTS pointing at it, as a deployment trusts a private CA.
  */
-import { fork, type ChildProcess } from "node:child_process";
 import os from "node:os";
 import { createBenchDatabase } from "./bench-database";
+import { percentile, startReceiverProcess, waitForCount } from "./bench-receiver-client";
 
 const EVENTS = Number(process.env.EVENTS ?? 10_000);
 const ENDPOINTS = Number(process.env.ENDPOINTS ?? 10);
 const RATE = Number(process.env.RATE ?? 100);
 const LATENCY_SECONDS = Number(process.env.LATENCY_SECONDS ?? 10);
 const CONCURRENCY = Number(process.env.DELIVERY_CONCURRENCY ?? 64);
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
-}
-
-function startReceiverProcess(): Promise<{ child: ChildProcess; url: string; ask: <T>(type: string) => Promise<T> }> {
-  const child = fork("scripts/bench-receiver.ts", { execArgv: ["--import", "tsx"], stdio: "inherit" });
-  const ask = <T>(type: string) =>
-    new Promise<T>((resolve) => {
-      const onMessage = (m: { type: string } & T) => {
-        if (m.type === (type === "reset" ? "reset-done" : type)) {
-          child.off("message", onMessage);
-          resolve(m);
-        }
-      };
-      child.on("message", onMessage);
-      child.send({ type });
-    });
-  return new Promise((resolve) => {
-    child.once("message", (m: { url: string }) => resolve({ child, url: m.url, ask }));
-  });
-}
-
-async function waitForCount(ask: <T>(type: string) => Promise<T>, n: number, timeoutMs: number) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const { received } = await ask<{ received: [string, number][] }>("stats");
-    if (received.length >= n) return received;
-    if (Date.now() > deadline) throw new Error(`only ${received.length} of ${n} arrived in time`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 async function main() {
   const database = await createBenchDatabase("herald_bench", {

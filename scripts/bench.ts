@@ -1,8 +1,9 @@
 /**
- * `npm run bench`: runs `bench:delivery` and `bench:logs` one after the other (each in its own process, on its own
- * fresh database) and prints one table of their figures with targets and pass/fail, and the machine they ran on.
+ * `npm run bench`: runs `bench:delivery`, `bench:logs` and `bench:peers` one after the other (each in its own
+ * process, on fresh databases) and prints one table of their figures with targets and pass/fail, and the machine they ran on.
  * Exits 1 when any figure misses its target or a benchmark fails. `--quick` runs smaller sizes (2,000 events,
- * 200,000 attempts); the environment variables of each benchmark (EVENTS, ATTEMPTS, RUNS ...) still apply.
+ * 200,000 attempts, one round of 200 events x 10 endpoints for the peers); the environment variables of each
+ * benchmark (EVENTS, ATTEMPTS, RUNS, ROUNDS ...) still apply.
  * Needs DATABASE_URL; the Logs page timing needs a production build (`npm run build`).
  */
 import { spawn } from "node:child_process";
@@ -79,11 +80,28 @@ async function main() {
   }
   const attempts = sizeOf(/bench:logs: ([\d,]+) attempts/, logs.output);
 
-  const failed = delivery.code !== 0 || logs.code !== 0 || rows.some((r) => r.result === "FAIL");
-  console.log(`\nnpm run bench${quick ? " --quick" : ""}: delivery ${events} events, logs ${attempts} attempts; ${await machine()}; ${new Date().toISOString().slice(0, 10)}\n`);
+  const peers = await run("bench:peers", quick ? { EVENTS: process.env.EVENTS ?? "200", ROUNDS: process.env.ROUNDS ?? "1" } : {});
+  for (const line of peers.output.split("\n")) {
+    const cells = line.startsWith("| ") ? line.slice(2, -2).split(" | ").map((c) => c.trim()) : [];
+    // The peers table (7 columns): one row per system, its median rate with the spread of the rounds.
+    if (cells.length === 7 && cells[0] !== "System") {
+      const [system, rate, spread, , rss, rowsPer, walPer] = cells;
+      const db = rowsPer === "-" ? "" : `, ${rowsPer} rows and ${walPer} WAL bytes per delivery`;
+      rows.push({ benchmark: "peers", measure: `${system} deliveries/s (min-max ${spread}, peak RSS ${rss} MB${db})`, value: rate!, target: "", result: "" });
+    }
+  }
+  for (const [measure, value, target, result] of tableRows(peers.output).filter((cells) => cells.length === 4)) {
+    rows.push({ benchmark: "peers", measure: measure!, value: value!, target: target ?? "", result: result ?? "" });
+  }
+  const peerSize = /bench:peers: (\d+ events x \d+ endpoints)/.exec(peers.output)?.[1] ?? "?";
+
+  const failed = delivery.code !== 0 || logs.code !== 0 || peers.code !== 0 || rows.some((r) => r.result === "FAIL");
+  console.log(`\nnpm run bench${quick ? " --quick" : ""}: delivery ${events} events, logs ${attempts} attempts, peers ${peerSize}; ${await machine()}; ${new Date().toISOString().slice(0, 10)}\n`);
   console.log("| Benchmark | Measure | Value | Target | Result |\n|---|---|---|---|---|");
   for (const r of rows) console.log(`| ${r.benchmark} | ${r.measure} | ${r.value} | ${r.target} | ${r.result} |`);
-  if (delivery.code !== 0 || logs.code !== 0) console.log(`\nexit codes: bench:delivery ${delivery.code}, bench:logs ${logs.code}`);
+  if (delivery.code !== 0 || logs.code !== 0 || peers.code !== 0) {
+    console.log(`\nexit codes: bench:delivery ${delivery.code}, bench:logs ${logs.code}, bench:peers ${peers.code}`);
+  }
   console.log(failed ? "\nbench: some figures missed their targets." : "\nbench: every figure met its target.");
   process.exitCode = failed ? 1 : 0;
 }

@@ -73,7 +73,7 @@ function NumberField(props: {
 }
 
 /** The form's fields in page order, so that the first error named is the first one on the page. */
-const FIELD_ORDER = ["", "url", "description", "timeoutSeconds", "maxRetries", "active", "eventTypes", "headers"];
+const FIELD_ORDER = ["", "url", "description", "timeoutSeconds", "maxRetries", "rateLimitPerSecond", "active", "eventTypes", "headers"];
 
 function fieldRank(key: string): number {
   const [head, index, part] = key.split(".");
@@ -117,6 +117,7 @@ export function EndpointForm({ events, endpoint }: EndpointFormProps) {
   );
   const [timeoutSeconds, setTimeoutSeconds] = useState(String(endpoint?.timeoutSeconds ?? 30));
   const [maxRetries, setMaxRetries] = useState(String(endpoint?.maxRetries ?? 3));
+  const [rateLimit, setRateLimit] = useState(endpoint?.rateLimitPerSecond ? String(endpoint.rateLimitPerSecond) : "");
   const [active, setActive] = useState(true);
   const formRef = useRef<HTMLFormElement>(null);
   const summaryRef = useRef<HTMLParagraphElement>(null);
@@ -159,6 +160,7 @@ export function EndpointForm({ events, endpoint }: EndpointFormProps) {
       headers: headers.map((h) => ({ id: h.id, name: h.name, ...(h.value !== undefined ? { value: h.value } : {}) })),
       timeoutSeconds,
       maxRetries,
+      rateLimitPerSecond: rateLimit.trim(),
       ...(endpoint ? {} : { active }),
     };
     startTransition(async () => {
@@ -248,6 +250,16 @@ export function EndpointForm({ events, endpoint }: EndpointFormProps) {
               onChange={setMaxRetries}
               hint="0 to 10 retries after the first attempt, with exponential backoff."
               errors={errorFor("maxRetries")}
+            />
+            <NumberField
+              id={fieldId("rateLimitPerSecond")}
+              label="Rate limit (requests per second)"
+              min={1}
+              max={1000}
+              value={rateLimit}
+              onChange={setRateLimit}
+              hint="Optional, 1 to 1000; empty: no limit. Held across all of Herald's processes."
+              errors={errorFor("rateLimitPerSecond")}
             />
             {endpoint ? null : (
               <div className="space-y-1.5">

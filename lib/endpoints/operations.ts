@@ -29,6 +29,7 @@ export interface EndpointView {
   headers: { id: string; name: string; maskedValue: string }[];
   timeoutSeconds: number;
   maxRetries: number;
+  rateLimitPerSecond: number | null;
   active: boolean;
   disabledReason: string | null;
   disabledAt: string | null;
@@ -73,6 +74,7 @@ function toView(row: WebhookEndpointRow, now = new Date()): EndpointView {
     headers: row.headers.map((h) => ({ id: h.id, name: h.name, maskedValue: maskSecret(decryptSecret(h.valueEncrypted)) })),
     timeoutSeconds: row.timeoutSeconds,
     maxRetries: row.maxRetries,
+    rateLimitPerSecond: row.rateLimitPerSecond,
     active: row.active,
     disabledReason: row.disabledReason,
     disabledAt: iso(row.disabledAt),
@@ -96,7 +98,7 @@ function toView(row: WebhookEndpointRow, now = new Date()): EndpointView {
   };
 }
 
-const AUDITED_FIELDS = ["url", "description", "eventTypes", "timeoutSeconds", "maxRetries", "active", "headers", "alertEmails"] as const;
+const AUDITED_FIELDS = ["url", "description", "eventTypes", "timeoutSeconds", "maxRetries", "rateLimitPerSecond", "active", "headers", "alertEmails"] as const;
 
 const NOT_FOUND = () => new AppError("not_found:endpoint", { message: "That endpoint does not exist or was deleted." });
 
@@ -145,6 +147,7 @@ function auditedSettings(row: {
   eventTypes: string[] | null;
   timeoutSeconds: number;
   maxRetries: number;
+  rateLimitPerSecond: number | null;
   active: boolean;
   headers: { name: string }[];
   alertEmails: string[];
@@ -155,6 +158,7 @@ function auditedSettings(row: {
     eventTypes: row.eventTypes ?? "all",
     timeoutSeconds: row.timeoutSeconds,
     maxRetries: row.maxRetries,
+    rateLimitPerSecond: row.rateLimitPerSecond,
     active: row.active,
     headers: row.headers.map((h) => h.name),
     alertEmails: row.alertEmails,
@@ -223,6 +227,7 @@ export async function createEndpoint(input: z.output<typeof createEndpointSchema
           headers,
           timeoutSeconds: input.timeoutSeconds,
           maxRetries: input.maxRetries,
+          rateLimitPerSecond: input.rateLimitPerSecond,
           active: input.active,
           ...(input.active ? {} : { health: "disabled" as const, healthChangedAt: now, disabledAt: now, disabledCause: "person" as const }),
           alertEmails: input.alertEmails,
@@ -264,6 +269,7 @@ export async function updateEndpoint(input: z.output<typeof updateEndpointSchema
           headers,
           timeoutSeconds: input.timeoutSeconds,
           maxRetries: input.maxRetries,
+          rateLimitPerSecond: input.rateLimitPerSecond,
           alertEmails: input.alertEmails,
           ...(switched ? switchedHealth(active) : {}),
         },

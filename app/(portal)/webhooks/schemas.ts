@@ -115,6 +115,10 @@ export const endpointFieldsSchema = z.object({
   headers: headersSchema.default([]),
   timeoutSeconds: integerIn("Timeout", 1, 30, " seconds").default(30),
   maxRetries: integerIn("Retries", 0, 10).default(3),
+  /** At most this many requests per second, across every app process; empty or null: no limit. */
+  rateLimitPerSecond: z
+    .preprocess((v) => (v === "" ? null : v), integerIn("Rate limit", 1, 1000, " requests per second").nullable())
+    .default(null),
   active: z.boolean({ error: "Active must be on or off." }).default(true),
   alertEmails: alertEmailsSchema.default([]),
 });
