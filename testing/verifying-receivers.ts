@@ -124,7 +124,13 @@ export async function startVerifyingReceiver(mode: ReceiverMode, options: { key?
       const headers = flatten(req.headers);
       const body = Buffer.concat(chunks).toString("utf8");
       requests.push({ headers, body });
-      const answer = decide(mode, key, headers, body, seen, brand);
+      let answer: { status: number; body: string };
+      try {
+        answer = decide(mode, key, headers, body, seen, brand);
+      } catch (error) {
+        // A receiver bug (or no key set yet) answers 500, as a crashed handler would, instead of never answering.
+        answer = { status: 500, body: JSON.stringify({ error: String(error) }) };
+      }
       res.writeHead(answer.status, { "content-type": "application/json", "content-length": Buffer.byteLength(answer.body) });
       res.end(answer.body);
     });
