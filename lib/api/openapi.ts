@@ -11,6 +11,8 @@ import {
   listCredentialsQuerySchema,
   listEventsQuerySchema,
   publishEventSchema,
+  publishEventBatchSchema,
+  batchPublishResultSchema,
   renewCredentialSchema,
   revokeCredentialSchema,
   sessionSchema,
@@ -71,6 +73,25 @@ export const API_OPERATIONS: ApiOperation[] = [
       ...BODY_ERRORS,
     },
     example: { type: "credential.revoked", data: EVENT_CATALOG.find((e) => e.type === "credential.revoked")!.example, idempotencyKey: "revoke-CRD-ZBUYQMTA" },
+  },
+  {
+    method: "POST",
+    path: "/api/v1/events/batch",
+    tag: "Events",
+    summary: "Publish up to 500 events",
+    description:
+      "Each event is validated and published as by POST /api/v1/events, with its own idempotency key and its own result (202, 200 for a key seen before, or a 4xx with the reason); one refused event never refuses the others. The request counts once against the key's rate limit. Body limit 1 MB.",
+    body: publishEventBatchSchema,
+    responses: {
+      200: { description: "One result per event, in the request's order.", schema: batchPublishResultSchema },
+      400: { description: "Not valid JSON, or not { events: [...] } with 1 to 500 events: `issues` lists each problem." },
+      413: { description: "The body is over 1 MB." },
+    },
+    example: {
+      events: [
+        { type: "credential.revoked", data: EVENT_CATALOG.find((e) => e.type === "credential.revoked")!.example, idempotencyKey: "revoke-CRD-ZBUYQMTA" },
+      ],
+    },
   },
   {
     method: "GET",

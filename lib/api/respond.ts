@@ -39,13 +39,13 @@ class ApiRejection extends Error {
 }
 
 /**
- * Reads and validates a JSON body: 413 over 256 KB (streamed: the read stops at the limit, with or without a
- * Content-Length), 400 for bad JSON or a body that does not match `schema`.
+ * Reads and validates a JSON body: 413 over `maxBytes` (256 KB unless a route allows more; streamed: the read stops
+ * at the limit, with or without a Content-Length), 400 for bad JSON or a body that does not match `schema`.
  */
-export async function readJson<S extends z.ZodType>(request: Request, schema: S): Promise<z.output<S>> {
+export async function readJson<S extends z.ZodType>(request: Request, schema: S, maxBytes = MAX_BODY_BYTES): Promise<z.output<S>> {
   let raw: string;
   try {
-    raw = await readTextLimited(request, MAX_BODY_BYTES);
+    raw = await readTextLimited(request, maxBytes);
   } catch (e) {
     if (e instanceof BodyTooLargeError) throw new ApiRejection(413, "payload_too_large", e.message);
     throw e;

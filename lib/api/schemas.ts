@@ -34,6 +34,38 @@ export const publishEventSchema = z.object({
   idempotencyKey: idempotencyKeySchema,
 });
 
+/** Events per batch publish: enough that a busy producer needs few requests, small enough for one statement. */
+export const MAX_BATCH_EVENTS = 500;
+/** A batch's body limit: 500 events of about 2 KB each (a single publish keeps the 256 KB limit). */
+export const MAX_BATCH_BODY_BYTES = 1024 * 1024;
+
+/**
+ * POST /api/v1/events/batch: the envelope is checked here; each event is checked on its own (publishEventSchema)
+ * so that one bad event gets its own error and the others are still published.
+ */
+export const publishEventBatchSchema = z.object({
+  events: z
+    .array(z.unknown(), { error: "Give the events as an array: { events: [{ type, data, idempotencyKey? }, ...] }." })
+    .min(1, "Give at least one event.")
+    .max(MAX_BATCH_EVENTS, `A batch holds at most ${MAX_BATCH_EVENTS} events.`)
+    .describe(`1 to ${MAX_BATCH_EVENTS} events, each { type, data, idempotencyKey? } as for POST /api/v1/events.`),
+});
+
+export const batchPublishResultSchema = z.object({
+  results: z
+    .array(
+      z.object({
+        index: z.number().int().describe("The event's position in the request."),
+        status: z.number().int().describe("202 published, 200 idempotency key seen before (the first event's id), 4xx refused."),
+        id: z.string().optional().describe("The event id (evt_...), when published or seen before."),
+        error: z
+          .object({ code: z.string(), message: z.string(), issues: z.array(z.object({ path: z.string(), message: z.string() })).optional() })
+          .optional(),
+      }),
+    )
+    .describe("One result per event, in the request's order."),
+});
+
 export const listEventsQuerySchema = z.object({
   after: z
     .string()

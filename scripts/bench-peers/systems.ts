@@ -45,6 +45,7 @@ async function inParallel(count: number, total: number, work: (i: number) => Pro
 export async function startSystem(name: string, options: SystemOptions): Promise<SystemRun> {
   switch (name) {
     case "herald":
+    case "herald-batch":
       return startHerald(options);
     case "graphile-worker":
       return startGraphileWorker(options);
@@ -75,8 +76,10 @@ async function startHerald(options: SystemOptions): Promise<SystemRun> {
   const { startDeliveryEngine, stopDeliveryEngine } = await import("@/lib/startup/engine");
   const { closeDb } = await import("@/db");
   const single = await import("@/app/api/v1/events/route");
+  const batch = await import("@/app/api/v1/events/batch/route");
   const routes: Record<string, (request: Request) => Promise<Response>> = {
     "/api/v1/events": (request) => single.POST(request, { params: Promise.resolve({}) }),
+    "/api/v1/events/batch": (request) => batch.POST(request, { params: Promise.resolve({}) }),
   };
 
   await prepareDatabase();
