@@ -47,6 +47,8 @@ interface Measurement {
   peakRssMb: number;
   rowsPerDelivery: number;
   walBytesPerDelivery: number;
+  /** Rows written (inserted + updated + deleted) per delivery, per table. */
+  tables: Record<string, number>;
 }
 
 function once<T>(child: ChildProcess, type: string): Promise<T> {
@@ -139,7 +141,16 @@ async function runOne(system: string, round: number, receiver: ReceiverProcess):
   const { peakRss, before, after } = await once<{ peakRss: number; before: DbCounters; after: DbCounters }>(child, "finished");
   const rows = before && after ? after.inserted + after.updated + after.deleted - (before.inserted + before.updated + before.deleted) : NaN;
   const wal = before && after ? lsnDiff(before.walLsn, after.walLsn) : NaN;
+  const tables: Record<string, number> = {};
+  if (before && after && system !== "bare") {
+    for (const [name, t] of Object.entries(after.tables)) {
+      const b = before.tables[name] ?? { ins: 0, upd: 0, del: 0 };
+      const written = t.ins + t.upd + t.del - (b.ins + b.upd + b.del);
+      if (written > 0) tables[name] = written / deliveries;
+    }
+  }
   const m: Measurement = {
+    tables,
     system,
     round,
     seconds,
@@ -202,7 +213,18 @@ async function main() {
     const db = system === "bare" ? ["-", "-"] : [s.rows.toFixed(1), s.wal.toFixed(0)];
     console.log(`| ${LABELS[system]} | ${s.rate.toFixed(0)} | ${s.min.toFixed(0)}-${s.max.toFixed(0)} | ${s.publish.toFixed(1)} | ${s.rss.toFixed(0)} | ${db.join(" | ")} |`);
   }
-  console.log("\n(WAL bytes are the server's WAL position moved during the run: on a shared server other databases' writes count too.)\n");
+  console.log("\n(WAL bytes are the server's WAL position moved during the run: on a shared server other databases' writes count too.)");
+  console.log("\nRows written per delivery by table (inserted + updated + deleted, pg_stat_user_tables, last round):");
+  for (const system of SYSTEMS) {
+    if (system === "bare") continue;
+    const last = results.filter((r) => r.system === system).at(-1)!;
+    const parts = Object.entries(last.tables)
+      .filter(([, n]) => n >= 0.05)
+      .sort((a, b) => b[1] - a[1])
+      .map(([name, n]) => `${name.replace(/^public\./, "")} ${n.toFixed(2)}`);
+    console.log(`- ${LABELS[system]}: ${parts.join(", ")}`);
+  }
+  console.log("");
 
   const single = stats.get("herald");
   const batched = stats.get("herald-batch");

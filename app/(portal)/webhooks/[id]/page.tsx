@@ -28,6 +28,7 @@ import { retryNowSupported } from "@/lib/delivery/retry-now";
 import { getEndpoint } from "@/lib/endpoints/operations";
 import { listVerificationRuns } from "@/db/queries/verification-checks";
 import { toVerificationRun } from "@/lib/delivery/verification-check";
+import { endpointThrottleState } from "@/lib/delivery/throttle";
 import { endpointIdSchema } from "../schemas";
 
 export const metadata: Metadata = { title: "Endpoint" };
@@ -53,6 +54,7 @@ export default async function EndpointPage({
     listRecentDeliveries({ orgId: org.id, endpointId: id, limit: RECENT_DELIVERIES }),
   ]);
   const finished = health.succeeded + health.failed;
+  const throttle = await endpointThrottleState({ orgId: org.id, endpointId: id });
   const verificationRuns = (await listVerificationRuns({ orgId: org.id, endpointId: id })).map(toVerificationRun);
 
   return (
@@ -73,6 +75,19 @@ export default async function EndpointPage({
             · created <Time value={endpoint.createdAt} />
           </span>
         </div>
+        {throttle.throttledUntil || throttle.rate !== null || endpoint.rateLimitPerSecond !== null ? (
+          <p className="mt-2 text-sm text-muted-foreground" data-testid="endpoint-throttle" role="status">
+            {throttle.throttledUntil ? (
+              <span className="font-medium text-amber-700 dark:text-amber-400">
+                Throttled by the receiver until <Time value={throttle.throttledUntil} seconds />.{" "}
+              </span>
+            ) : null}
+            {throttle.rate !== null ? (
+              <>The receiver asked for less (429, 502, 503 or 504): sending at most {throttle.rate.toFixed(1)} requests per second, rising while it keeps up. </>
+            ) : null}
+            {endpoint.rateLimitPerSecond !== null ? <>Rate limit: {endpoint.rateLimitPerSecond} requests per second.</> : null}
+          </p>
+        ) : null}
       </div>
 
       {/* The paused banner says why deliveries wait; the upgrade notice, why the forms are gone. */}
