@@ -1,6 +1,7 @@
 /**
- * `npm run bench:peers`: the same webhook workload through Herald's embedded engine (published through its public
- * API over HTTP, one event per request and BATCH (100) per request on the batch route), graphile-worker, pg-boss, BullMQ on the local Redis, and a bare fetch loop, side by side.
+ * `npm run bench:peers`: the same webhook workload through Herald's embedded engine (published over HTTP to its
+ * public API: one event per request, and BATCH (100) per request on the batch route), graphile-worker, pg-boss,
+ * BullMQ on the local Redis, and a bare fetch loop, side by side.
  *
  * EVENTS events (default 10,000), each fanned out to ENDPOINTS endpoints (default 10) on one HTTPS receiver in its
  * own process; CONCURRENCY deliveries in flight (64) and a PostgreSQL pool of POOL (20) per system. Each system runs
@@ -8,9 +9,9 @@
  * systems interleaved and their order rotated each round. The clock runs from the first publish to the receiver
  * holding every delivery. Prints medians with min-max, peak RSS, rows and WAL bytes per delivery, and the issue's
  * targets as met or not (BENCH_TARGETS=0 prints them without failing on them, for CI's short run). SYSTEMS
- * (comma-separated) picks a subset. Needs DATABASE_URL (a server on which it may
- * create and drop databases) and Redis on 127.0.0.1:6379 for BullMQ; the npm script sets NODE_EXTRA_CA_CERTS to
- * the test CA, as a deployment trusts a private CA.
+ * (comma-separated) picks a subset; CPU_PROF=<dir> writes a CPU profile per system and round. Needs DATABASE_URL
+ * (a server on which it may create and drop databases) and Redis on 127.0.0.1:6379 for BullMQ; the npm script
+ * sets NODE_EXTRA_CA_CERTS to the test CA, as a deployment trusts a private CA.
  */
 import { fork, type ChildProcess } from "node:child_process";
 import os from "node:os";
@@ -108,7 +109,8 @@ async function publishBatchesOverApi(info: { apiUrl: string; apiKey: string; eve
 
 async function runOne(system: string, round: number, receiver: ReceiverProcess): Promise<Measurement> {
   const child = fork("scripts/bench-peers/child.ts", {
-    execArgv: ["--import", "tsx"],
+    // CPU_PROF=<dir>: a V8 CPU profile of each system's process (open it in Chrome DevTools or speedscope).
+    execArgv: ["--import", "tsx", ...(process.env.CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.CPU_PROF}`, `--cpu-prof-name=${system}-${round}.cpuprofile`] : [])],
     stdio: "inherit",
     env: {
       ...process.env,

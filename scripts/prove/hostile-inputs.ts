@@ -252,6 +252,7 @@ export function hostileApiRequests(route: string, method: string): ApiRequest[] 
   // `{"a": 1}` is a fine body for a route that takes no fields (claim).
   const fieldsOf: Record<string, string[]> = {
     "/api/v1/events": ["type", "data"],
+    "/api/v1/events/batch": ["events"],
     "/api/v1/sessions": ["platform", "referenceId"],
     "/api/v1/credentials": ["badgeId", "recipientEmail"],
     "/api/v1/credentials/bulk": ["badgeId", "recipients"],
