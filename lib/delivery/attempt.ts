@@ -19,6 +19,7 @@ import {
 } from "./health";
 import { cancelEndpointDeliveries } from "./dispatch";
 import { sendAttempt, type AttemptResult } from "./send-attempt";
+import { ADAPTIVE_TTL_SECONDS, RESERVE_HORIZON_MS, slowDownEndpoint, takeSendSlot, THROTTLE_STATUSES, throttleBackoffMs } from "./throttle";
 import { bodySignaturesHex, standardSignature } from "./sign";
 import type { AttemptOutcome } from "./run-input";
 
@@ -60,6 +61,9 @@ interface LoadedRow {
   plan: Plan;
   organization_deactivated: boolean;
   subscription_status: SubscriptionStatus | null;
+  rate_limit_per_second: number | null;
+  /** The receiver pushed back lately (adaptive rate or Retry-After in force): sends take a slot first. */
+  throttled: boolean;
 }
 
 interface DeliveryState {
@@ -124,13 +128,16 @@ const loadForAttempt = createBatcher(
         e.id as endpoint_id, e.url, e.headers, e.timeout_seconds, e.max_retries, e.active, e.deleted_at,
         e.consecutive_failures, e.failing_since, e.secret_encrypted, e.previous_secret_encrypted, e.previous_secret_expires_at,
         ev.id as event_id, ev.type, ev.data, ev.created_at as event_created_at, ev.test as event_test,
-        a.succeeded as recorded_succeeded, o.plan, o.deactivated_at is not null as organization_deactivated, b.status as subscription_status
+        a.succeeded as recorded_succeeded, o.plan, o.deactivated_at is not null as organization_deactivated, b.status as subscription_status,
+        e.rate_limit_per_second, coalesce(th.throttled_until > now()
+          or th.adaptive_since > now() - ${ADAPTIVE_TTL_SECONDS}::float8 * interval '1 second', false) as throttled
       from d
       join webhook_endpoints e on e.id = d.endpoint_id
       join events ev on ev.id = d.event_id
       join organizations o on o.id = d.organization_id
       left join organization_billing b on b.organization_id = d.organization_id
       left join delivery_attempts a on a.delivery_id = d.id and a.attempt_number = d.attempt_number
+      left join endpoint_throttles th on th.endpoint_id = d.endpoint_id
     `);
     const byKey = new Map(rowsOf<LoadedRow & { attempt_number: number }>(result).map((r) => [`${r.id}:${r.attempt_number}`, r]));
     return items.map((i) => byKey.get(`${i.deliveryId}:${i.attemptNumber}`));
@@ -421,11 +428,20 @@ export async function performAttempt({
   deliveryId,
   attemptNumber,
   chainIndex,
+  throttleWaits = 0,
+  reserveFar = false,
+  slotReserved = false,
 }: {
   deliveryId: string;
   attemptNumber: number;
   /** 1 for the first attempt of this chain (a redelivery starts a new chain). */
   chainIndex: number;
+  /** How many times this attempt already waited for a send slot (its next wait grows with it). */
+  throttleWaits?: number;
+  /** Reserve the next send slot however far away it is (the last of the throttle waits). */
+  reserveFar?: boolean;
+  /** A slot was reserved for this attempt by its previous step: send without taking another. */
+  slotReserved?: boolean;
 }): Promise<AttemptOutcome> {
   const db = await getDb();
   const row = await loadForAttempt({ deliveryId, attemptNumber });
@@ -487,6 +503,20 @@ export async function performAttempt({
     return { outcome: "paused" };
   }
 
+  // A rate limit, or a receiver that pushed back, paces every process's sends through one shared schedule. A slot
+  // close by is waited for here; a later one suspends the run (its engine slot freed) and it asks again.
+  // After many waits a run reserves its slot however far it is, sleeps until it and sends then (slotReserved).
+  if ((row.rate_limit_per_second !== null || row.throttled) && !slotReserved) {
+    const slot = await takeSendSlot(endpoint.id, row.rate_limit_per_second, reserveFar ? Number.MAX_SAFE_INTEGER : undefined);
+    if (!slot.reserved || (reserveFar && slot.waitMs > RESERVE_HORIZON_MS)) {
+      await db.update(deliveries).set({ status: "pending" }).where(and(eq(deliveries.id, deliveryId), eq(deliveries.status, "delivering")));
+      return slot.reserved
+        ? { outcome: "throttled", delayMs: Math.ceil(slot.waitMs), slotReserved: true }
+        : { outcome: "throttled", delayMs: throttleBackoffMs(slot.waitMs, throttleWaits) };
+    }
+    if (slot.waitMs >= 1) await new Promise((resolve) => setTimeout(resolve, slot.waitMs));
+  }
+
   const now = new Date();
   const timestamp = Math.floor(now.getTime() / 1000);
   const body = eventEnvelope(event);
@@ -519,7 +549,19 @@ export async function performAttempt({
 
   const masked = { ...headers };
   for (const h of custom) masked[h.name] = maskSecret(h.value);
-  return recordAttempt({ delivery, endpoint, attemptNumber, chainIndex, result, requestHeaders: masked });
+  const outcome = await recordAttempt({ delivery, endpoint, attemptNumber, chainIndex, result, requestHeaders: masked });
+  // The receiver asks for less: the whole endpoint slows down, in every process (after the attempt is recorded, so
+  // the rate it saw counts this one).
+  // Best effort: the attempt is recorded already, and replaying the step would not send it again.
+  if (result.statusCode !== null && THROTTLE_STATUSES.has(result.statusCode)) {
+    await slowDownEndpoint({
+      endpointId: endpoint.id,
+      organizationId: delivery.organizationId,
+      limit: row.rate_limit_per_second,
+      retryAfterMs: parseRetryAfter(result.responseHeaders?.["retry-after"]),
+    }).catch((error: unknown) => logger.error("could not slow the endpoint down", { endpointId: endpoint.id, error }));
+  }
+  return outcome;
 }
 
 async function recordAttempt({

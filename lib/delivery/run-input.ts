@@ -20,8 +20,11 @@ export type DeliveryRunInput = z.input<typeof deliveryRunInputSchema>;
 /** What each attempt step returns (and what a replay reads back as JSON). */
 export const attemptOutcomeSchema = z.object({
   /** "paused": the organization may not deliver right now; the run ends and lib/delivery/pause.ts resumes it later. */
-  outcome: z.enum(["succeeded", "retry", "failed", "cancelled", "paused"]),
-  /** For "retry": how long to wait before the next attempt. */
+  /** "throttled": nothing was sent (no send slot for a while); the same attempt runs again after `delayMs`. */
+  outcome: z.enum(["succeeded", "retry", "failed", "cancelled", "paused", "throttled"]),
+  /** For "retry" and "throttled": how long to wait before the next attempt. */
   delayMs: z.number().int().min(0).optional(),
+  /** For "throttled": a send slot is reserved at the end of `delayMs`; the next step sends without taking one. */
+  slotReserved: z.boolean().optional(),
 });
 export type AttemptOutcome = z.infer<typeof attemptOutcomeSchema>;

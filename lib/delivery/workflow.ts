@@ -4,6 +4,8 @@ import { attemptOutcomeSchema, deliveryRunInputSchema, type AttemptOutcome } fro
 
 /** At most 1 + 10 retries per chain; the endpoint's own retry count decides inside each attempt step. */
 const MAX_ATTEMPTS_PER_CHAIN = 11;
+/** Throttle waits per attempt: two steps each, well inside Inngest's 1,000 steps per run (11 attempts). */
+const MAX_THROTTLE_WAITS = 40;
 
 /**
  * The delivery workflow, written once for both engines: step `attempt-<n>` sends and records one attempt and says
@@ -19,6 +21,19 @@ export async function runDeliveryWorkflow(rawInput: unknown, steps: Steps): Prom
     last = attemptOutcomeSchema.parse(
       await steps.run(`attempt-${n}`, () => performAttempt({ deliveryId: input.deliveryId, attemptNumber: n, chainIndex })),
     );
+    // No send slot yet (rate limit, or a receiver that pushed back): sleep, freeing the engine's slot, and ask again.
+    // The last wait reserves its slot however far away it is, so a run never waits forever (nor past the steps
+    // Inngest allows): after it, the attempt sends in the slot it holds.
+    for (let wait = 1; last.outcome === "throttled"; wait += 1) {
+      await steps.sleep(`throttle-${n}-${wait}`, last.delayMs ?? 0);
+      const slotReserved = last.slotReserved === true;
+      const reserveFar = wait >= MAX_THROTTLE_WAITS;
+      last = attemptOutcomeSchema.parse(
+        await steps.run(`attempt-${n}-${wait}`, () =>
+          performAttempt({ deliveryId: input.deliveryId, attemptNumber: n, chainIndex, throttleWaits: wait, reserveFar, slotReserved }),
+        ),
+      );
+    }
     if (last.outcome !== "retry") return last;
     await steps.sleep(`backoff-${n}`, last.delayMs ?? 0);
   }
