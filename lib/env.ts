@@ -98,7 +98,9 @@ const schema = z.object({
     return z.NEVER;
   }),
   APP_URL: optionalString.pipe(z.url({ protocol: /^https?$/, error: "APP_URL must be an http(s) URL, e.g. https://partners.example.com" }).optional()),
-  APP_NAME: z.string().trim().min(1).max(60, "APP_NAME must be at most 60 characters").regex(/^[^\r\n<>"]+$/, "APP_NAME must be plain text on one line").default("Herald"),
+  APP_NAME: optionalString.pipe(
+    z.string().max(60, "APP_NAME must be at most 60 characters").regex(/^[^\r\n<>"]+$/, "APP_NAME must be plain text on one line").optional(),
+  ),
   PORT: z.coerce.number().int().min(1).max(65535).optional().catch(undefined),
   SMTP_URL: optionalString.pipe(
     z.string().regex(/^smtps?:\/\/\S+$/, "SMTP_URL must be an smtp:// or smtps:// URL, e.g. smtp://user:password@mail.example.com:587").optional(),
@@ -169,13 +171,14 @@ const encryptionKey =
  */
 function emailConfig() {
   const appUrl = (raw.APP_URL ?? `http://localhost:${raw.PORT ?? 3000}`).replace(/\/+$/, "");
+  const appName = raw.APP_NAME ?? "Herald";
   return {
-    appName: raw.APP_NAME,
+    appName,
     appUrl,
     /** Whether APP_URL was set (production should: otherwise links point at localhost). */
     appUrlConfigured: raw.APP_URL !== undefined,
     smtpUrl: raw.SMTP_URL,
-    from: raw.MAIL_FROM ?? `${raw.APP_NAME} <no-reply@${new URL(appUrl).hostname}>`,
+    from: raw.MAIL_FROM ?? `${appName} <no-reply@${new URL(appUrl).hostname}>`,
     /** Base of the retry backoff: retry n waits base x 4^(n-1). */
     retryBaseMs: raw.EMAIL_RETRY_BASE_MS,
     /** Email rows (which hold their links) are purged after this many days. */

@@ -21,20 +21,30 @@ export interface AuditRow {
   changes: string[];
 }
 
+/** Who, with the address the request came from underneath (the IP address column folded in, for narrow screens). */
 function Actor({ row }: { row: AuditRow }) {
-  if (row.actorType === "user") {
-    return (
-      <span className="flex flex-col">
-        <span className="break-all text-sm">{row.actorEmail ?? "A person"}</span>
+  const who =
+    row.actorType === "user" ? (
+      <>
+        <span className="text-sm">{row.actorEmail ?? "A person"}</span>
         <code className="font-mono text-[11px] text-muted-foreground">{row.actorId}</code>
-      </span>
+      </>
+    ) : row.actorType === "system" ? (
+      <Badge variant="secondary">Herald</Badge>
+    ) : (
+      <>
+        <Badge variant="outline">{row.actorType === "api_key" ? "API key" : "Platform key"}</Badge>
+        <code className="font-mono text-[11px] text-muted-foreground">{row.actorId}</code>
+      </>
     );
-  }
-  if (row.actorType === "system") return <Badge variant="secondary">Herald</Badge>;
   return (
     <span className="flex flex-col items-start gap-0.5">
-      <Badge variant="outline">{row.actorType === "api_key" ? "API key" : "Platform key"}</Badge>
-      <code className="font-mono text-[11px] text-muted-foreground">{row.actorId}</code>
+      {who}
+      {row.ip ? (
+        <span className="text-[11px] text-muted-foreground">
+          from <code className="font-mono">{row.ip}</code>
+        </span>
+      ) : null}
     </span>
   );
 }
@@ -46,7 +56,7 @@ const baseColumns = [
     header: "Time",
     cell: (info) => <Time value={info.getValue()} seconds className="text-xs tabular-nums" />,
   }),
-  column.accessor("actorEmail", { header: "Actor", cell: ({ row }) => <Actor row={row.original} /> }),
+  column.accessor("actorEmail", { header: "Actor and address", cell: ({ row }) => <Actor row={row.original} /> }),
   column.accessor("action", {
     header: "Action",
     cell: ({ row }) => (
@@ -62,15 +72,11 @@ const baseColumns = [
       row.original.targetId ? (
         <span className="flex flex-col">
           <span className="text-xs text-muted-foreground">{row.original.targetType}</span>
-          <code className="break-all font-mono text-xs">{row.original.targetId}</code>
+          <code className="whitespace-nowrap font-mono text-xs">{row.original.targetId}</code>
         </span>
       ) : (
         <span className="text-muted-foreground">—</span>
       ),
-  }),
-  column.accessor("ip", {
-    header: "IP address",
-    cell: (info) => (info.getValue() ? <code className="font-mono text-xs">{info.getValue()}</code> : <span className="text-muted-foreground">—</span>),
   }),
   column.accessor("changes", {
     header: "Changes",
@@ -78,9 +84,9 @@ const baseColumns = [
       info.getValue().length === 0 ? (
         <span className="text-muted-foreground">—</span>
       ) : (
-        <ul className="max-w-md space-y-0.5 text-xs">
+        <ul className="w-72 max-w-sm space-y-0.5 text-xs">
           {info.getValue().map((line) => (
-            <li key={line} className="break-words font-mono">
+            <li key={line} className="break-all font-mono">
               {line}
             </li>
           ))}

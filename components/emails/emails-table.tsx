@@ -33,7 +33,7 @@ const columns = [
     header: "To",
     cell: ({ row }) => (
       <span className="flex flex-col">
-        <span className="break-all text-sm">{row.original.to}</span>
+        <span className="whitespace-nowrap text-sm">{row.original.to}</span>
         {row.original.organizationName ? <span className="text-xs text-muted-foreground">{row.original.organizationName}</span> : null}
       </span>
     ),
