@@ -133,6 +133,7 @@ async function peerPool(options: SystemOptions): Promise<Pool> {
   const { Pool } = await import("pg");
   const pool = new Pool({ connectionString: options.databaseUrl, max: options.pool });
   pool.on("error", (error) => console.error("pg pool:", error));
+  pool.on("connect", (client) => client.on("error", (error) => console.error("pg client:", error)));
   await createPeerEndpoints(pool, options.receiverUrl, options.endpoints);
   return pool;
 }
