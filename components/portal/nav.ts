@@ -1,4 +1,4 @@
-import { BookOpen, Braces, CreditCard, History, KeyRound, Mail, ScrollText, Settings, ShieldCheck, Users, Webhook, type LucideIcon } from "lucide-react";
+import { Bell, BookOpen, Braces, CreditCard, History, KeyRound, Mail, RadioTower, ScrollText, Settings, ShieldCheck, Users, Webhook, type LucideIcon } from "lucide-react";
 
 export interface NavItem {
   href: string;
@@ -29,6 +29,7 @@ export const NAV_ITEMS: NavItem[] = [
     icon: Settings,
     children: [
       { href: "/settings/members", label: "Members", icon: Users },
+      { href: "/settings/notifications", label: "Notifications", icon: Bell },
       { href: "/settings/audit-log", label: "Audit log", icon: History },
     ],
   },
@@ -40,6 +41,7 @@ export const NAV_ITEMS: NavItem[] = [
     children: [
       { href: "/admin/logs", label: "All deliveries", icon: ScrollText },
       { href: "/admin/emails", label: "Emails", icon: Mail },
+      { href: "/admin/operational-webhooks", label: "Operational webhooks", icon: RadioTower },
       { href: "/admin/audit-log", label: "Audit log", icon: History },
     ],
   },

@@ -73,7 +73,7 @@ function NumberField(props: {
 }
 
 /** The form's fields in page order, so that the first error named is the first one on the page. */
-const FIELD_ORDER = ["", "url", "description", "timeoutSeconds", "maxRetries", "rateLimitPerSecond", "active", "eventTypes", "headers"];
+const FIELD_ORDER = ["", "url", "description", "timeoutSeconds", "maxRetries", "rateLimitPerSecond", "active", "eventTypes", "headers", "alertEmails"];
 
 function fieldRank(key: string): number {
   const [head, index, part] = key.split(".");
@@ -119,6 +119,7 @@ export function EndpointForm({ events, endpoint }: EndpointFormProps) {
   const [maxRetries, setMaxRetries] = useState(String(endpoint?.maxRetries ?? 3));
   const [rateLimit, setRateLimit] = useState(endpoint?.rateLimitPerSecond ? String(endpoint.rateLimitPerSecond) : "");
   const [active, setActive] = useState(true);
+  const [alertEmails, setAlertEmails] = useState((endpoint?.alertEmails ?? []).join("\n"));
   const formRef = useRef<HTMLFormElement>(null);
   const summaryRef = useRef<HTMLParagraphElement>(null);
   /** The last refused save: its summary, and a counter so that every refusal moves focus again. */
@@ -161,6 +162,7 @@ export function EndpointForm({ events, endpoint }: EndpointFormProps) {
       timeoutSeconds,
       maxRetries,
       rateLimitPerSecond: rateLimit.trim(),
+      alertEmails,
       ...(endpoint ? {} : { active }),
     };
     startTransition(async () => {
@@ -406,6 +408,39 @@ export function EndpointForm({ events, endpoint }: EndpointFormProps) {
             Add header
           </Button>
           {headers.length >= MAX_HEADERS ? <p className="text-xs text-muted-foreground">At most {MAX_HEADERS} headers.</p> : null}
+        </CardContent>
+      </Card>
+
+      <Card>
+        <CardHeader>
+          <CardTitle>Alerts</CardTitle>
+          <CardDescription>
+            When this endpoint starts failing, is about to be disabled, is disabled or recovers, Herald emails your
+            organization&apos;s owners (each chooses which alerts under Settings -&gt; Notifications), and the addresses below.
+          </CardDescription>
+        </CardHeader>
+        <CardContent className="space-y-1.5">
+          <Label htmlFor={fieldId("alertEmails")}>
+            Alert emails <span className="font-normal text-muted-foreground">(optional)</span>
+          </Label>
+          <textarea
+            id={fieldId("alertEmails")}
+            rows={3}
+            placeholder={"oncall@example.com\nops@example.com"}
+            value={alertEmails}
+            onChange={(e) => setAlertEmails(e.target.value)}
+            className={cn(
+              "flex w-full min-w-0 rounded-md border border-input bg-background px-3 py-2 text-base shadow-sm transition-colors md:text-sm",
+              "placeholder:text-muted-foreground focus-visible:outline-hidden focus-visible:ring-2 focus-visible:ring-ring focus-visible:ring-offset-2 focus-visible:ring-offset-background",
+              "aria-[invalid=true]:border-destructive",
+            )}
+            aria-invalid={errorFor("alertEmails") ? true : undefined}
+            aria-describedby={[`${fieldId("alertEmails")}-hint`, describedBy("alertEmails")].filter(Boolean).join(" ")}
+          />
+          <p id={`${fieldId("alertEmails")}-hint`} className="text-xs text-muted-foreground">
+            Up to 10 addresses, one per line (or separated by commas). Each alert has a one-click unsubscribe.
+          </p>
+          <FieldError id={`${fieldId("alertEmails")}-error`} errors={errorFor("alertEmails")} />
         </CardContent>
       </Card>
 

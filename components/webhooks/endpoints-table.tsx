@@ -6,6 +6,8 @@ import { Time } from "@/components/time/time";
 import { ShieldCheck } from "lucide-react";
 import { Badge } from "@/components/ui/badge";
 import { Tooltip, TooltipContent, TooltipTrigger } from "@/components/ui/tooltip";
+import type { EndpointDisabledCause, EndpointHealthState, EndpointLastFailure } from "@/db/schema";
+import { HealthBadge, HealthDetail } from "./endpoint-health-state";
 
 export interface EndpointListRow {
   id: string;
@@ -24,6 +26,10 @@ export interface EndpointListRow {
   successRate24h: number | null;
   /** The latest signature verification check passed, for the endpoint's current URL and signing method. */
   verifiesSignatures?: boolean;
+  health: EndpointHealthState;
+  failingSince: string | null;
+  lastFailure: EndpointLastFailure | null;
+  disabledCause: EndpointDisabledCause | null;
 }
 
 function LastDeliveryCell({ row }: { row: EndpointListRow }) {
@@ -77,11 +83,26 @@ const columns = column.columns([
   }),
   column.accessor("active", {
     header: "Status",
-    cell: (info) =>
-      info.getValue() ? (
+    cell: (info) => {
+      const row = info.row.original;
+      const detail = (
+        <HealthDetail
+          health={row.health}
+          failingSince={row.failingSince}
+          lastFailure={row.lastFailure}
+          disabledCause={row.disabledCause}
+          disabledReason={row.disabledReason}
+          timeoutSeconds={row.timeoutSeconds}
+        />
+      );
+      return info.getValue() ? (
         <span className="flex flex-col items-start gap-1">
-          <Badge variant="success">Active</Badge>
-          {info.row.original.verifiesSignatures ? (
+          <span className="flex flex-wrap items-center gap-1">
+            <Badge variant="success">Active</Badge>
+            <HealthBadge health={row.health === "disabled" ? "healthy" : row.health} />
+          </span>
+          {detail}
+          {row.verifiesSignatures ? (
             <Badge variant="outline" data-testid="verifies-signatures" title="The latest signature verification check passed">
               <ShieldCheck aria-hidden /> Verifies signatures
             </Badge>
@@ -89,12 +110,11 @@ const columns = column.columns([
         </span>
       ) : (
         <span className="flex flex-col items-start gap-1">
-          <Badge variant="secondary">Disabled</Badge>
-          {info.row.original.disabledReason ? (
-            <span className="text-xs text-muted-foreground">{info.row.original.disabledReason}</span>
-          ) : null}
+          <HealthBadge health="disabled" />
+          {detail}
         </span>
-      ),
+      );
+    },
   }),
   column.accessor("eventTypes", { header: "Events", cell: (info) => <EventsCell types={info.getValue()} /> }),
   column.display({

@@ -51,6 +51,8 @@ export async function listOrganizationsForAdmin({ isPlatformAdmin }: { isPlatfor
     .from(organizations)
     .leftJoin(memberships, eq(memberships.organizationId, organizations.id))
     .leftJoin(users, eq(users.id, memberships.userId))
+    // The platform's own organization (operational webhooks) is not a partner.
+    .where(eq(organizations.isPlatform, false))
     .groupBy(organizations.id)
     .orderBy(asc(organizations.name));
 }
@@ -97,7 +99,7 @@ export async function searchOrganizationsForAdmin(
   const db = await getDb();
   const term = query?.trim();
   const pattern = term ? `%${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : undefined;
-  const where = pattern
+  const matches = pattern
     ? or(
         ilike(organizations.name, pattern),
         ilike(organizations.slug, pattern),
@@ -105,6 +107,8 @@ export async function searchOrganizationsForAdmin(
         eq(organizations.id, term!),
       )
     : undefined;
+  // The platform's own organization (operational webhooks) is not a partner.
+  const where = and(eq(organizations.isPlatform, false), matches);
   const [counted] = await db.select({ n: count() }).from(organizations).where(where);
   const rows = await db
     .select({
@@ -160,7 +164,11 @@ const RECORD_COLUMNS = {
 export async function getOrganizationForAdmin({ isPlatformAdmin, id }: { isPlatformAdmin: boolean; id: string }): Promise<OrganizationRecord | undefined> {
   if (!isPlatformAdmin) return undefined;
   const db = await getDb();
-  const [row] = await db.select(RECORD_COLUMNS).from(organizations).where(eq(organizations.id, id)).limit(1);
+  const [row] = await db
+    .select(RECORD_COLUMNS)
+    .from(organizations)
+    .where(and(eq(organizations.id, id), eq(organizations.isPlatform, false)))
+    .limit(1);
   return row;
 }
 

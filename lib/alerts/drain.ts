@@ -5,7 +5,7 @@ import { endpointNotices, type AlertKind, type EndpointDisabledCause, type Endpo
 import { DISABLED_REASONS } from "@/lib/delivery/health";
 import { queueEmail, type QueueEmailInput } from "@/lib/email";
 import type { EmailTemplateName } from "@/lib/email/templates";
-import { describeFailure } from "@/lib/email/templates/endpoint-alerts";
+import { describeFailure } from "@/lib/delivery/describe-failure";
 import { env } from "@/lib/env";
 import { logger } from "@/lib/logger";
 import { publishOperationalEvent } from "@/lib/operational/events";

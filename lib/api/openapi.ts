@@ -19,13 +19,14 @@ import {
   verificationCheckRequestSchema,
   verificationRunSchema,
 } from "./schemas";
+import { endpointListSchema, endpointResourceSchema, updateEndpointRequestSchema } from "./endpoints";
 
 /**
  * The public API described once: the OpenAPI document (`GET /api/v1/openapi.json`) and the portal's API page are
  * both generated from this list and from the zod schemas the routes validate with.
  */
 export interface ApiOperation {
-  method: "GET" | "POST";
+  method: "GET" | "POST" | "PATCH";
   path: string;
   summary: string;
   description: string;
@@ -257,6 +258,40 @@ export const API_OPERATIONS: ApiOperation[] = [
       ...BODY_ERRORS,
     },
     example: { expirationDate: "2030-11-22T09:00:00Z" },
+  },
+  {
+    method: "GET",
+    path: "/api/v1/endpoints",
+    tag: "Webhooks",
+    summary: "List endpoints",
+    description:
+      "The organization's webhook endpoints (deleted ones left out), newest first, each with its health: `healthy`, `failing` (since the first failed attempt after a success, with the last failure) or `disabled` (with its cause: `gone` for a 410, `consecutive_failures` for 50 failed deliveries in a row, `failing_too_long` for 3 days failing, `person`).",
+    responses: { 200: { description: "The endpoints.", schema: endpointListSchema } },
+  },
+  {
+    method: "GET",
+    path: "/api/v1/endpoints/{id}",
+    tag: "Webhooks",
+    summary: "Get an endpoint",
+    description: "One endpoint: its settings (never its secret or custom header values), its health and its Alert emails.",
+    pathParams: { id: "The endpoint id (ep_...)." },
+    responses: { 200: { description: "The endpoint.", schema: endpointResourceSchema }, 404: { description: "No endpoint with that id." } },
+  },
+  {
+    method: "PATCH",
+    path: "/api/v1/endpoints/{id}",
+    tag: "Webhooks",
+    summary: "Set an endpoint's Alert emails",
+    description:
+      "Replaces the endpoint's Alert emails: up to 10 addresses that get its alerts (failing, about to be disabled, disabled, recovered) beside the organization's owners. Each alert has a one-click unsubscribe.",
+    pathParams: { id: "The endpoint id (ep_...)." },
+    body: updateEndpointRequestSchema,
+    responses: {
+      200: { description: "The endpoint after the change.", schema: endpointResourceSchema },
+      404: { description: "No endpoint with that id." },
+      ...BODY_ERRORS,
+    },
+    example: { alertEmails: ["oncall@acme.example"] },
   },
   {
     method: "POST",

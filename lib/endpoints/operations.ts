@@ -8,15 +8,17 @@ import type {
   endpointRefSchema,
   setEndpointActiveSchema,
   setSignatureSchemeSchema,
+  switchOnAndRedeliverSchema,
   updateEndpointSchema,
 } from "@/app/(portal)/webhooks/schemas";
 import { decryptSecret, encryptSecret, maskSecret } from "@/lib/crypto";
-import { diffFields } from "@/lib/audit/record";
+import { diffFields, recordAudit } from "@/lib/audit/record";
 import { AppError } from "@/lib/errors";
 import { newId } from "@/lib/ids";
 import { assertWebhooksAllowed } from "@/lib/plans";
 import { cancelEndpointDeliveries } from "@/lib/delivery/dispatch";
 import { noticesWritten, writeNotices, type NoticeInput } from "@/lib/delivery/health";
+import { redeliverFailedSince } from "@/lib/delivery/recover";
 import { recordUserAudit } from "@/lib/audit/request";
 import { generateCredential, generateSigningSecret, publicKeyOf, ROTATION_OVERLAP_MS, schemeOf, type SignatureScheme } from "./secret";
 
@@ -324,6 +326,58 @@ export async function setEndpointActive(
     changes: { active: input.active, health: { from: existing.health, to: input.active ? "healthy" : "disabled" } },
   });
   return { id: input.id, active: input.active };
+}
+
+/**
+ * Sets an endpoint's Alert emails (the public API's PATCH): the addresses that get its alerts beside the owners.
+ * Audited with the API key as actor; the platform hears of it as `endpoint.updated`.
+ */
+export async function setEndpointAlertEmails(
+  input: { id: string; alertEmails: string[] },
+  caller: { orgId: string; plan: SessionContext["org"]["plan"]; actor: { type: "api_key"; id: string }; ip?: string | null },
+): Promise<EndpointView> {
+  assertWebhooksAllowed(caller.plan);
+  const scope = { orgId: caller.orgId, id: input.id };
+  const existing = await findEndpointRow(scope);
+  if (!existing) throw NOT_FOUND();
+  const changed = JSON.stringify(existing.alertEmails) !== JSON.stringify(input.alertEmails);
+  if (changed) {
+    const updated = await changeWithNotices(
+      (tx) => updateEndpointRow(scope, { alertEmails: input.alertEmails }, { tx }),
+      () => [
+        {
+          organizationId: caller.orgId,
+          endpointId: input.id,
+          eventType: "endpoint.updated",
+          data: { actor: { type: "api_key", id: caller.actor.id, email: null }, at: new Date().toISOString(), changedFields: ["alertEmails"] },
+        },
+      ],
+    );
+    if (!updated) throw NOT_FOUND();
+    await recordAudit({
+      organizationId: caller.orgId,
+      actor: caller.actor,
+      action: "endpoint.updated",
+      target: auditTarget(input.id),
+      ip: caller.ip ?? null,
+      changes: { alertEmails: { from: existing.alertEmails, to: input.alertEmails } },
+    });
+  }
+  const row = await findEndpointRow(scope);
+  if (!row) throw NOT_FOUND();
+  return toView(row);
+}
+
+/**
+ * The "disabled" alert's one click: switches the endpoint on (it starts afresh) and redelivers what failed or was
+ * cancelled since the time the alert named (at most 1,000, oldest first), each with its original webhook-id.
+ */
+export async function switchOnAndRedeliver(
+  input: z.output<typeof switchOnAndRedeliverSchema>,
+  ctx: SessionContext,
+): Promise<{ ids: string[]; capped: boolean }> {
+  await setEndpointActive({ id: input.id, active: true }, ctx);
+  return redeliverFailedSince(input, ctx);
 }
 
 export async function deleteEndpoint(input: z.output<typeof endpointRefSchema>, ctx: SessionContext): Promise<{ id: string }> {

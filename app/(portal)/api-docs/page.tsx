@@ -17,9 +17,9 @@ const anchor = (op: ApiOperation) => `${op.method}-${op.path}`.toLowerCase().rep
 function curlFor(op: ApiOperation, base: string): string {
   const id = op.path.includes("sessions") ? "ses_..." : op.path.includes("bulk") ? "BLK-..." : op.path.includes("endpoints") ? "ep_..." : "CRD-ZBUYQMTA";
   const path = op.path.replace("{id}", id);
-  const lines = [`curl${op.method === "POST" ? " -X POST" : ""} "${base}${path}${op.method === "GET" && op.query ? "?limit=100" : ""}"`];
+  const lines = [`curl${op.method === "GET" ? "" : ` -X ${op.method}`} "${base}${path}${op.method === "GET" && op.query ? "?limit=100" : ""}"`];
   if (!op.public) lines.push(`  -H "Authorization: Bearer $HERALD_API_KEY"`);
-  if (op.method === "POST") {
+  if (op.method !== "GET") {
     lines.push(`  -H "Content-Type: application/json"`);
     lines.push(`  -d '${JSON.stringify(op.example ?? {}, null, 2)}'`);
   }

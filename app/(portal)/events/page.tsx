@@ -7,13 +7,42 @@ import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/com
 import { jsonSchemaOf } from "@/lib/api/openapi";
 import { requireSession } from "@/lib/auth/session";
 import { env } from "@/lib/env";
-import { EVENT_CATALOG } from "@/lib/events/catalog";
+import { EVENT_CATALOG, type EventTypeDefinition } from "@/lib/events/catalog";
+import { OPERATIONAL_CATEGORY, OPERATIONAL_EVENT_CATALOG, type OperationalEventDefinition } from "@/lib/events/operational";
 
 export const metadata: Metadata = { title: "Event catalog" };
 
 const CATEGORIES = ["Verification sessions", "Credentials"] as const;
 
 const anchor = (type: string) => type.replace(/[^a-z0-9]+/gi, "-");
+
+/** One event type: its description, its data's fields (from the zod schema) and an example envelope. */
+function EventCard({ event: e }: { event: EventTypeDefinition | OperationalEventDefinition }) {
+  const envelope = { id: "evt_3k9f2m1q8x7v6b5n4c3z2a1s", type: e.type, createdAt: "2026-11-22T10:15:00.000Z", data: e.example };
+  return (
+    <Card id={anchor(e.type)} className="scroll-mt-6">
+      <CardHeader>
+        <CardTitle className="flex items-center gap-2 font-mono text-base">
+          {e.type}
+          <Badge variant="secondary" className="font-sans">
+            {e.category}
+          </Badge>
+        </CardTitle>
+        <CardDescription>{e.description}</CardDescription>
+      </CardHeader>
+      <CardContent className="grid gap-4 lg:grid-cols-2">
+        <div className="min-w-0 space-y-2">
+          <h3 className="text-sm font-medium">Fields of data</h3>
+          <SchemaFields schema={jsonSchemaOf(e.schema)} caption={`Fields of ${e.type}`} />
+        </div>
+        <div className="min-w-0 space-y-2">
+          <h3 className="text-sm font-medium">Example</h3>
+          <CodeBlock code={JSON.stringify(envelope, null, 2)} label={`Example ${e.type} payload`} />
+        </div>
+      </CardContent>
+    </Card>
+  );
+}
 
 export default async function EventCatalogPage() {
   await requireSession();
@@ -52,34 +81,27 @@ export default async function EventCatalogPage() {
           <h2 id={anchor(category)} className="text-lg font-semibold">
             {category}
           </h2>
-          {EVENT_CATALOG.filter((e) => e.category === category).map((e) => {
-            const envelope = { id: "evt_3k9f2m1q8x7v6b5n4c3z2a1s", type: e.type, createdAt: "2026-11-22T10:15:00.000Z", data: e.example };
-            return (
-              <Card key={e.type} id={anchor(e.type)} className="scroll-mt-6">
-                <CardHeader>
-                  <CardTitle className="flex items-center gap-2 font-mono text-base">
-                    {e.type}
-                    <Badge variant="secondary" className="font-sans">
-                      {e.category}
-                    </Badge>
-                  </CardTitle>
-                  <CardDescription>{e.description}</CardDescription>
-                </CardHeader>
-                <CardContent className="grid gap-4 lg:grid-cols-2">
-                  <div className="min-w-0 space-y-2">
-                    <h3 className="text-sm font-medium">Fields of data</h3>
-                    <SchemaFields schema={jsonSchemaOf(e.schema)} caption={`Fields of ${e.type}`} />
-                  </div>
-                  <div className="min-w-0 space-y-2">
-                    <h3 className="text-sm font-medium">Example</h3>
-                    <CodeBlock code={JSON.stringify(envelope, null, 2)} label={`Example ${e.type} payload`} />
-                  </div>
-                </CardContent>
-              </Card>
-            );
-          })}
+          {EVENT_CATALOG.filter((e) => e.category === category).map((e) => (
+            <EventCard key={e.type} event={e} />
+          ))}
         </section>
       ))}
+      <section aria-labelledby="operational" className="space-y-4" data-testid="operational-events">
+        <div className="space-y-1">
+          <h2 id="operational" className="scroll-mt-6 text-lg font-semibold">
+            {OPERATIONAL_CATEGORY}
+          </h2>
+          <p className="text-sm text-muted-foreground">
+            Not sent to partners: Herald sends these about partners&apos; endpoints to the platform&apos;s own operational
+            webhooks (Admin -&gt; Operational webhooks), in the same envelope and signed the same way. Each names the
+            organization (its id and the platform&apos;s <code className="font-mono">externalId</code>), the endpoint, the
+            actor and the reason.
+          </p>
+        </div>
+        {OPERATIONAL_EVENT_CATALOG.map((e) => (
+          <EventCard key={e.type} event={e} />
+        ))}
+      </section>
     </div>
   );
 }

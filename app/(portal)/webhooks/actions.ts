@@ -10,6 +10,7 @@ import {
   rotateSecret,
   setEndpointActive,
   setSignatureScheme,
+  switchOnAndRedeliver,
   updateEndpoint,
   type RevealedSecret,
 } from "@/lib/endpoints/operations";
@@ -26,6 +27,7 @@ import {
   sendTestEventSchema,
   setEndpointActiveSchema,
   setSignatureSchemeSchema,
+  switchOnAndRedeliverSchema,
   updateEndpointSchema,
 } from "./schemas";
 
@@ -40,6 +42,7 @@ const sendTest = createAction(sendTestEventSchema, sendTestEvent);
 const checkVerification = createAction(endpointRefSchema, checkSignatureVerification);
 const recover = createAction(redeliverFailedSchema, redeliverFailedSince);
 const progress = createAction(deliveryProgressSchema, deliveryProgress);
+const switchOnRecover = createAction(switchOnAndRedeliverSchema, switchOnAndRedeliver);
 
 /** Refreshes the list and, when given, the endpoint's page after a successful change. */
 function revalidated<T>(result: ActionResult<T>, id?: string): ActionResult<T> {
@@ -111,4 +114,15 @@ export async function redeliverFailedAction(input: unknown): Promise<ActionResul
 
 export async function deliveryProgressAction(input: unknown): Promise<ActionResult<Record<DeliveryStatus, number>>> {
   return progress(input);
+}
+
+/** The "disabled" alert's link: switch the endpoint on and redeliver what failed since the time it names. */
+export async function switchOnAndRedeliverAction(input: unknown): Promise<ActionResult<{ ids: string[]; capped: boolean }>> {
+  const result = await switchOnRecover(input);
+  if (result.ok) {
+    revalidatePath("/webhooks");
+    const id = (input as { id?: unknown } | null)?.id;
+    if (typeof id === "string") revalidatePath(`/webhooks/${id}`);
+  }
+  return result;
 }

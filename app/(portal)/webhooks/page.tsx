@@ -80,6 +80,10 @@ export default async function WebhooksPage() {
             lastStatus: stats.get(e.id)?.lastStatus ?? null,
             lastStatusCode: stats.get(e.id)?.lastStatusCode ?? null,
             verifiesSignatures: verifiesSignatures(e),
+            health: e.health,
+            failingSince: e.failingSince,
+            lastFailure: e.lastFailure,
+            disabledCause: e.disabledCause,
             successRate24h: (() => {
               const s = stats.get(e.id);
               return s && s.finished24h > 0 ? s.succeeded24h / s.finished24h : null;

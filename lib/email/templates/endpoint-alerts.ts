@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { describeFailure } from "@/lib/delivery/describe-failure";
 import { renderLayout, utcText, type EmailBrand, type EmailContent } from "./layout";
 import { defineEmailTemplate } from "./types";
 
@@ -31,28 +32,6 @@ const alertData = z.object({
   /** Why the recipient gets it: an owner of the organization, or an address on the endpoint's Alert emails. */
   recipient: z.enum(["owner", "alert_email"]),
 });
-
-/** How an error class reads in a sentence. */
-export function describeFailure(failure: { status: number | null; errorClass: string | null } | null, timeoutSeconds: number): string {
-  if (!failure) return "no answer recorded";
-  if (failure.status !== null && (failure.errorClass === "http_status" || failure.errorClass === null)) return `HTTP ${failure.status}`;
-  switch (failure.errorClass) {
-    case "timeout":
-      return `no complete answer within the timeout (${timeoutSeconds} s)`;
-    case "tls":
-      return "TLS error: the certificate was refused (expired, self-signed or for another host)";
-    case "dns":
-      return "DNS error: the host name did not resolve";
-    case "connection":
-      return "connection refused or reset";
-    case "blocked":
-      return "blocked: the host resolves to a private or reserved address";
-    case "response_too_large":
-      return "the answer was larger than 4 MB";
-    default:
-      return failure.status !== null ? `HTTP ${failure.status} (${failure.errorClass})` : (failure.errorClass ?? "unknown error");
-  }
-}
 
 function checklist(timeoutSeconds: number): EmailContent["checklist"] {
   return {

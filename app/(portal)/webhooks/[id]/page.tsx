@@ -11,6 +11,10 @@ import { EndpointForm } from "@/components/webhooks/endpoint-form";
 import { EndpointHealthChart, EndpointPhasePercentiles } from "@/components/webhooks/endpoint-health";
 import { EndpointStatusSwitch } from "@/components/webhooks/endpoint-status-switch";
 import { RecoverFailed } from "@/components/webhooks/recover-failed";
+import { HealthBadge, HealthDetail } from "@/components/webhooks/endpoint-health-state";
+import { SwitchOnRecover } from "@/components/webhooks/switch-on-recover";
+import { describeFailure } from "@/lib/delivery/describe-failure";
+import { DISABLE_AFTER_CONSECUTIVE_FAILURES } from "@/lib/delivery/constants";
 import { SendTestEvent } from "@/components/webhooks/send-test-event";
 import { SigningSecret } from "@/components/webhooks/signing-secret";
 import { UpgradeNotice } from "@/components/webhooks/upgrade-notice";
@@ -35,6 +39,17 @@ export const metadata: Metadata = { title: "Endpoint" };
 
 const RECENT_DELIVERIES = 10;
 
+/**
+ * Where "Switch on and redeliver" starts: the time the "disabled" alert's link names (?recover=<ISO time>, when it
+ * reads as a past time), else the start of the failing spell, else when it was disabled, else a day ago.
+ */
+function recoverStart(param: unknown, endpoint: { failingSince: string | null; disabledAt: string | null }): string {
+  const now = Date.now();
+  const named = typeof param === "string" && param.length <= 40 ? new Date(param) : undefined;
+  if (named && !Number.isNaN(named.getTime()) && named.getTime() <= now) return named.toISOString();
+  return new Date(endpoint.failingSince ?? endpoint.disabledAt ?? now - 24 * 3_600_000).toISOString();
+}
+
 export default async function EndpointPage({
   params,
   searchParams,
@@ -44,7 +59,9 @@ export default async function EndpointPage({
 }) {
   const { org } = await requireSession();
   const { id } = await params;
-  const range = (await searchParams).range === "7d" ? "7d" : "24h";
+  const query = await searchParams;
+  const range = query.range === "7d" ? "7d" : "24h";
+
   // A malformed id, an unknown one and another organization's all end in the same 404.
   const endpoint = endpointIdSchema.safeParse(id).success ? await getEndpoint({ orgId: org.id, id }) : undefined;
   if (!endpoint) notFound();
@@ -70,7 +87,15 @@ export default async function EndpointPage({
             {endpoint.url}
           </code>
           {endpoint.active ? <Badge variant="success">Active</Badge> : <Badge variant="secondary">Disabled</Badge>}
-          {endpoint.disabledReason ? <span className="text-muted-foreground">{endpoint.disabledReason}</span> : null}
+          {endpoint.active ? <HealthBadge health={endpoint.health === "disabled" ? "healthy" : endpoint.health} /> : null}
+          <HealthDetail
+            health={endpoint.active && endpoint.health === "disabled" ? "healthy" : endpoint.health}
+            failingSince={endpoint.failingSince}
+            lastFailure={endpoint.lastFailure}
+            disabledCause={endpoint.disabledCause}
+            disabledReason={endpoint.disabledReason}
+            timeoutSeconds={endpoint.timeoutSeconds}
+          />
           <span className="text-muted-foreground">
             · created <Time value={endpoint.createdAt} />
           </span>
@@ -89,6 +114,63 @@ export default async function EndpointPage({
           </p>
         ) : null}
       </div>
+
+      {endpoint.active && endpoint.health === "failing" ? (
+        <Card className="border-warning/40" data-testid="endpoint-failing">
+          <CardHeader>
+            <CardTitle>This endpoint is failing</CardTitle>
+            <CardDescription>
+              Herald keeps retrying. It disables the endpoint after {DISABLE_AFTER_CONSECUTIVE_FAILURES} failed deliveries in a
+              row or 3 days without a success, and emails the organization&apos;s owners (and the Alert emails below) before
+              and when it does.
+            </CardDescription>
+          </CardHeader>
+          <CardContent>
+            <dl className="grid gap-4 text-sm sm:grid-cols-3">
+              <div>
+                <dt className="text-muted-foreground">Failed attempts</dt>
+                <dd className="mt-1 text-xl font-semibold tabular-nums">{endpoint.failedAttempts}</dd>
+              </div>
+              <div>
+                <dt className="text-muted-foreground">Failed deliveries in a row</dt>
+                <dd className="mt-1 text-xl font-semibold tabular-nums">
+                  {endpoint.consecutiveFailures} of {DISABLE_AFTER_CONSECUTIVE_FAILURES}
+                </dd>
+              </div>
+              <div>
+                <dt className="text-muted-foreground">Last answer</dt>
+                <dd className="mt-1">
+                  {endpoint.lastFailure ? (
+                    <Link href={`/webhooks/logs/${endpoint.lastFailure.deliveryId}`} className="text-primary underline-offset-4 hover:underline">
+                      {describeFailure(endpoint.lastFailure, endpoint.timeoutSeconds)}
+                    </Link>
+                  ) : (
+                    "—"
+                  )}
+                </dd>
+              </div>
+            </dl>
+          </CardContent>
+        </Card>
+      ) : null}
+
+      {allowed && !endpoint.active ? (
+        <Card id="recover" className="scroll-mt-6" data-testid="switch-on-card">
+          <CardHeader>
+            <CardTitle>Switch on and redeliver</CardTitle>
+            <CardDescription>
+              Once the endpoint answers again: switch it on and send every delivery since a time that did not arrive (failed,
+              or cancelled while it was off; at most 1,000 at once), each with its original <code className="font-mono">webhook-id</code>.
+            </CardDescription>
+          </CardHeader>
+          <CardContent>
+            <SwitchOnRecover
+              id={endpoint.id}
+              since={recoverStart(query.recover, endpoint)}
+            />
+          </CardContent>
+        </Card>
+      ) : null}
 
       {/* The paused banner says why deliveries wait; the upgrade notice, why the forms are gone. */}
       <OrgDeliveriesPaused orgId={org.id} />
