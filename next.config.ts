@@ -1,4 +1,5 @@
 import type { NextConfig } from "next";
+import { NON_PAGE_CONTENT_SECURITY_POLICY, staticSecurityHeaders } from "./lib/security-headers";
 
 const nextConfig: NextConfig = {
   // PGlite loads its WebAssembly and data files from its own package folder; bundled, it fails at runtime.
@@ -11,16 +12,11 @@ const nextConfig: NextConfig = {
     // what one upload of any size costs the process (10 MB by default).
     proxyClientMaxBodySize: "2mb",
   },
+  // Pages get their Content-Security-Policy (with a per-request nonce) from proxy.ts; see lib/security-headers.ts.
   async headers() {
     return [
-      {
-        source: "/:path*",
-        headers: [
-          { key: "X-Frame-Options", value: "DENY" },
-          { key: "X-Content-Type-Options", value: "nosniff" },
-          { key: "Referrer-Policy", value: "strict-origin-when-cross-origin" },
-        ],
-      },
+      { source: "/:path*", headers: staticSecurityHeaders() },
+      { source: "/api/:path*", headers: [{ key: "Content-Security-Policy", value: NON_PAGE_CONTENT_SECURITY_POLICY }] },
     ];
   },
 };

@@ -1,5 +1,7 @@
 import type { Metadata, Viewport } from "next";
 import localFont from "next/font/local";
+import { headers } from "next/headers";
+import { StyleNonce } from "@/components/style-nonce";
 import { Toaster } from "@/components/ui/toast";
 import { TooltipProvider } from "@/components/ui/tooltip";
 import "./globals.css";
@@ -19,12 +21,16 @@ export const metadata: Metadata = {
 
 export const viewport: Viewport = { themeColor: "#4338ca" };
 
-export default function RootLayout({ children }: { children: React.ReactNode }) {
+export default async function RootLayout({ children }: { children: React.ReactNode }) {
+  // Every page renders per request: its scripts carry this request's CSP nonce (proxy.ts), which a page prerendered
+  // at build time could not have. Reading the request's headers opts the whole app into dynamic rendering.
+  await headers();
   return (
     <html lang="en" className={inter.variable}>
       <body className="min-h-dvh font-sans">
         <TooltipProvider delayDuration={300}>{children}</TooltipProvider>
         <Toaster />
+        <StyleNonce />
       </body>
     </html>
   );

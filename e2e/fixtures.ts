@@ -10,7 +10,19 @@ export const ACCOUNTS = {
 
 export type AccountName = keyof typeof ACCOUNTS;
 
+/**
+ * Collects the Content-Security-Policy violations Chromium reports on a page's console. Every spec runs with the
+ * policy on, and a test fails when anything it showed was refused by it (a test that provokes a violation on
+ * purpose takes its own out of `cspViolations`).
+ */
+function watchContentSecurityPolicy(page: Page, into: string[]): void {
+  page.on("console", (message) => {
+    if (/Content Security Policy/i.test(message.text())) into.push(`${page.url()}: ${message.text()}`);
+  });
+}
+
 interface Fixtures {
+  cspViolations: string[];
   loginPage: LoginPage;
   shell: PortalShell;
   /** Signs in through the real login form and waits for the portal. */
@@ -34,6 +46,14 @@ async function signInOn(page: Page, account: AccountName): Promise<PortalShell> 
 }
 
 export const test = base.extend<Fixtures>({
+  cspViolations: async ({}, use) => {
+    await use([]);
+  },
+  page: async ({ page, cspViolations }, use) => {
+    watchContentSecurityPolicy(page, cspViolations);
+    await use(page);
+    expect(cspViolations, "Content-Security-Policy violations").toEqual([]);
+  },
   loginPage: async ({ page }, use) => {
     await use(new LoginPage(page));
   },
@@ -43,12 +63,13 @@ export const test = base.extend<Fixtures>({
   signInAs: async ({ page }, use) => {
     await use((account) => signInOn(page, account));
   },
-  signInElsewhere: async ({ browser, baseURL }, use) => {
+  signInElsewhere: async ({ browser, baseURL, cspViolations }, use) => {
     const contexts: Awaited<ReturnType<typeof browser.newContext>>[] = [];
     await use(async (account) => {
       const context = await browser.newContext({ baseURL });
       contexts.push(context);
       const page = await context.newPage();
+      watchContentSecurityPolicy(page, cspViolations);
       await signInOn(page, account);
       return page;
     });

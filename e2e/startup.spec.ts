@@ -21,10 +21,22 @@ interface Outcome {
 }
 
 /** Starts `next start` with `env`, until it exits or its /api/health answers 200 (then it is stopped). */
-async function startServer(port: number, env: Record<string, string>, timeoutMs = 60_000): Promise<Outcome> {
+async function startServer(
+  port: number,
+  env: Record<string, string> & { NODE_ENV: "production" | "development" },
+  timeoutMs = 60_000,
+): Promise<Outcome> {
   const child = spawn(process.execPath, ["node_modules/next/dist/bin/next", "start", "-p", String(port)], {
     // Empty rather than absent, so that a developer's .env.local cannot fill them in.
-    env: { PATH: process.env.PATH ?? "", NEXT_TELEMETRY_DISABLED: "1", LOG_LEVEL: "warn", SEED_DEMO: "0", DATABASE_URL: "", APP_ENCRYPTION_KEY: "", ...env },
+    env: {
+      PATH: process.env.PATH ?? "",
+      NEXT_TELEMETRY_DISABLED: "1",
+      LOG_LEVEL: "warn",
+      SEED_DEMO: "0",
+      DATABASE_URL: "",
+      APP_ENCRYPTION_KEY: "",
+      ...env,
+    },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";

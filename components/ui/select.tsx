@@ -5,6 +5,7 @@ import { Select as SelectPrimitive } from "radix-ui";
 import { Check, ChevronDown, ChevronUp } from "lucide-react";
 
 import { cn } from "@/components/ui/cn";
+import { pageNonce } from "@/components/style-nonce";
 
 export function Select(props: ComponentProps<typeof SelectPrimitive.Root>) {
   return <SelectPrimitive.Root data-slot="select" {...props} />;
@@ -67,6 +68,8 @@ export function SelectContent({
           <ChevronUp className="size-4" aria-hidden="true" />
         </SelectPrimitive.ScrollUpButton>
         <SelectPrimitive.Viewport
+          // Radix adds a <style> element here; the page's Content-Security-Policy runs it only with the nonce.
+          nonce={pageNonce()}
           className={cn(
             "p-1",
             isPopper && "h-(--radix-select-trigger-height) w-full min-w-(--radix-select-trigger-width) scroll-my-1",

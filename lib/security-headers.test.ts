@@ -1,0 +1,44 @@
+import { describe, expect, it } from "vitest";
+import { contentSecurityPolicy, FRAME_ANCESTORS, newNonce, NON_PAGE_CONTENT_SECURITY_POLICY, staticSecurityHeaders } from "./security-headers";
+
+const directives = (policy: string) =>
+  Object.fromEntries(policy.split("; ").map((d) => [d.split(" ")[0], d.split(" ").slice(1)]));
+
+describe("security headers", () => {
+  it("allows scripts only with the request's nonce, and eval and inline styles only in development", () => {
+    const production = directives(contentSecurityPolicy({ nonce: "abc", development: false }));
+    expect(production["script-src"]).toEqual(["'self'", "'nonce-abc'", "'strict-dynamic'"]);
+    expect(production["style-src"]).toEqual(["'self'", "'nonce-abc'"]);
+    expect(production["object-src"]).toEqual(["'none'"]);
+    expect(production["base-uri"]).toEqual(["'none'"]);
+    expect(production["frame-ancestors"]).toEqual(["'none'"]);
+    expect(production["form-action"]).toEqual(["'self'"]);
+    const development = directives(contentSecurityPolicy({ nonce: "abc", development: true }));
+    expect(development["script-src"]).toContain("'unsafe-eval'");
+    expect(development["style-src"]).toEqual(["'self'", "'unsafe-inline'"]);
+    expect(JSON.stringify(production)).not.toContain("unsafe-eval");
+  });
+
+  it("lets sign-in forms lead to the configured providers", () => {
+    const policy = directives(contentSecurityPolicy({ nonce: "n", development: false, formActionOrigins: ["https://github.com"] }));
+    expect(policy["form-action"]).toEqual(["'self'", "https://github.com"]);
+  });
+
+  it("denies framing in one place: frame-ancestors and X-Frame-Options agree", () => {
+    expect(FRAME_ANCESTORS).toEqual(["'none'"]);
+    expect(staticSecurityHeaders()).toEqual(
+      expect.arrayContaining([
+        { key: "X-Frame-Options", value: "DENY" },
+        { key: "X-Content-Type-Options", value: "nosniff" },
+        { key: "Referrer-Policy", value: "strict-origin-when-cross-origin" },
+      ]),
+    );
+    expect(NON_PAGE_CONTENT_SECURITY_POLICY).toBe("default-src 'none'; frame-ancestors 'none'");
+  });
+
+  it("makes a new 128-bit nonce every time", () => {
+    const nonces = new Set(Array.from({ length: 100 }, () => newNonce()));
+    expect(nonces.size).toBe(100);
+    for (const nonce of nonces) expect(Buffer.from(nonce, "base64")).toHaveLength(16);
+  });
+});

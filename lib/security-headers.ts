@@ -1,0 +1,67 @@
+/**
+ * The browser-side security policy, in one place: the Content-Security-Policy of every page (set per request by
+ * proxy.ts, with a fresh nonce that Next.js puts on its own scripts) and the static headers every response carries
+ * (next.config.ts). No imports: next.config.ts loads this file before the app is built.
+ */
+
+/**
+ * Who may show the portal in a frame: nobody. Allowing embedding origins later means adding them here; the
+ * X-Frame-Options header (which cannot name origins) is then left out, and frame-ancestors alone decides.
+ */
+export const FRAME_ANCESTORS: readonly string[] = ["'none'"];
+
+export interface PolicyOptions {
+  /** The request's nonce: only scripts and style elements carrying it run. */
+  nonce: string;
+  /** `next dev` only: React's dev tooling uses eval and Next's hot reload inline styles (the production build neither). */
+  development: boolean;
+  /**
+   * Origins a form may lead to besides this site: the sign-in providers' (a "Continue with GitHub" form answered
+   * with a redirect to the provider is checked against form-action by the browser).
+   */
+  formActionOrigins?: readonly string[];
+}
+
+/**
+ * A strict policy: scripts only with this response's nonce ('strict-dynamic' lets them load Next's chunks), no
+ * plugins, no <base> tricks, forms only to this site, no framing. Style attributes stay allowed (style-src-attr):
+ * Radix and the charts position elements with inline styles, which cannot run code; style elements need the nonce.
+ */
+export function contentSecurityPolicy({ nonce, development, formActionOrigins = [] }: PolicyOptions): string {
+  const directives: Record<string, string[]> = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'", `'nonce-${nonce}'`, "'strict-dynamic'", ...(development ? ["'unsafe-eval'"] : [])],
+    // `next dev` injects the CSS it hot-reloads as style elements without the nonce (the production build links files).
+    "style-src": ["'self'", development ? "'unsafe-inline'" : `'nonce-${nonce}'`],
+    "style-src-attr": ["'unsafe-inline'"],
+    "img-src": ["'self'", "data:", "blob:"],
+    "font-src": ["'self'"],
+    "connect-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'none'"],
+    "form-action": ["'self'", ...formActionOrigins],
+    "frame-ancestors": [...FRAME_ANCESTORS],
+  };
+  return Object.entries(directives)
+    .map(([name, values]) => `${name} ${values.join(" ")}`)
+    .join("; ");
+}
+
+/** For responses that are not pages (the API, static files): nothing in them may run or be framed. */
+export const NON_PAGE_CONTENT_SECURITY_POLICY = `default-src 'none'; frame-ancestors ${FRAME_ANCESTORS.join(" ")}`;
+
+/** Headers on every response, pages and API alike. */
+export function staticSecurityHeaders(): { key: string; value: string }[] {
+  const headers = [
+    { key: "X-Content-Type-Options", value: "nosniff" },
+    { key: "Referrer-Policy", value: "strict-origin-when-cross-origin" },
+  ];
+  if (FRAME_ANCESTORS.length === 1 && FRAME_ANCESTORS[0] === "'none'") headers.push({ key: "X-Frame-Options", value: "DENY" });
+  return headers;
+}
+
+/** A fresh nonce per request: 128 random bits, base64 (Web Crypto, so it runs wherever the proxy runs). */
+export function newNonce(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return btoa(String.fromCharCode(...bytes));
+}
