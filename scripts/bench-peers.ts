@@ -110,7 +110,7 @@ async function publishBatchesOverApi(info: { apiUrl: string; apiKey: string; eve
 async function runOne(system: string, round: number, receiver: ReceiverProcess): Promise<Measurement> {
   const child = fork("scripts/bench-peers/child.ts", {
     // CPU_PROF=<dir>: a V8 CPU profile of each system's process (open it in Chrome DevTools or speedscope).
-    execArgv: ["--import", "tsx", ...(process.env.CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.CPU_PROF}`, `--cpu-prof-name=${system}-${round}.cpuprofile`] : [])],
+    execArgv: ["--import", "tsx", ...(process.env.CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.CPU_PROF}/${system}-${round}`] : [])],
     stdio: "inherit",
     env: {
       ...process.env,

@@ -33,7 +33,7 @@ async function main() {
     API_RATE_LIMIT_PER_SECOND: process.env.API_RATE_LIMIT_PER_SECOND ?? "0",
   });
   let peakRss = 0;
-  const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50);
+  const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage.rss())), 50);
   const { startSystem } = await import("./systems");
   const options = { receiverUrl: RECEIVER_URL, events: EVENTS, endpoints: ENDPOINTS, concurrency: CONCURRENCY, pool: POOL, databaseUrl: database.url };
   let run: SystemRun;
