@@ -27,9 +27,9 @@ const secretSchema = z
   .string()
   .trim()
   .max(200)
-  .refine((s) => s === "" || /^whsec_[A-Za-z0-9+/]{32,88}={0,2}$/.test(s), "A secret is whsec_ followed by base64 (24 to 64 bytes), or leave it empty.")
   .refine((s) => {
     if (s === "") return true;
+    if (!/^whsec_[A-Za-z0-9+/]{32,88}={0,2}$/.test(s)) return false;
     const bytes = Buffer.from(s.slice("whsec_".length), "base64").length;
     return bytes >= 24 && bytes <= 64;
   }, "A secret is whsec_ followed by base64 (24 to 64 bytes), or leave it empty.");
