@@ -14,6 +14,7 @@ const { runAction } = await import("@/lib/action");
 const { createApiKey } = await import("@/lib/api-keys");
 const { createTestOrganization } = await import("@/testing/organization");
 const { startVerifyingReceiver } = await import("@/testing/verifying-receivers");
+const { startReceiver } = await import("@/testing/https-receiver");
 const { callRoute } = await import("@/testing/api");
 const { createEndpoint, getEndpoint, revealSecret, setEndpointActive, setSignatureScheme } = await import("@/lib/endpoints/operations");
 const { setEndpointActiveSchema } = await import("@/app/(portal)/webhooks/schemas");
@@ -177,6 +178,20 @@ describe("signature verification self-test, against receivers written with the s
     expect((await runAction(org, setEndpointActiveSchema, setEndpointActive, { id, active: false })).ok).toBe(true);
     expect(await check(id)).toMatchObject({ ok: false, error: { code: "conflict:endpoint_disabled" } });
     expect(receiver.requests).toHaveLength(0);
+  });
+
+  it("stores an answer whose excerpt would end inside an emoji or hold NUL (PostgreSQL refuses both in jsonb)", async () => {
+    const receiver = await startReceiver({ fallback: { kind: "status", status: 200, body: `${"a".repeat(299)}🚀\u0000 and more` } });
+    try {
+      const created = await runAction(org, createEndpointSchema, createEndpoint, { url: `${receiver.url}/emoji` });
+      if (!created.ok) throw new Error(JSON.stringify(created.error));
+      const run = await runOk(created.data.id);
+      expect(run.cases[0]!.responseExcerpt).toBe("a".repeat(299));
+      expect(run.worstCase).toBe(6);
+      expect(await listVerificationRuns({ orgId: org.org.id, endpointId: created.data.id })).toHaveLength(1);
+    } finally {
+      await receiver.close();
+    }
   });
 
   it("POST /api/v1/endpoints/{id}/verification-checks runs it with an API key and answers the report", async () => {

@@ -219,6 +219,15 @@ function prepareRequests(endpoint: WebhookEndpointRow, now: Date): Map<CaseKey, 
   return requests;
 }
 
+/**
+ * The start of an answer's body for the report: at most {@link EXCERPT_CHARS} UTF-16 units, never ending inside a
+ * surrogate pair (a lone surrogate is refused by PostgreSQL's jsonb), without NUL (refused by text and jsonb alike).
+ */
+export function responseExcerpt(body: string): string {
+  const cut = body.replace(/\u0000/g, "").slice(0, EXCERPT_CHARS);
+  return /[\ud800-\udbff]$/.test(cut) ? cut.slice(0, -1) : cut;
+}
+
 /** The headers the report shows: Herald's own (custom header values are the partner's secrets: names only). */
 function shownHeaders(headers: Record<string, string>, custom: Set<string>): Record<string, string> {
   const shown: Record<string, string> = {};
@@ -369,7 +378,7 @@ export async function runVerificationCheck(caller: VerificationCaller, endpointI
       ...common,
       status: result.statusCode,
       durationMs: result.durationMs,
-      responseExcerpt: result.responseBody === null ? null : result.responseBody.replace(/\u0000/g, "").slice(0, EXCERPT_CHARS),
+      responseExcerpt: result.responseBody === null ? null : responseExcerpt(result.responseBody),
       errorClass: result.errorClass,
       errorMessage: result.errorMessage === null ? null : result.errorMessage.replace(/\u0000/g, ""),
       ...verdict,
