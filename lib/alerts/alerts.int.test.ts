@@ -338,6 +338,31 @@ describe("disabling", () => {
   });
 });
 
+describe("switching on", () => {
+  it("after 3 days failing, a switched-on endpoint starts afresh: its next failure makes it failing, not disabled again", async () => {
+    const endpointId = await endpointFor("/three-days", { maxRetries: 0 });
+    const db = await getDb();
+    await db
+      .update(webhookEndpoints)
+      .set({ consecutiveFailures: 3, failedAttempts: 9, health: "failing", failingSince: new Date(Date.now() - 3 * 24 * 3_600_000 - 60_000) })
+      .where(eq(webhookEndpoints.id, endpointId));
+    partner.enqueue({ kind: "status", status: 500 });
+    await waitForDelivery(await publishTo(endpointId));
+    expect(await endpointRow(endpointId)).toMatchObject({ active: false, health: "disabled", disabledCause: "failing_too_long" });
+
+    const on = await runAction(acme, setEndpointActiveSchema, ops.setEndpointActive, { id: endpointId, active: true });
+    expect(on.ok).toBe(true);
+    expect(await endpointRow(endpointId)).toMatchObject({ active: true, health: "healthy", failingSince: null, failedAttempts: 0, consecutiveFailures: 0, disabledCause: null });
+    partner.enqueue({ kind: "status", status: 500 });
+    await waitForDelivery(await publishTo(endpointId));
+    expect(await endpointRow(endpointId)).toMatchObject({ active: true, health: "failing", failedAttempts: 1 });
+
+    // Switching on an endpoint that is on changes nothing (its failure counts stay).
+    await runAction(acme, setEndpointActiveSchema, ops.setEndpointActive, { id: endpointId, active: true });
+    expect(await endpointRow(endpointId)).toMatchObject({ health: "failing", failedAttempts: 1 });
+  });
+});
+
 describe("the 6-hour rate of failing alerts", () => {
   it("a flapping endpoint gets one failing alert in 6 hours (and no recovered alert for a spell it was not told about); the platform hears every change", async () => {
     const endpointId = await endpointFor("/flapping", { maxRetries: 0 });
