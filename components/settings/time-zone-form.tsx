@@ -48,7 +48,7 @@ export function TimeZoneForm() {
   }
 
   return (
-    <form onSubmit={submit} noValidate className="flex flex-col gap-2 sm:max-w-md">
+    <form onSubmit={submit} noValidate className="flex flex-col gap-2 sm:max-w-md" aria-label="Time zone">
       <Label id={`${id}-label`}>Time zone</Label>
       <div className="flex gap-2">
         <Select value={choice} onValueChange={setChoice}>

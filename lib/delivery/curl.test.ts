@@ -5,7 +5,7 @@ import { shellVariableFor, toCurl } from "./curl";
 /** Runs the command in bash with `curl` replaced by a function that prints each argument (NUL-separated). */
 function argsOf(command: string, env: Record<string, string> = {}): { args: string[]; status: number; stderr: string } {
   try {
-    const out = execFileSync("bash", ["-c", `curl() { printf '%s\\0' "$@"; }\n${command}`], {
+    const out = execFileSync("bash", ["--norc", "--noprofile", "-c", `curl() { printf '%s\\0' "$@"; }\n${command}`], {
       env: { PATH: process.env.PATH ?? "", NODE_ENV: "test", ...env },
       encoding: "buffer",
       stdio: ["ignore", "pipe", "pipe"],

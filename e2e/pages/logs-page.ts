@@ -1,0 +1,44 @@
+import { expect, type Locator, type Page } from "@playwright/test";
+
+/** Webhooks -> Logs (and Admin -> All deliveries): the URL-driven filters, the table, a delivery's page. */
+export class LogsPage {
+  readonly filters: Locator;
+  readonly status: Locator;
+  readonly type: Locator;
+  readonly endpoint: Locator;
+  readonly from: Locator;
+  readonly to: Locator;
+
+  constructor(readonly page: Page) {
+    this.filters = page.getByRole("search", { name: "Filter deliveries" });
+    this.status = this.filters.getByLabel("Status");
+    this.type = this.filters.getByLabel("Event type");
+    this.endpoint = this.filters.getByLabel("Endpoint", { exact: true });
+    this.from = this.filters.getByLabel(/^From \(/);
+    this.to = this.filters.getByLabel(/^To \(/);
+  }
+
+  async goto(query = "", path = "/webhooks/logs") {
+    await this.page.goto(query ? `${path}?${query}` : path);
+    await expect(this.filters).toBeVisible();
+  }
+
+  async apply() {
+    await this.filters.getByRole("button", { name: "Apply" }).click();
+  }
+
+  /** Table rows (not the header) that contain `text`. */
+  rows(text: string | RegExp): Locator {
+    return this.page.getByRole("row").filter({ hasText: text });
+  }
+
+  async openDelivery(text: string | RegExp) {
+    await this.rows(text).first().getByRole("link").first().click();
+    await expect(this.page).toHaveURL(/\/logs\/dlv_[0-9a-z]{24}$/);
+  }
+
+  /** On a delivery's page. */
+  attempts(): Locator {
+    return this.page.getByTestId("attempt");
+  }
+}
