@@ -48,10 +48,24 @@ async function main() {
       await desktop.goto(`${baseURL}/${path}`);
       await desktop.screenshot({ path: `${out}/${path}.png` });
     }
+    await desktop.goto(`${baseURL}/settings/audit-log`);
+    await desktop.getByTestId("audit-log").waitFor();
+    await desktop.screenshot({ path: `${out}/audit-log.png` });
     const admin = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     await signIn(admin, "admin@example.com", "admin-demo-password");
     await admin.goto(`${baseURL}/admin`);
     await admin.screenshot({ path: `${out}/admin.png` });
+    await admin.goto(`${baseURL}/admin/audit-log`);
+    await admin.screenshot({ path: `${out}/admin-audit-log.png` });
+    // Admin -> Emails, then the newest email open (its link, HTML and text parts), when there is one.
+    await admin.goto(`${baseURL}/admin/emails`);
+    await admin.screenshot({ path: `${out}/emails.png` });
+    const first = admin.getByTestId("emails-table").getByRole("link").first();
+    if (await first.count()) {
+      await first.click();
+      await admin.frameLocator("[data-testid=email-preview] iframe").getByRole("link").first().waitFor();
+      await admin.screenshot({ path: `${out}/email.png` });
+    }
     const phone = await browser.newPage({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 1 });
     await signIn(phone, "other@example.com", "other-demo-password");
     await phone.screenshot({ path: `${out}/mobile.png` });

@@ -26,8 +26,9 @@ function Actor({ row }: { row: AuditRow }) {
   const who =
     row.actorType === "user" ? (
       <>
-        <span className="text-sm">{row.actorEmail ?? "A person"}</span>
-        <code className="font-mono text-[11px] text-muted-foreground">{row.actorId}</code>
+        <span className="text-sm" title={row.actorId ?? undefined}>
+          {row.actorEmail ?? "A person"}
+        </span>
       </>
     ) : row.actorType === "system" ? (
       <Badge variant="secondary">Herald</Badge>
@@ -54,29 +55,23 @@ const column = createDataTableColumnHelper<AuditRow>();
 const baseColumns = [
   column.accessor("createdAt", {
     header: "Time",
-    cell: (info) => <Time value={info.getValue()} seconds className="text-xs tabular-nums" />,
+    // Two lines (date, then time) leave the width to the changed fields.
+    cell: (info) => <Time value={info.getValue()} seconds className="block w-24 whitespace-normal text-xs tabular-nums" />,
   }),
   column.accessor("actorEmail", { header: "Actor and address", cell: ({ row }) => <Actor row={row.original} /> }),
   column.accessor("action", {
-    header: "Action",
+    header: "Action and target",
     cell: ({ row }) => (
       <span className="flex flex-col">
         <span className="text-sm font-medium">{row.original.actionLabel}</span>
         <code className="font-mono text-[11px] text-muted-foreground">{row.original.action}</code>
+        {row.original.targetId ? (
+          <span className="whitespace-nowrap text-[11px] text-muted-foreground">
+            {row.original.targetType} <code className="font-mono text-foreground">{row.original.targetId}</code>
+          </span>
+        ) : null}
       </span>
     ),
-  }),
-  column.accessor("targetId", {
-    header: "Target",
-    cell: ({ row }) =>
-      row.original.targetId ? (
-        <span className="flex flex-col">
-          <span className="text-xs text-muted-foreground">{row.original.targetType}</span>
-          <code className="whitespace-nowrap font-mono text-xs">{row.original.targetId}</code>
-        </span>
-      ) : (
-        <span className="text-muted-foreground">—</span>
-      ),
   }),
   column.accessor("changes", {
     header: "Changes",
@@ -84,7 +79,7 @@ const baseColumns = [
       info.getValue().length === 0 ? (
         <span className="text-muted-foreground">—</span>
       ) : (
-        <ul className="w-72 max-w-sm space-y-0.5 text-xs">
+        <ul className="w-64 space-y-0.5 text-xs">
           {info.getValue().map((line) => (
             <li key={line} className="break-all font-mono">
               {line}
