@@ -43,7 +43,13 @@ async function publish() {
 }
 
 // Real step bodies (real HTTPS, real database); only the sleeps are mocked, as @inngest/test requires.
-const sleeps = () => [1, 2, 3].map((n) => ({ id: `backoff-${n}`, handler: () => undefined }));
+// A 502 also throttles the whole endpoint, so an attempt may first wait for a send slot (`throttle-<n>-<wait>`, at
+// most 40 waits): those sleeps are mocked too, or the test engine would wait for them forever.
+const sleeps = () =>
+  [1, 2, 3].flatMap((n) => [
+    { id: `backoff-${n}`, handler: () => undefined },
+    ...Array.from({ length: 40 }, (_, i) => ({ id: `throttle-${n}-${i + 1}`, handler: () => undefined })),
+  ]);
 
 describe("deliver-webhook on Inngest (@inngest/test)", () => {
   it("500 then 200: two attempt steps, one backoff, succeeded", async () => {
