@@ -56,5 +56,5 @@ describe("migration 0010_people", () => {
       await client.close();
       await rm(before, { recursive: true, force: true });
     }
-  });
+  }, 120_000); // applies every migration to an in-memory PGlite twice: slow on a busy 2-core machine
 });
