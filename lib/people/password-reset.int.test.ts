@@ -80,12 +80,15 @@ describe("password reset", () => {
     const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)]!;
     const knownTimes: number[] = [];
     const unknownTimes: number[] = [];
-    for (let i = 0; i < 4; i += 1) {
+    for (let i = 0; i < 6; i += 1) {
       knownTimes.push(await time(known.email));
       unknownTimes.push(await time(`nobody-${unique()}@example.com`));
     }
-    // The same two throttle statements either way; an argon2 hash or an email insert would show as tens of ms.
-    expect(Math.abs(median(knownTimes) - median(unknownTimes))).toBeLessThan(40);
+    // The same two throttle statements either way. Without the deferral the known address would add a lookup, a
+    // transaction with four writes and a render (about 3x the throttle's time here); the margin allows for a busy
+    // machine's noise, not for that.
+    const [k, u] = [median(knownTimes), median(unknownTimes)];
+    expect(Math.abs(k - u)).toBeLessThan(Math.max(40, 0.5 * Math.max(k, u)));
   });
 
   it("the emailed link sets a new password once, ends every session, and older links stop working", async () => {
