@@ -20,8 +20,9 @@ export const GET = apiRoute<{ id: string }>(async ({ caller, params }) => {
 
 /** PATCH /api/v1/endpoints/{id}: sets the endpoint's Alert emails. */
 export const PATCH = apiRoute<{ id: string }>(async ({ request, caller, params }) => {
+  // Another organization's id answers 404 like an unknown one, whatever the body says.
+  if (!endpointIdSchema.safeParse(params.id).success || !(await getEndpoint({ orgId: caller.orgId, id: params.id }))) throw notFound();
   const body = await readJson(request, updateEndpointRequestSchema);
-  if (!endpointIdSchema.safeParse(params.id).success) throw notFound();
   const address = clientAddressFrom(request.headers, env.trustedProxyHops);
   const endpoint = await setEndpointAlertEmails(
     { id: params.id, alertEmails: body.alertEmails },
