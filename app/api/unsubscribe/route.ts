@@ -1,7 +1,6 @@
 import { NextResponse } from "next/server";
 import { apiError } from "@/lib/api/respond";
 import { unsubscribe } from "@/lib/alerts/unsubscribe";
-import { env } from "@/lib/env";
 import { logger } from "@/lib/logger";
 import { BodyTooLargeError, readTextLimited } from "@/lib/read-body";
 
@@ -10,7 +9,8 @@ export const dynamic = "force-dynamic";
 /** A one-click body is `List-Unsubscribe=One-Click`; the page's form adds `from=page`. Nothing else is read. */
 const MAX_BODY_BYTES = 4 * 1024;
 
-const pageUrl = (token: string, extra: string) => `${env.email.appUrl}/unsubscribe?token=${encodeURIComponent(token)}${extra}`;
+/** The page on the host the browser used (a form post or a GET come from the person's browser). */
+const pageUrl = (request: Request, token: string, extra: string) => new URL(`/unsubscribe?token=${encodeURIComponent(token)}${extra}`, request.url);
 
 /**
  * POST /api/unsubscribe?token=...: the List-Unsubscribe URL of every alert email (RFC 8058 one-click: mail clients
@@ -34,14 +34,14 @@ export async function POST(request: Request): Promise<Response> {
   if (done === null) return apiError(500, "internal", "Something went wrong. Please try again.");
   if (!done) {
     return fromPage
-      ? NextResponse.redirect(pageUrl(token, "&state=invalid"), 303)
+      ? NextResponse.redirect(pageUrl(request, token, "&state=invalid"), 303)
       : apiError(400, "bad_request:unsubscribe", "This unsubscribe link is not valid.");
   }
-  return fromPage ? NextResponse.redirect(pageUrl(token, "&state=done"), 303) : NextResponse.json({ ok: true, kind: done.kind });
+  return fromPage ? NextResponse.redirect(pageUrl(request, token, "&state=done"), 303) : NextResponse.json({ ok: true, kind: done.kind });
 }
 
 /** A mail client that opens the List-Unsubscribe URL instead of posting to it lands on the page (which asks first). */
 export async function GET(request: Request): Promise<Response> {
   const token = new URL(request.url).searchParams.get("token") ?? "";
-  return NextResponse.redirect(pageUrl(token.slice(0, 1000), ""), 303);
+  return NextResponse.redirect(pageUrl(request, token.slice(0, 1000), ""), 303);
 }
