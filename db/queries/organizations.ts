@@ -119,10 +119,12 @@ export async function searchOrganizationsForAdmin(
       externalId: organizations.externalId,
       deactivatedAt: organizations.deactivatedAt,
       createdAt: organizations.createdAt,
-      memberCount: sql<number>`(select count(*)::int from ${memberships} where ${memberships.organizationId} = ${organizations.id})`,
-      lastLoginAt: sql<Date | null>`(select max(${users.lastLoginAt}) from ${users} join ${memberships} on ${memberships.userId} = ${users.id} where ${memberships.organizationId} = ${organizations.id})`,
-      pendingInvitations: sql<number>`(select count(*)::int from ${invitations} where ${invitations.organizationId} = ${organizations.id}
-        and ${invitations.acceptedAt} is null and ${invitations.revokedAt} is null and ${invitations.expiresAt} > now())`,
+      // Spelled out with aliases: in a single-table select, drizzle writes column references without their table,
+      // and an unqualified "id" inside these subqueries would name the subquery's own table.
+      memberCount: sql<number>`(select count(*)::int from ${memberships} m where m.organization_id = ${organizations}.id)`,
+      lastLoginAt: sql<Date | null>`(select max(u.last_login_at) from ${users} u join ${memberships} m on m.user_id = u.id where m.organization_id = ${organizations}.id)`,
+      pendingInvitations: sql<number>`(select count(*)::int from ${invitations} i where i.organization_id = ${organizations}.id
+        and i.accepted_at is null and i.revoked_at is null and i.expires_at > now())`,
     })
     .from(organizations)
     .where(where)

@@ -166,6 +166,11 @@ describe("Admin -> Organizations", () => {
     // The link's token is nowhere in the invitation row.
     expect(JSON.stringify(invitation)).not.toContain(token);
     expect((await lastAudit(created.data.id))?.action).toBe("member.invited");
+    // The list counts the pending invitation and, for an organization with people, its members and last sign-in.
+    const [row] = (await searchOrganizationsForAdmin({ isPlatformAdmin: true }, { query: created.data.id })).rows;
+    expect(row).toMatchObject({ memberCount: 0, pendingInvitations: 1, lastLoginAt: null });
+    const [acme] = (await searchOrganizationsForAdmin({ isPlatformAdmin: true }, { query: "acme-verify" })).rows;
+    expect(acme).toMatchObject({ name: "Acme Verify", memberCount: 1, pendingInvitations: 0 });
   });
 
   it("deactivation ends the organization's sessions, refuses sign-in and API keys, and holds deliveries until reactivation", async () => {
