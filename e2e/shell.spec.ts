@@ -16,6 +16,8 @@ test.describe("portal shell", () => {
     }
     await shell.link("Settings").click();
     await expect(page.getByLabel("Organization name")).toHaveValue("Acme Verify");
+    await shell.link("Members").click();
+    await expect(page.getByRole("heading", { name: "Members", level: 1 })).toBeVisible();
     await expect(page.getByRole("cell", { name: "partner@example.com" })).toBeVisible();
     await expect(page.getByText("other@example.com")).toHaveCount(0);
   });

@@ -4,7 +4,7 @@
  */
 import { mkdir } from "node:fs/promises";
 import { existsSync } from "node:fs";
-import { chromium, type Page } from "@playwright/test";
+import { chromium, type Browser, type Page } from "@playwright/test";
 
 const baseURL = process.argv[2] ?? "http://localhost:3000";
 const out = "public/screenshots";
@@ -16,6 +16,58 @@ async function signIn(page: Page, email: string, password: string) {
   await page.getByLabel("Password").fill(password);
   await page.getByRole("button", { name: "Sign in" }).click();
   await page.waitForURL(/\/webhooks$/);
+}
+
+/** Admin -> Organizations with an invited owner, the invitation link's page, Settings -> Members, Forgot password. */
+async function peopleScreenshots(browser: Browser, admin: Page) {
+  for (const [name, slug, externalId, owner] of [
+    ["Initech", "initech", "crm-1042", "olivia@initech.example"],
+    ["Vandelay Industries", "vandelay", "crm-2210", "art@vandelay.example"],
+  ] as const) {
+    await admin.goto(`${baseURL}/admin?q=${slug}`);
+    if ((await admin.getByTestId("admin-org-row").count()) > 0) continue;
+    await admin.getByRole("button", { name: "New organization" }).click();
+    const dialog = admin.getByRole("dialog");
+    await dialog.getByLabel("Name").fill(name);
+    await dialog.getByLabel("Slug").fill(slug);
+    await dialog.getByLabel("External id (optional)").fill(externalId);
+    await dialog.getByRole("button", { name: "Create organization" }).click();
+    await admin.getByTestId("toast").filter({ hasText: "Organization created" }).waitFor();
+    await admin.getByRole("button", { name: `Actions for ${name}` }).click();
+    await admin.getByRole("menuitem", { name: "Invite an owner…" }).click();
+    await admin.getByRole("dialog").getByLabel("Email").fill(owner);
+    await admin.getByRole("dialog").getByRole("button", { name: "Send invitation" }).click();
+    await admin.getByTestId("toast").filter({ hasText: "Invitation sent" }).waitFor();
+  }
+  await admin.goto(`${baseURL}/admin`);
+  await admin.screenshot({ path: `${out}/admin-organizations.png` });
+  await admin.goto(`${baseURL}/admin/emails`);
+  await admin.getByTestId("emails-table").getByRole("link", { name: /Join Initech/ }).first().click();
+  const link = await admin.getByTestId("email-link").getAttribute("href");
+  const invitee = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
+  await invitee.goto(link!);
+  await invitee.getByLabel("Your name").fill("Olivia Owner");
+  await invitee.screenshot({ path: `${out}/invitation.png` });
+
+  const partner = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+  await signIn(partner, "partner@example.com", "partner-demo-password");
+  await partner.goto(`${baseURL}/settings/members`);
+  for (const [email, role] of [["dev@acme-verify.example", "member"], ["cto@acme-verify.example", "owner"]] as const) {
+    if ((await partner.getByTestId("invitation-row").filter({ hasText: email }).count()) > 0) continue;
+    await partner.getByLabel("Email").fill(email);
+    await partner.getByLabel("Role").selectOption(role);
+    await partner.getByRole("button", { name: "Send invitation" }).click();
+    await partner.getByTestId("invitation-row").filter({ hasText: email }).waitFor();
+  }
+  await partner.waitForTimeout(5500);
+  await partner.screenshot({ path: `${out}/members.png`, fullPage: true });
+
+  const visitor = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
+  await visitor.goto(`${baseURL}/reset-password`);
+  await visitor.getByLabel("Email").fill("partner@example.com");
+  await visitor.getByRole("button", { name: "Send reset link" }).click();
+  await visitor.getByTestId("form-success").waitFor();
+  await visitor.screenshot({ path: `${out}/reset-password.png` });
 }
 
 async function main() {
@@ -66,6 +118,7 @@ async function main() {
       await admin.frameLocator("[data-testid=email-preview] iframe").getByRole("link").first().waitFor();
       await admin.screenshot({ path: `${out}/email.png` });
     }
+    await peopleScreenshots(browser, admin);
     const phone = await browser.newPage({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 1 });
     await signIn(phone, "other@example.com", "other-demo-password");
     await phone.screenshot({ path: `${out}/mobile.png` });
