@@ -6,13 +6,13 @@
  */
 import { readFileSync } from "node:fs";
 import { encode } from "next-auth/jwt";
-import { AUTH_SECRET, BASE, callAction, declaredActions, http, LOG_FILE, PUBLIC_API_ROUTES, type SecuritySuite, signIn, sleep } from "./kit";
+import { AUTH_SECRET, BASE, callAction, declaredActions, http, LOG_FILE, PUBLIC_ACTIONS, PUBLIC_API_ROUTES, PUBLIC_PAGES, type SecuritySuite, signIn, sleep } from "./kit";
 
 export const authSuite: SecuritySuite = {
   name: "auth",
   async run(ctx) {
     const { raw, check, digest, changedTables, allPages, allRoutes, allActions, idFor, fill, ids, acmeOrgId, acmeMarkers, acmeCookie, revokedKey, allKeys } = ctx;
-    const portalPages = allPages.filter((p) => p !== "/login");
+    const portalPages = allPages.filter((p) => !PUBLIC_PAGES.includes(p));
     const deletedUserToken = await encode({
       token: { uid: "usr_deleted000000000000", orgId: acmeOrgId, sub: "usr_deleted000000000000" },
       secret: AUTH_SECRET,
@@ -41,7 +41,7 @@ export const authSuite: SecuritySuite = {
 
     const actionCheck = check("auth", "server actions without a session answer unauthorized and change nothing");
     const before = await digest();
-    const publicActions = new Set(["signInWithPassword", "signInWithProvider", "signOutAction"]);
+    const publicActions = new Set(PUBLIC_ACTIONS);
     for (const action of allActions) {
       if (publicActions.has(action.name)) continue;
       for (const [label, cookie] of [["no cookie", undefined], ["forged cookie", "authjs.session-token=forged.not-a-jwt"], ["deleted user", deletedCookie]] as const) {

@@ -2,6 +2,7 @@ import { auditSuite } from "./audit";
 import { authSuite } from "./auth";
 import { bodiesSuite } from "./bodies";
 import { hostileSuite } from "./hostile";
+import { peopleSuite } from "./people";
 import type { SecuritySuite } from "./kit";
 import { tenantSuite } from "./tenant";
 import { throttleSuite } from "./throttle";
@@ -10,4 +11,4 @@ import { throttleSuite } from "./throttle";
  * Every prove:security suite, in the order they run. A new suite is a new module here: `run` gets the app, the two
  * tenants and their ids (see SecurityContext in kit.ts) and reports through `ctx.check(suite, what)`.
  */
-export const SUITES: SecuritySuite[] = [authSuite, tenantSuite, hostileSuite, bodiesSuite, auditSuite, throttleSuite];
+export const SUITES: SecuritySuite[] = [authSuite, tenantSuite, hostileSuite, bodiesSuite, auditSuite, throttleSuite, peopleSuite];
