@@ -173,13 +173,13 @@ async function main() {
 
     /**
      * A digest of every table: any insert, update or delete shows. Sign-in attempts (login_attempts, and the audit
-     * log's sign_in.* events) and key last-use are expected.
+     * log's sign_in.* events), key last-use and session last-seen (auth_sessions, a write a minute) are expected.
      */
     const digest = async () => {
       const tables = await raw<{ name: string }[]>`select tablename as name from pg_tables where schemaname = 'public' and tablename not in ('login_attempts', '__drizzle_migrations') order by 1`;
       const out: Record<string, string> = {};
       for (const { name } of tables) {
-        const [row] = await raw.unsafe(`select count(*)::text || ':' || coalesce(md5(string_agg((to_jsonb(t) - 'last_used_at')::text, ',' order by (to_jsonb(t) - 'last_used_at')::text)), '') as d from "${name}" t${name === "audit_events" ? " where t.action not like 'sign_in.%'" : ""}`);
+        const [row] = await raw.unsafe(`select count(*)::text || ':' || coalesce(md5(string_agg((to_jsonb(t) - 'last_used_at' - 'last_seen_at')::text, ',' order by (to_jsonb(t) - 'last_used_at' - 'last_seen_at')::text)), '') as d from "${name}" t${name === "audit_events" ? " where t.action not like 'sign_in.%'" : ""}`);
         out[name] = String(row!.d);
       }
       return out;
