@@ -29,6 +29,16 @@ export interface DeliveryRow {
 
 const column = createDataTableColumnHelper<DeliveryRow>();
 
+const endpointColumn = column.accessor("endpointLabel", {
+  header: "Endpoint",
+  cell: ({ row }) => (
+    <span className="flex max-w-[14rem] flex-col" title={row.original.endpointUrl} data-testid="endpoint-cell">
+      <span className="truncate text-sm">{row.original.endpointLabel}</span>
+      {row.original.endpointDeleted ? <span className="text-[11px] text-muted-foreground">(deleted)</span> : null}
+    </span>
+  ),
+});
+
 const baseColumns = [
   column.accessor("createdAt", {
     header: "Time",
@@ -46,15 +56,7 @@ const baseColumns = [
       </span>
     ),
   }),
-  column.accessor("endpointLabel", {
-    header: "Endpoint",
-    cell: ({ row }) => (
-      <span className="flex max-w-[14rem] flex-col" title={row.original.endpointUrl} data-testid="endpoint-cell">
-        <span className="truncate text-sm">{row.original.endpointLabel}</span>
-        {row.original.endpointDeleted ? <span className="text-[11px] text-muted-foreground">(deleted)</span> : null}
-      </span>
-    ),
-  }),
+  endpointColumn,
   column.accessor("status", {
     header: "Status",
     cell: ({ row }) => (
@@ -92,6 +94,8 @@ const baseColumns = [
 ];
 
 const partnerColumns = column.columns(baseColumns);
+// On an endpoint's own page the endpoint column would say the same thing on every row.
+const endpointPageColumns = column.columns(baseColumns.filter((c) => c !== endpointColumn));
 // Platform admins see every organization's deliveries: the organization comes right after the time.
 const adminColumns = column.columns([
   baseColumns[0]!,
@@ -104,18 +108,21 @@ export function DeliveriesTable({
   emptyState,
   basePath,
   showOrganization = false,
+  hideEndpoint = false,
   caption = "Deliveries, newest first",
 }: {
   rows: DeliveryRow[];
   emptyState: React.ReactNode;
   basePath: string;
   showOrganization?: boolean;
+  /** For one endpoint's own deliveries. */
+  hideEndpoint?: boolean;
   caption?: string;
 }) {
   return (
     <div className="rounded-lg border bg-card">
       <DataTable
-        columns={showOrganization ? adminColumns : partnerColumns}
+        columns={showOrganization ? adminColumns : hideEndpoint ? endpointPageColumns : partnerColumns}
         data={rows}
         getRowId={(row) => row.id}
         rowHref={(row) => `${basePath}/${row.id}`}

@@ -19,7 +19,12 @@ export function RetryNowButton({ id, size = "default" }: { id: string; size?: "d
         router.refresh();
         return;
       }
-      toast.success("Retrying now", `Attempt ${result.data.attempt} is on its way, with the same webhook-id.`);
+      toast.success(
+        "Retrying now",
+        `Attempt ${result.data.attempt} is on its way, with the same webhook-id.${
+          result.data.heldUntil ? " The pause your endpoint asked for (Retry-After) is over too." : ""
+        }`,
+      );
       router.refresh();
     });
   }

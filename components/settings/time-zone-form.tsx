@@ -52,7 +52,13 @@ export function TimeZoneForm() {
       <Label id={`${id}-label`}>Time zone</Label>
       <div className="flex gap-2">
         <Select value={choice} onValueChange={setChoice}>
-          <SelectTrigger aria-labelledby={`${id}-label`} aria-describedby={`${id}-hint`} aria-invalid={error ? true : undefined} data-testid="time-zone-select">
+          <SelectTrigger
+            className="min-w-0 flex-1"
+            aria-labelledby={`${id}-label`}
+            aria-describedby={`${id}-hint`}
+            aria-invalid={error ? true : undefined}
+            data-testid="time-zone-select"
+          >
             <SelectValue />
           </SelectTrigger>
           <SelectContent className="max-h-80">

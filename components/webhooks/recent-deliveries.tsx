@@ -28,6 +28,7 @@ export function RecentDeliveries({ endpointId, rows, retryNow }: { endpointId: s
       <CardContent>
         <DeliveriesTable
           basePath="/webhooks/logs"
+          hideEndpoint
           caption="Recent deliveries to this endpoint"
           rows={rows.map((r) => toDeliveryRow(r, retryNow))}
           emptyState={

@@ -4,15 +4,12 @@ import { CheckCircle2, CircleDashed, CircleHelp, ShieldCheck, XCircle } from "lu
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
 import { runVerificationCheckAction } from "@/app/(portal)/webhooks/actions";
+import { Time } from "@/components/time/time";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { toast } from "@/components/ui/toast";
 import { VerifySnippet } from "@/components/webhooks/verify-snippet";
 import type { VerificationRun } from "@/lib/delivery/verification-check";
-
-function formatUtc(iso: string) {
-  return `${new Date(iso).toISOString().slice(0, 19).replace("T", " ")} UTC`;
-}
 
 const OUTCOME: Record<VerificationRun["outcome"], { label: string; variant: "success" | "destructive" | "warning" }> = {
   passed: { label: "Verifies signatures", variant: "success" },
@@ -103,7 +100,7 @@ function Report({ run, brand }: { run: VerificationRun; brand: string }) {
       <div className="flex flex-wrap items-center gap-2 text-sm">
         <Badge variant={outcome.variant}>{outcome.label}</Badge>
         <span className="text-muted-foreground">
-          checked <time dateTime={run.createdAt}>{formatUtc(run.createdAt)}</time> · {run.signatureScheme === "v1a" ? "ed25519 (v1a)" : "HMAC (v1)"}
+          checked <Time value={run.createdAt} seconds /> · {run.signatureScheme === "v1a" ? "ed25519 (v1a)" : "HMAC (v1)"}
         </span>
       </div>
       <p
@@ -211,7 +208,7 @@ export function VerificationCheck({
                   <span className={r.outcome === "passed" ? "text-success" : r.outcome === "failed" ? "text-destructive" : "text-warning"} aria-hidden>
                     ●
                   </span>
-                  <time dateTime={r.createdAt}>{formatUtc(r.createdAt)}</time>
+                  <Time value={r.createdAt} seconds />
                   <span className="sr-only">{OUTCOME[r.outcome].label}</span>
                 </Button>
               </li>

@@ -11,7 +11,7 @@ vi.hoisted(() => {
 const { createEndpointSchema, sendTestEventSchema } = await import("@/app/(portal)/webhooks/schemas");
 const { deliveryRefSchema } = await import("@/app/(portal)/webhooks/logs/schemas");
 const { closeDb, getDb } = await import("@/db");
-const { deliveries, deliveryAttempts, workflowRuns } = await import("@/db/schema");
+const { deliveries, deliveryAttempts, endpointThrottles, workflowRuns } = await import("@/db/schema");
 const { runAction } = await import("@/lib/action");
 const { sessionContextFor } = await import("@/testing/session");
 const { createTestOrganization } = await import("@/testing/organization");
@@ -84,7 +84,7 @@ describe("Retry now (embedded engine, real HTTPS receiver)", () => {
 
     const started = Date.now();
     const result = await runAction(acme, deliveryRefSchema, retryNow, { id: deliveryId });
-    expect(result).toEqual({ ok: true, data: { id: deliveryId, attempt: 2 } });
+    expect(result).toEqual({ ok: true, data: { id: deliveryId, attempt: 2, heldUntil: null } });
     const done = await waitForDelivery(deliveryId);
     expect(done.status).toBe("succeeded");
     expect(Date.now() - started).toBeLessThan(5000);
@@ -102,6 +102,24 @@ describe("Retry now (embedded engine, real HTTPS receiver)", () => {
     // One run did it all: no second chain was started beside the sleeping one.
     const runs = await db.select().from(workflowRuns).where(sql`${workflowRuns.input} ->> 'deliveryId' = ${deliveryId}`);
     expect(runs.map((r) => [r.id, r.status])).toEqual([[run.id, "completed"]]);
+  });
+
+  it("also ends the hold a Retry-After put on the endpoint, which would otherwise keep the attempt back", async () => {
+    const endpointId = await endpointFor("/retry-now-held");
+    receiver.enqueue({ kind: "status", status: 503, headers: { "retry-after": "3600" } });
+    const published = await publishEvent(acme.org.id, "session.completed", example, { endpointId });
+    const deliveryId = published.deliveryIds[0]!;
+    await waitUntilWaiting(deliveryId);
+    const db = await getDb();
+    const [held] = await db.select().from(endpointThrottles).where(eq(endpointThrottles.endpointId, endpointId));
+    expect(held!.throttledUntil!.getTime()).toBeGreaterThan(Date.now() + 30 * 60_000);
+
+    const result = await runAction(acme, deliveryRefSchema, retryNow, { id: deliveryId });
+    expect(result).toMatchObject({ ok: true, data: { attempt: 2, heldUntil: held!.throttledUntil!.toISOString() } });
+    const started = Date.now();
+    expect((await waitForDelivery(deliveryId)).status).toBe("succeeded");
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(receiver.requests.filter((r) => r.path === "/retry-now-held")).toHaveLength(2);
   });
 
   it("refuses what is not waiting (finished, another organization's, a second click) with a message", async () => {

@@ -3,7 +3,7 @@ import type { z } from "zod";
 import type { deliveryRefSchema } from "@/app/(portal)/webhooks/logs/schemas";
 import { getDb } from "@/db";
 import type { SessionContext } from "@/db/queries/users";
-import { deliveries, webhookEndpoints, workflowRuns } from "@/db/schema";
+import { deliveries, endpointThrottles, webhookEndpoints, workflowRuns } from "@/db/schema";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { assertWebhooksAllowed } from "@/lib/plans";
@@ -24,8 +24,15 @@ export function retryNowSupported(): boolean {
  * run, so it keeps its `webhook-id`, its attempt numbering and the retries it has left. The embedded engine stores a
  * sleep as its run's wake-up time: moving that time to now is all it takes, and the run then continues exactly as it
  * would have at the end of the backoff. A run that holds a lease (an attempt under way) is left alone.
+ *
+ * A receiver that answered with Retry-After holds its whole endpoint until then (lib/delivery/throttle.ts); the next
+ * attempt would only find that hold and sleep again. Asking to retry now is the person saying the receiver is ready,
+ * so the hold ends too (the endpoint's rate limit and adaptive pacing stay); `heldUntil` says it did.
  */
-export async function retryNow(input: z.output<typeof deliveryRefSchema>, ctx: SessionContext): Promise<{ id: string; attempt: number }> {
+export async function retryNow(
+  input: z.output<typeof deliveryRefSchema>,
+  ctx: SessionContext,
+): Promise<{ id: string; attempt: number; heldUntil: string | null }> {
   assertWebhooksAllowed(ctx.org.plan);
   const db = await getDb();
   const [row] = await db
@@ -64,18 +71,29 @@ export async function retryNow(input: z.output<typeof deliveryRefSchema>, ctx: S
         ),
       )
       .returning({ id: workflowRuns.id });
-    if (runs.length === 0) return false;
+    if (runs.length === 0) return { moved: false, heldUntil: null };
     await tx
       .update(deliveries)
       .set({ nextAttemptAt: sql`now()`, updatedAt: new Date() })
       .where(and(eq(deliveries.id, delivery.id), eq(deliveries.status, "pending")));
-    return true;
+    const [hold] = await tx
+      .select({ until: endpointThrottles.throttledUntil })
+      .from(endpointThrottles)
+      .where(and(eq(endpointThrottles.endpointId, delivery.endpointId), gt(endpointThrottles.throttledUntil, sql`now()`)))
+      .for("update");
+    if (hold?.until) {
+      await tx
+        .update(endpointThrottles)
+        .set({ throttledUntil: null, updatedAt: new Date() })
+        .where(eq(endpointThrottles.endpointId, delivery.endpointId));
+    }
+    return { moved: true, heldUntil: hold?.until ? hold.until.toISOString() : null };
   });
-  if (!moved) {
+  if (!moved.moved) {
     throw new AppError("conflict:delivery_in_progress", {
       message: "Its next attempt is already under way. Its result shows here in a moment.",
     });
   }
   localEngine()?.wake();
-  return { id: delivery.id, attempt: delivery.attemptCount + 1 };
+  return { id: delivery.id, attempt: delivery.attemptCount + 1, heldUntil: moved.heldUntil };
 }

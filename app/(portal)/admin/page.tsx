@@ -1,4 +1,4 @@
-import { Building2, Search } from "lucide-react";
+import { Building2 } from "lucide-react";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { OrganizationActions } from "@/components/admin/organization-actions";
@@ -6,10 +6,10 @@ import { NewOrganizationButton } from "@/components/admin/organization-dialog";
 import { SetPlanDialog } from "@/components/billing/set-plan-dialog";
 import { SubscriptionStatusBadge } from "@/components/billing/subscription-status";
 import { PageHeader } from "@/components/portal/page-header";
+import { UrlSearchForm } from "@/components/portal/url-search-form";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
-import { Input } from "@/components/ui/input";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { Time } from "@/components/time/time";
 import { listOrganizationBillingForAdmin } from "@/db/queries/billing";
@@ -61,21 +61,8 @@ export default async function AdminPage({ searchParams }: { searchParams: Promis
           </>
         }
       />
-      <form method="get" action="/admin" role="search" className="mb-4 flex max-w-xl gap-2">
-        <label htmlFor="org-search" className="sr-only">
-          Search organizations
-        </label>
-        <Input id="org-search" name="q" type="search" defaultValue={query} placeholder="Name, slug, external id or org_ id" maxLength={200} />
-        <Button type="submit" variant="outline">
-          <Search className="size-4" aria-hidden />
-          Search
-        </Button>
-        {query ? (
-          <Button asChild variant="ghost">
-            <Link href="/admin">Clear</Link>
-          </Button>
-        ) : null}
-      </form>
+      {/* The search box follows the URL (Back/Forward included), like every filtered list. */}
+      <UrlSearchForm label="Search organizations" placeholder="Name, slug, external id or org_ id" />
       {rows.length === 0 ? (
         <EmptyState
           icon={Building2}

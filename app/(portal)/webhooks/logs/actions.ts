@@ -17,7 +17,7 @@ export async function redeliverAction(input: unknown): Promise<ActionResult<{ id
 }
 
 /** Sends the next attempt of a delivery that waits for its backoff now, in the same run (same webhook-id). */
-export async function retryNowAction(input: unknown): Promise<ActionResult<{ id: string; attempt: number }>> {
+export async function retryNowAction(input: unknown): Promise<ActionResult<{ id: string; attempt: number; heldUntil: string | null }>> {
   const result = await retryDeliveryNow(input);
   if (result.ok) {
     revalidatePath("/webhooks/logs");
