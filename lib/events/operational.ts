@@ -64,10 +64,11 @@ const failureCounts = {
   lastFailure: lastFailure.nullable(),
 };
 
-const EXAMPLE_ORGANIZATION = { id: "org_3k9f2m1q8x7v6b5n4c3z", externalId: "cust_20931", name: "Acme Verify" };
+// Example names only: the demo partners' names (Acme Verify, Globex) would read as one tenant's data on every page.
+const EXAMPLE_ORGANIZATION = { id: "org_3k9f2m1q8x7v6b5n4c3z", externalId: "cust_20931", name: "Northwind Identity" };
 const EXAMPLE_ENDPOINT = {
   id: "ep_8f2k4m1q9x7v6b5n4c3z",
-  url: "https://hooks.acme.example/herald",
+  url: "https://hooks.northwind.example/herald",
   description: "Production receiver",
   eventTypes: null,
   active: true,
@@ -77,7 +78,7 @@ const EXAMPLE_ENDPOINT = {
   portalUrl: "https://herald.example.com/webhooks/ep_8f2k4m1q9x7v6b5n4c3z",
 };
 const SYSTEM = { type: "system" as const, id: null, email: null };
-const PERSON = { type: "user" as const, id: "usr_5t7y9u1i3o5p7a9s1d3f", email: "paula@acme.example" };
+const PERSON = { type: "user" as const, id: "usr_5t7y9u1i3o5p7a9s1d3f", email: "paula@northwind.example" };
 const EXAMPLE_FAILURE = { at: "2026-11-22T10:15:00.000Z", status: 503, errorClass: "http_status", deliveryId: "dlv_2b4n6m8q0w2e4r6t8y0u2i4o" };
 
 export interface OperationalEventDefinition {
@@ -98,7 +99,7 @@ export const OPERATIONAL_EVENT_CATALOG = [
       organization: EXAMPLE_ORGANIZATION,
       endpoint: { ...EXAMPLE_ENDPOINT, health: "healthy", failingSince: null },
       actor: PERSON,
-      reason: "Endpoint created by paula@acme.example.",
+      reason: "Endpoint created by paula@northwind.example.",
       occurredAt: "2026-11-22T09:00:00.000Z",
     },
   },
@@ -111,7 +112,7 @@ export const OPERATIONAL_EVENT_CATALOG = [
       organization: EXAMPLE_ORGANIZATION,
       endpoint: { ...EXAMPLE_ENDPOINT, health: "healthy", failingSince: null },
       actor: PERSON,
-      reason: "Endpoint updated by paula@acme.example: url, timeoutSeconds.",
+      reason: "Endpoint updated by paula@northwind.example: url, timeoutSeconds.",
       changedFields: ["url", "timeoutSeconds"],
       occurredAt: "2026-11-22T09:30:00.000Z",
     },
@@ -125,7 +126,7 @@ export const OPERATIONAL_EVENT_CATALOG = [
       organization: EXAMPLE_ORGANIZATION,
       endpoint: { ...EXAMPLE_ENDPOINT, active: false, health: "disabled", disabledCause: "person", failingSince: null },
       actor: PERSON,
-      reason: "Endpoint deleted by paula@acme.example.",
+      reason: "Endpoint deleted by paula@northwind.example.",
       occurredAt: "2026-11-22T11:00:00.000Z",
     },
   },
@@ -138,7 +139,7 @@ export const OPERATIONAL_EVENT_CATALOG = [
       organization: EXAMPLE_ORGANIZATION,
       endpoint: { ...EXAMPLE_ENDPOINT, health: "healthy", failingSince: null },
       actor: PERSON,
-      reason: "Endpoint switched on by paula@acme.example.",
+      reason: "Endpoint switched on by paula@northwind.example.",
       occurredAt: "2026-11-22T12:00:00.000Z",
     },
   },
@@ -204,7 +205,7 @@ export const OPERATIONAL_EVENT_CATALOG = [
       organization: EXAMPLE_ORGANIZATION,
       endpoint: { ...EXAMPLE_ENDPOINT, health: "healthy", failingSince: null },
       actor: PERSON,
-      reason: "Signing secret rotated by paula@acme.example.",
+      reason: "Signing secret rotated by paula@northwind.example.",
       signatureScheme: "v1",
       previousSecretExpiresAt: "2026-11-23T09:00:00.000Z",
       occurredAt: "2026-11-22T09:00:00.000Z",

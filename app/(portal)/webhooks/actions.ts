@@ -80,14 +80,6 @@ export async function rotateSecretAction(input: unknown): Promise<ActionResult<{
   return revalidated(await rotate(input));
 }
 
-/** Switches between HMAC (v1) and ed25519 (v1a) signing, with a 24-hour overlap in which both sign. */
-export async function setSignatureSchemeAction(
-  input: unknown,
-): Promise<ActionResult<{ id: string; signatureScheme: SignatureScheme; previousSecretExpiresAt: string }>> {
-  const result = await switchScheme(input);
-  return revalidated(result, result.ok ? result.data.id : undefined);
-}
-
 /** The endpoint page after an action that changed its deliveries (status, Health, Recent deliveries). */
 function revalidatedDeliveries<T>(result: ActionResult<T>): ActionResult<T> {
   if (result.ok) {
@@ -96,6 +88,14 @@ function revalidatedDeliveries<T>(result: ActionResult<T>): ActionResult<T> {
     revalidatePath("/webhooks/logs");
   }
   return result;
+}
+
+/** Switches between HMAC (v1) and ed25519 (v1a) signing, with a 24-hour overlap in which both sign. */
+export async function setSignatureSchemeAction(
+  input: unknown,
+): Promise<ActionResult<{ id: string; signatureScheme: SignatureScheme; previousSecretExpiresAt: string }>> {
+  const result = await switchScheme(input);
+  return revalidated(result, result.ok ? result.data.id : undefined);
 }
 
 /** Check signature verification: six requests to the endpoint, a stored report (the list's badge follows the latest). */

@@ -1,3 +1,4 @@
+import { alertsSuite } from "./alerts";
 import { auditSuite } from "./audit";
 import { authSuite } from "./auth";
 import { bodiesSuite } from "./bodies";
@@ -11,4 +12,4 @@ import { throttleSuite } from "./throttle";
  * Every prove:security suite, in the order they run. A new suite is a new module here: `run` gets the app, the two
  * tenants and their ids (see SecurityContext in kit.ts) and reports through `ctx.check(suite, what)`.
  */
-export const SUITES: SecuritySuite[] = [authSuite, tenantSuite, hostileSuite, bodiesSuite, auditSuite, throttleSuite, peopleSuite];
+export const SUITES: SecuritySuite[] = [authSuite, tenantSuite, hostileSuite, bodiesSuite, auditSuite, throttleSuite, peopleSuite, alertsSuite];

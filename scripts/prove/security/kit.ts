@@ -16,7 +16,7 @@ export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** /api/v1 routes that need no key by design (they hold no one's data): the key sweeps leave them out. */
 export const PUBLIC_API_ROUTES = ["/api/v1/openapi.json", "/api/v1/signature-test-vectors.json"];
 /** Pages anyone may open (lib/auth/config.ts PUBLIC_PATHS): sign-in, invitation links, password reset. */
-export const PUBLIC_PAGES = ["/login", "/invite/[token]", "/reset-password", "/reset-password/[token]"];
+export const PUBLIC_PAGES = ["/login", "/invite/[token]", "/reset-password", "/reset-password/[token]", "/unsubscribe"];
 /** Actions anyone may call: sign-in and sign-out, and the ones a link's token authorizes (invitation, reset). */
 export const PUBLIC_ACTIONS = [
   "signInWithPassword",
