@@ -15,3 +15,4 @@ export * from "./encryption-keys";
 export * from "./people";
 export * from "./verification-checks";
 export * from "./alerts";
+export * from "./platform-keys";
