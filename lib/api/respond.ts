@@ -104,30 +104,47 @@ export function apiRoute<P extends Record<string, string> = Record<string, never
       }
       // A key made before a downgrade stops working with the plan; it works again after an upgrade.
       assertApiAllowed(caller.plan);
-      const decision = rateLimiter().take(caller.keyId);
-      if (!decision.allowed) {
-        return apiError(
-          429,
-          "rate_limited",
-          `Too many requests for this API key (limit ${env.apiRateLimitPerSecond} per second). Retry after ${decision.retryAfterSeconds} s.`,
-          undefined,
-          { "retry-after": String(decision.retryAfterSeconds) },
-        );
-      }
+      const limited = rateLimited(caller.keyId);
+      if (limited) return limited;
       const params = ((await context?.params) ?? {}) as P;
       // No id contains a control character; such a path would only fail in the database (NUL) with a 500.
-      if (Object.values(params).some((v) => /[\u0000-\u001f\u007f]/.test(String(v)))) {
-        return apiError(404, "not_found", "Nothing here has that id.");
-      }
+      if (hasControlCharacter(params)) return apiError(404, "not_found", "Nothing here has that id.");
       return await handler({ request, caller, params });
     } catch (e) {
-      if (e instanceof ApiRejection) return apiError(e.status, e.code, e.message, e.issues);
-      if (isAppError(e) && e.kind !== "internal") {
-        const issues = e.fieldErrors ? Object.entries(e.fieldErrors).map(([path, messages]) => ({ path, message: messages[0] ?? "" })) : undefined;
-        return apiError(e.status, e.code, e.message, issues);
-      }
-      logger.error("an API request failed", { path: new URL(request.url).pathname, error: e });
-      return apiError(500, "internal", "Something went wrong on our side. Please try again.");
+      return failureResponse(request, e);
     }
   };
+}
+
+/**
+ * The error shape for anything a handler threw: a rejection from `readJson`/`parseQuery` or an AppError keeps its
+ * status and message; anything else is logged and answered with a plain 500 that carries no detail. Shared with the
+ * platform API's wrapper (lib/platform/respond.ts).
+ */
+export function failureResponse(request: Request, e: unknown): Response {
+  if (e instanceof ApiRejection) return apiError(e.status, e.code, e.message, e.issues);
+  if (isAppError(e) && e.kind !== "internal") {
+    const issues = e.fieldErrors ? Object.entries(e.fieldErrors).map(([path, messages]) => ({ path, message: messages[0] ?? "" })) : undefined;
+    return apiError(e.status, e.code, e.message, issues);
+  }
+  logger.error("an API request failed", { path: new URL(request.url).pathname, error: e });
+  return apiError(500, "internal", "Something went wrong on our side. Please try again.");
+}
+
+/** Answers 429 with Retry-After when `bucket` (a key id) has used up its requests for this second. */
+export function rateLimited(bucket: string): Response | undefined {
+  const decision = rateLimiter().take(bucket);
+  if (decision.allowed) return undefined;
+  return apiError(
+    429,
+    "rate_limited",
+    `Too many requests for this API key (limit ${env.apiRateLimitPerSecond} per second). Retry after ${decision.retryAfterSeconds} s.`,
+    undefined,
+    { "retry-after": String(decision.retryAfterSeconds) },
+  );
+}
+
+/** True when a path parameter holds a control character: no id does, and NUL would fail in the database with a 500. */
+export function hasControlCharacter(params: Record<string, unknown>): boolean {
+  return Object.values(params).some((v) => /[\u0000-\u001f\u007f]/.test(String(v)));
 }

@@ -21,6 +21,8 @@ export const AUDIT_ACTIONS = {
   "notifications.updated": "Alert preferences changed",
   "api_key.created": "API key created",
   "api_key.revoked": "API key revoked",
+  "platform_key.created": "Platform key created",
+  "platform_key.revoked": "Platform key revoked",
   "member.invited": "Member invited",
   "member.invitation_resent": "Invitation resent",
   "member.invitation_revoked": "Invitation revoked",

@@ -31,7 +31,7 @@ export interface AuditInput {
 export type AuditWriter = Pick<Db, "insert">;
 
 const SECRET_FIELD = /secret|password|passwd|token|hash|authorization|cookie|^key$|apikey|api_key|value/i;
-const SECRET_VALUE = /whsec_|hk_live_|hk_test_|sk_(live|test)_|rk_(live|test)_|\$argon2|-----BEGIN/;
+const SECRET_VALUE = /whsec_|hk_live_|hk_test_|hk_platform_|sk_(live|test)_|rk_(live|test)_|\$argon2|-----BEGIN/;
 const MAX_VALUE_CHARS = 2000;
 
 function clean(value: unknown): unknown {
