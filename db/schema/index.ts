@@ -16,3 +16,4 @@ export * from "./people";
 export * from "./verification-checks";
 export * from "./alerts";
 export * from "./platform-keys";
+export * from "./portal-links";

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { index, pgEnum, pgTable, primaryKey, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import { boolean, index, pgEnum, pgTable, primaryKey, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
 import { organizations } from "./organizations";
 import { roleEnum, users } from "./users";
 
@@ -45,6 +45,15 @@ export const authSessions = pgTable(
     expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
     endedAt: timestamp("ended_at", { withTimezone: true }),
     endedReason: text("ended_reason"),
+    /**
+     * Set for a session a magic link opened (a portal session): it sees this one organization only, never the Admin
+     * section, and keeps its own copy of the link's settings so tidying links away never widens a session.
+     */
+    portalLinkId: text("portal_link_id"),
+    /** The role of an anonymous portal session (no membership of its own); null otherwise. */
+    portalRole: roleEnum("portal_role"),
+    portalReturnUrl: text("portal_return_url"),
+    portalEmbedded: boolean("portal_embedded").notNull().default(false),
   },
   (t) => [index("auth_sessions_user_idx").on(t.userId).where(sql`${t.endedAt} is null`), index("auth_sessions_expires_idx").on(t.expiresAt)],
 );

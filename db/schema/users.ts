@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import { boolean, pgEnum, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import { organizations } from "./organizations";
 
 export const ROLES = ["owner", "member"] as const;
 export type Role = (typeof ROLES)[number];
@@ -22,10 +23,18 @@ export const users = pgTable(
     lastLoginAt: timestamp("last_login_at", { withTimezone: true }),
     /** IANA zone the portal shows times in, chosen in Settings; null: the browser's own zone. */
     timeZone: text("time_zone"),
+    /**
+     * Set on the one identity an organization's anonymous portal sessions (magic links without an email) act as: it
+     * has no password, no membership and an address under .invalid, so nobody signs in as it; the audit log names it.
+     */
+    portalOrganizationId: text("portal_organization_id").references(() => organizations.id, { onDelete: "cascade" }),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [uniqueIndex("users_email_key").on(sql`lower(${t.email})`)],
+  (t) => [
+    uniqueIndex("users_email_key").on(sql`lower(${t.email})`),
+    uniqueIndex("users_portal_organization_key").on(t.portalOrganizationId).where(sql`${t.portalOrganizationId} is not null`),
+  ],
 );
 
 export type User = typeof users.$inferSelect;
