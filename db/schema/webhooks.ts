@@ -51,6 +51,11 @@ export const webhookEndpoints = pgTable(
     maxRetries: integer("max_retries").notNull().default(3),
     /** At most this many requests per second, across every app process (null: no limit of its own). */
     rateLimitPerSecond: integer("rate_limit_per_second"),
+    /**
+     * Ordered delivery: events arrive one at a time in the order they were published; the next waits until the one
+     * before succeeded, spent its retries or was cancelled (embedded engine; lib/workflows/embedded-engine.ts).
+     */
+    ordered: boolean("ordered").notNull().default(false),
     active: boolean("active").notNull().default(true),
     disabledReason: text("disabled_reason"),
     disabledAt: timestamp("disabled_at", { withTimezone: true }),

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { index, integer, jsonb, pgEnum, pgTable, primaryKey, text, timestamp } from "drizzle-orm/pg-core";
+import { bigserial, boolean, index, integer, jsonb, pgEnum, pgTable, primaryKey, text, timestamp } from "drizzle-orm/pg-core";
 
 export const WORKFLOW_RUN_STATUSES = ["queued", "sleeping", "completed", "failed", "cancelled"] as const;
 export const workflowRunStatusEnum = pgEnum("workflow_run_status", WORKFLOW_RUN_STATUSES);
@@ -23,6 +23,13 @@ export const workflowRuns = pgTable(
      * of one group's runs at once, and shares its slots round-robin across groups.
      */
     groupKey: text("group_key"),
+    /**
+     * Runs of an ordered key (an endpoint with ordered delivery) execute one at a time in `seq` order: a run waits
+     * until every earlier unfinished run of its key has finished.
+     */
+    ordered: boolean("ordered").notNull().default(false),
+    /** Insertion order, the order of an ordered key's runs (a redelivery is a new run, at the back). */
+    seq: bigserial("seq", { mode: "number" }).notNull(),
     wakeAt: timestamp("wake_at", { withTimezone: true }).notNull().defaultNow(),
     leaseOwner: text("lease_owner"),
     leaseExpiresAt: timestamp("lease_expires_at", { withTimezone: true }),
@@ -35,6 +42,14 @@ export const workflowRuns = pgTable(
     // Partial: the claim scans only runs that can become due, in wake-up order, however many completed runs pile up.
     index("workflow_runs_due_idx").on(t.wakeAt).where(sql`${t.status} in ('queued', 'sleeping')`),
     index("workflow_runs_concurrency_idx").on(t.concurrencyKey, t.status),
+    // Runs executing now (leased), per key: the claim counts them across every process against the per-key limit.
+    index("workflow_runs_leased_idx")
+      .on(t.concurrencyKey)
+      .where(sql`${t.leaseOwner} is not null and ${t.status} in ('queued', 'sleeping')`),
+    // An ordered key's unfinished runs in order: the claim finds whether a run is its key's head.
+    index("workflow_runs_ordered_idx")
+      .on(t.concurrencyKey, t.seq)
+      .where(sql`${t.ordered} and ${t.status} in ('queued', 'sleeping')`),
   ],
 );
 
