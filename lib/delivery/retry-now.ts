@@ -58,7 +58,7 @@ export async function retryNow(
   const moved = await db.transaction(async (tx) => {
     const runs = await tx
       .update(workflowRuns)
-      .set({ wakeAt: sql`now()`, updatedAt: new Date() })
+      .set({ wakeAt: sql`clock_timestamp()`, updatedAt: new Date() })
       .where(
         and(
           // The concurrency key is the endpoint: the run is found through its index, then by the delivery it runs.
@@ -66,7 +66,10 @@ export async function retryNow(
           eq(workflowRuns.workflow, DELIVERY_WORKFLOW),
           eq(workflowRuns.status, "sleeping"),
           sql`${workflowRuns.input} ->> 'deliveryId' = ${delivery.id}`,
-          gt(workflowRuns.wakeAt, sql`now()`),
+          // clock_timestamp, not now(): a second click whose transaction began before the first one committed
+          // re-reads the moved row after waiting for its lock; now() (its own start) could still be before the moved
+          // wake-up time and let it "move" the run again. The clock at the re-check is always past it.
+          gt(workflowRuns.wakeAt, sql`clock_timestamp()`),
           or(isNull(workflowRuns.leaseExpiresAt), lt(workflowRuns.leaseExpiresAt, sql`now()`)),
         ),
       )
