@@ -21,6 +21,38 @@ const optionalString = z
   .optional()
   .transform((v) => (v && v.trim() !== "" ? v.trim() : undefined));
 
+/**
+ * A list of web origins (`https://app.example.com`, `http://localhost:3000`), separated by commas or spaces. Each
+ * must be an origin exactly: scheme, host and port only, no path, no wildcard.
+ */
+export function parseOriginList(value: string | undefined): { ok: true; origins: string[] } | { ok: false; message: string } {
+  const origins: string[] = [];
+  for (const item of (value ?? "").split(/[\s,]+/).filter(Boolean)) {
+    let url: URL | undefined;
+    try {
+      url = new URL(item);
+    } catch {
+      url = undefined;
+    }
+    if (!url || !["http:", "https:"].includes(url.protocol) || url.origin !== item.replace(/\/$/, "").toLowerCase()) {
+      return { ok: false, message: `"${item}" is not an origin: write it as scheme://host[:port], e.g. https://app.example.com` };
+    }
+    if (!origins.includes(url.origin)) origins.push(url.origin);
+  }
+  return { ok: true, origins };
+}
+
+const originList = (name: string) =>
+  z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      const parsed = parseOriginList(value);
+      if (parsed.ok) return parsed.origins;
+      ctx.addIssue({ code: "custom", message: `${name}: ${parsed.message}` });
+      return z.NEVER;
+    });
+
 const schema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   NEXT_PHASE: optionalString,
@@ -111,6 +143,8 @@ const schema = z.object({
   EMAIL_RETRY_BASE_MS: z.coerce.number().int().min(1).max(3_600_000).default(30_000),
   EMAIL_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).max(36500).default(365),
+  PORTAL_EMBED_ORIGINS: originList("PORTAL_EMBED_ORIGINS"),
+  PORTAL_RETURN_ORIGINS: originList("PORTAL_RETURN_ORIGINS"),
 });
 
 function parseEnv() {
@@ -283,6 +317,12 @@ export const env = {
   email: emailConfig(),
   /** Audit events older than this many days are purged (hourly); the only deletion the audit log allows. */
   auditRetentionDays: raw.AUDIT_RETENTION_DAYS,
+  portal: {
+    /** Origins that may show the portal in a frame (Content-Security-Policy frame-ancestors); empty: nobody. */
+    embedOrigins: raw.PORTAL_EMBED_ORIGINS,
+    /** Origins a magic link's returnUrl ("Back to <platform>") may point at; empty: a link carries no returnUrl. */
+    returnOrigins: raw.PORTAL_RETURN_ORIGINS,
+  },
 } as const;
 
 export type Env = typeof env;

@@ -102,6 +102,8 @@ export async function switchSessionOrganization({ sessionId, userId, orgId }: { 
         eq(authSessions.id, sessionId),
         eq(authSessions.userId, userId),
         isNull(authSessions.endedAt),
+        // A portal session (a magic link's) stays in its one organization.
+        isNull(authSessions.portalLinkId),
         sql`exists (select 1 from ${memberships} join ${organizations} on ${organizations.id} = ${memberships.organizationId}
           where ${memberships.userId} = ${userId} and ${memberships.organizationId} = ${orgId} and ${organizations.deactivatedAt} is null)`,
       ),

@@ -1,4 +1,4 @@
-import { and, desc, eq, gt, isNull, sql } from "drizzle-orm";
+import { and, desc, eq, gt, isNotNull, isNull, or, sql } from "drizzle-orm";
 import { getDb } from "@/db";
 import { authSessions, memberships, organizations, users, type Plan, type Role } from "@/db/schema";
 
@@ -61,6 +61,13 @@ export interface SessionContext {
    * (tests, scripts), which cannot sign out or switch organizations.
    */
   sessionId?: string;
+  /**
+   * Set when a magic link opened this session (a portal session): it works in this one organization only (no
+   * switcher), never reaches the Admin section, and offers "Back to <platform>" when the link named a returnUrl.
+   * `anonymous`: the link named nobody, so the session acts as the organization's portal identity (no password,
+   * no profile of its own).
+   */
+  portal?: { returnUrl: string | null; embedded: boolean; anonymous: boolean };
 }
 
 const CONTEXT_COLUMNS = {
@@ -110,9 +117,18 @@ export async function getContextForSession({ sessionId, userId }: { sessionId: s
   const db = await getDb();
   const now = new Date();
   const [row] = await db
-    .select({ ...CONTEXT_COLUMNS, lastSeenAt: authSessions.lastSeenAt })
+    .select({
+      ...CONTEXT_COLUMNS,
+      // An anonymous portal session has no membership: its role is the session's own.
+      role: sql<Role>`coalesce(${memberships.role}, ${authSessions.portalRole})`,
+      lastSeenAt: authSessions.lastSeenAt,
+      portalLinkId: authSessions.portalLinkId,
+      portalRole: authSessions.portalRole,
+      portalReturnUrl: authSessions.portalReturnUrl,
+      portalEmbedded: authSessions.portalEmbedded,
+    })
     .from(authSessions)
-    .innerJoin(memberships, and(eq(memberships.userId, authSessions.userId), eq(memberships.organizationId, authSessions.organizationId)))
+    .leftJoin(memberships, and(eq(memberships.userId, authSessions.userId), eq(memberships.organizationId, authSessions.organizationId)))
     .innerJoin(users, eq(users.id, authSessions.userId))
     .innerJoin(organizations, eq(organizations.id, authSessions.organizationId))
     .where(
@@ -122,6 +138,11 @@ export async function getContextForSession({ sessionId, userId }: { sessionId: s
         isNull(authSessions.endedAt),
         gt(authSessions.expiresAt, now),
         isNull(organizations.deactivatedAt),
+        // A member of the organization, or the organization's own portal identity in an anonymous portal session.
+        or(
+          isNotNull(memberships.userId),
+          and(isNotNull(authSessions.portalLinkId), isNotNull(authSessions.portalRole), eq(users.portalOrganizationId, authSessions.organizationId)),
+        ),
       ),
     )
     .limit(1);
@@ -130,7 +151,14 @@ export async function getContextForSession({ sessionId, userId }: { sessionId: s
   if (now.getTime() - row.lastSeenAt.getTime() > 60_000) {
     await db.update(authSessions).set({ lastSeenAt: now }).where(eq(authSessions.id, sessionId));
   }
-  return toContext(row, sessionId);
+  const context = toContext(row, sessionId);
+  if (!row.portalLinkId) return context;
+  // A portal session never carries platform-admin rights, whoever the person is: a platform key minted the link.
+  return {
+    ...context,
+    user: { ...context.user, isPlatformAdmin: false },
+    portal: { returnUrl: row.portalReturnUrl, embedded: row.portalEmbedded, anonymous: row.portalRole !== null },
+  };
 }
 
 /** Renames the signed-in user. */

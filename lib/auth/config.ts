@@ -2,7 +2,7 @@ import type { NextAuthConfig } from "next-auth";
 import { env } from "@/lib/env";
 
 /** Paths anyone may open; everything else proxy.ts sends to /login without a session. */
-const PUBLIC_PATHS = ["/login", "/invite", "/reset-password", "/unsubscribe"];
+const PUBLIC_PATHS = ["/login", "/invite", "/reset-password", "/unsubscribe", "/portal"];
 
 export function isPublicPath(pathname: string): boolean {
   return PUBLIC_PATHS.some((p) => pathname === p || pathname.startsWith(`${p}/`));
