@@ -11,6 +11,7 @@ export const endpointResourceSchema = z.object({
   active: z.boolean(),
   timeoutSeconds: z.number().int(),
   maxRetries: z.number().int(),
+  ordered: z.boolean().describe("Ordered delivery: one event at a time, in the order they were published."),
   signatureScheme: z.enum(["v1", "v1a"]),
   health: z.object({
     state: z.enum(["healthy", "failing", "disabled"]),
@@ -33,10 +34,17 @@ export type EndpointResource = z.infer<typeof endpointResourceSchema>;
 
 export const endpointListSchema = z.object({ data: z.array(endpointResourceSchema) });
 
-/** PATCH /api/v1/endpoints/{id}: what the API changes on an endpoint (its alert recipients). */
+/** PATCH /api/v1/endpoints/{id}: what the API changes on an endpoint (its alert recipients, ordered delivery). */
 export const updateEndpointRequestSchema = z
-  .object({ alertEmails: alertEmailsSchema.describe("Up to 10 addresses; replaces the list ([] clears it).") })
-  .strict();
+  .object({
+    alertEmails: alertEmailsSchema.describe("Up to 10 addresses; replaces the list ([] clears it).").optional(),
+    ordered: z
+      .boolean({ error: "ordered must be true or false." })
+      .describe("Ordered delivery: one event at a time, in publishing order; the next waits until the one before finished.")
+      .optional(),
+  })
+  .strict()
+  .refine((b) => b.alertEmails !== undefined || b.ordered !== undefined, { message: "Send alertEmails, ordered, or both." });
 
 export function toEndpointResource(e: EndpointView): EndpointResource {
   return {
@@ -47,6 +55,7 @@ export function toEndpointResource(e: EndpointView): EndpointResource {
     active: e.active,
     timeoutSeconds: e.timeoutSeconds,
     maxRetries: e.maxRetries,
+    ordered: e.ordered,
     signatureScheme: e.signatureScheme,
     health: {
       state: e.health,

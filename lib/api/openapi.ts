@@ -281,9 +281,9 @@ export const API_OPERATIONS: ApiOperation[] = [
     method: "PATCH",
     path: "/api/v1/endpoints/{id}",
     tag: "Webhooks",
-    summary: "Set an endpoint's Alert emails",
+    summary: "Set an endpoint's Alert emails and ordered delivery",
     description:
-      "Replaces the endpoint's Alert emails: up to 10 addresses that get its alerts (failing, about to be disabled, disabled, recovered) beside the organization's owners. Each alert has a one-click unsubscribe.",
+      "Replaces the endpoint's Alert emails: up to 10 addresses that get its alerts (failing, about to be disabled, disabled, recovered) beside the organization's owners. Each alert has a one-click unsubscribe. `ordered: true` switches on ordered delivery: events arrive one at a time in the order they were published, the next once the one before succeeded, spent its retries or was cancelled. A field left out stays as it is.",
     pathParams: { id: "The endpoint id (ep_...)." },
     body: updateEndpointRequestSchema,
     responses: {
@@ -291,7 +291,7 @@ export const API_OPERATIONS: ApiOperation[] = [
       404: { description: "No endpoint with that id." },
       ...BODY_ERRORS,
     },
-    example: { alertEmails: ["oncall@acme.example"] },
+    example: { alertEmails: ["oncall@acme.example"], ordered: true },
   },
   {
     method: "POST",

@@ -1,5 +1,5 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
-import { getDb } from "@/db";
+import { getDb, type Db } from "@/db";
 import { deliveries, workflowRuns } from "@/db/schema";
 import { DELIVERY_REQUESTED, ENDPOINT_DEACTIVATED } from "@/inngest/events";
 import { env } from "@/lib/env";
@@ -28,7 +28,8 @@ export function runIdFor(run: DeliveryRunInput): string {
 
 /**
  * The embedded engine's row for a delivery run: limited per endpoint (its concurrency key) and per organization
- * (its group, read from the endpoint in the same statement).
+ * (its group, read from the endpoint in the same statement); ordered when the endpoint is (a redelivery or a resumed
+ * run is a new run: it goes to the back of an ordered endpoint's queue).
  */
 export function deliveryRunRow(run: DeliveryRunInput) {
   return {
@@ -37,7 +38,25 @@ export function deliveryRunRow(run: DeliveryRunInput) {
     input: { ...run },
     concurrencyKey: run.endpointId,
     groupKey: sql<string>`(select organization_id from webhook_endpoints where id = ${run.endpointId})`,
+    ordered: sql<boolean>`coalesce((select ordered from webhook_endpoints where id = ${run.endpointId}), false)`,
   };
+}
+
+/**
+ * An endpoint switched ordered delivery on or off: its waiting runs follow (in the order they were stored). Switched
+ * off, runs set aside behind the queue head are due at once.
+ */
+export async function setEndpointRunsOrdered(tx: Pick<Db, "update">, endpointId: string, ordered: boolean): Promise<void> {
+  await tx
+    .update(workflowRuns)
+    .set({
+      ordered,
+      ...(ordered ? {} : { wakeAt: sql`case when ${workflowRuns.status} = 'queued' then least(${workflowRuns.wakeAt}, now()) else ${workflowRuns.wakeAt} end` }),
+      updatedAt: new Date(),
+    })
+    .where(
+      and(eq(workflowRuns.workflow, DELIVERY_WORKFLOW), eq(workflowRuns.concurrencyKey, endpointId), inArray(workflowRuns.status, ["queued", "sleeping"])),
+    );
 }
 
 /** Stores a run for the embedded engine (publishing stores its runs itself, in the same statement). */

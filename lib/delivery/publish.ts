@@ -53,8 +53,10 @@ const storeEvent = createBatcher(
     const embedded = env.delivery.engine === "embedded";
     const result = await db.execute(sql`
       with x as (
-        select * from jsonb_to_recordset(${JSON.stringify(items)}::jsonb) as x(id text, organization_id text, type text,
-          data jsonb, idempotency_key text, test boolean, endpoint_id text)
+        -- n: the order the events were published in (an ordered endpoint gets their runs in this order).
+        select * from rows from (jsonb_to_recordset(${JSON.stringify(items)}::jsonb) as (id text, organization_id text, type text,
+          data jsonb, idempotency_key text, test boolean, endpoint_id text)) with ordinality
+          as x(id, organization_id, type, data, idempotency_key, test, endpoint_id, n)
         limit ${items.length}
       ),
       ev as (
@@ -64,7 +66,7 @@ const storeEvent = createBatcher(
         returning id, organization_id, type, created_at
       ),
       targets as (
-        select ev.id as event_id, ev.organization_id, e.id as endpoint_id
+        select ev.id as event_id, ev.organization_id, e.id as endpoint_id, e.ordered, x.n
         from ev
         join x on x.id = ev.id
         join webhook_endpoints e on e.organization_id = ev.organization_id and e.active and e.deleted_at is null
@@ -78,11 +80,14 @@ const storeEvent = createBatcher(
         returning id, event_id, endpoint_id, organization_id
       ),
       runs as (
-        insert into workflow_runs (id, workflow, input, concurrency_key, group_key)
+        insert into workflow_runs (id, workflow, input, concurrency_key, group_key, ordered)
         select dl.id || ':1', ${DELIVERY_WORKFLOW},
           jsonb_build_object('deliveryId', dl.id, 'endpointId', dl.endpoint_id, 'firstAttempt', 1), dl.endpoint_id,
-          dl.organization_id
-        from dl where ${embedded}
+          dl.organization_id, t.ordered
+        from dl join targets t on t.event_id = dl.event_id and t.endpoint_id = dl.endpoint_id
+        where ${embedded}
+        -- Their seq follows publishing order (an ordered endpoint's order).
+        order by t.n
         on conflict do nothing
       )
       select ev.id, ev.created_at,

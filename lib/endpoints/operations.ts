@@ -16,7 +16,7 @@ import { diffFields, recordAudit } from "@/lib/audit/record";
 import { AppError } from "@/lib/errors";
 import { newId } from "@/lib/ids";
 import { assertWebhooksAllowed } from "@/lib/plans";
-import { cancelEndpointDeliveries } from "@/lib/delivery/dispatch";
+import { cancelEndpointDeliveries, setEndpointRunsOrdered } from "@/lib/delivery/dispatch";
 import { noticesWritten, writeNotices, type NoticeInput } from "@/lib/delivery/health";
 import { redeliverFailedSince } from "@/lib/delivery/recover";
 import { recordUserAudit } from "@/lib/audit/request";
@@ -32,6 +32,8 @@ export interface EndpointView {
   timeoutSeconds: number;
   maxRetries: number;
   rateLimitPerSecond: number | null;
+  /** Ordered delivery: one event at a time, in publishing order. */
+  ordered: boolean;
   active: boolean;
   disabledReason: string | null;
   disabledAt: string | null;
@@ -77,6 +79,7 @@ function toView(row: WebhookEndpointRow, now = new Date()): EndpointView {
     timeoutSeconds: row.timeoutSeconds,
     maxRetries: row.maxRetries,
     rateLimitPerSecond: row.rateLimitPerSecond,
+    ordered: row.ordered,
     active: row.active,
     disabledReason: row.disabledReason,
     disabledAt: iso(row.disabledAt),
@@ -100,7 +103,7 @@ function toView(row: WebhookEndpointRow, now = new Date()): EndpointView {
   };
 }
 
-const AUDITED_FIELDS = ["url", "description", "eventTypes", "timeoutSeconds", "maxRetries", "rateLimitPerSecond", "active", "headers", "alertEmails"] as const;
+const AUDITED_FIELDS = ["url", "description", "eventTypes", "timeoutSeconds", "maxRetries", "rateLimitPerSecond", "ordered", "active", "headers", "alertEmails"] as const;
 
 const NOT_FOUND = () => new AppError("not_found:endpoint", { message: "That endpoint does not exist or was deleted." });
 
@@ -150,6 +153,7 @@ function auditedSettings(row: {
   timeoutSeconds: number;
   maxRetries: number;
   rateLimitPerSecond: number | null;
+  ordered: boolean;
   active: boolean;
   headers: { name: string }[];
   alertEmails: string[];
@@ -161,6 +165,7 @@ function auditedSettings(row: {
     timeoutSeconds: row.timeoutSeconds,
     maxRetries: row.maxRetries,
     rateLimitPerSecond: row.rateLimitPerSecond,
+    ordered: row.ordered,
     active: row.active,
     headers: row.headers.map((h) => h.name),
     alertEmails: row.alertEmails,
@@ -230,6 +235,7 @@ export async function createEndpoint(input: z.output<typeof createEndpointSchema
           timeoutSeconds: input.timeoutSeconds,
           maxRetries: input.maxRetries,
           rateLimitPerSecond: input.rateLimitPerSecond,
+          ordered: input.ordered,
           active: input.active,
           ...(input.active ? {} : { health: "disabled" as const, healthChangedAt: now, disabledAt: now, disabledCause: "person" as const }),
           alertEmails: input.alertEmails,
@@ -261,8 +267,8 @@ export async function updateEndpoint(input: z.output<typeof updateEndpointSchema
   const at = new Date().toISOString();
   const settingsChanged = Object.keys(changes).filter((f) => f !== "active");
   const updated = await changeWithNotices(
-    (tx) =>
-      updateEndpointRow(
+    async (tx) => {
+      const done = await updateEndpointRow(
         scope,
         {
           url: input.url,
@@ -272,11 +278,16 @@ export async function updateEndpoint(input: z.output<typeof updateEndpointSchema
           timeoutSeconds: input.timeoutSeconds,
           maxRetries: input.maxRetries,
           rateLimitPerSecond: input.rateLimitPerSecond,
+          ordered: input.ordered,
           alertEmails: input.alertEmails,
           ...(switched ? switchedHealth(active) : {}),
         },
         { tx },
-      ),
+      );
+      // Deliveries waiting now follow the new setting too.
+      if (done && input.ordered !== existing.ordered) await setEndpointRunsOrdered(tx, input.id, input.ordered);
+      return done;
+    },
     () => [
       ...(settingsChanged.length > 0
         ? [{ organizationId: ctx.org.id, endpointId: input.id, eventType: "endpoint.updated", data: { actor: noticeActor(ctx), at, changedFields: settingsChanged } }]
@@ -332,24 +343,40 @@ export async function setEndpointActive(
  * Sets an endpoint's Alert emails (the public API's PATCH): the addresses that get its alerts beside the owners.
  * Audited with the API key as actor; the platform hears of it as `endpoint.updated`.
  */
-export async function setEndpointAlertEmails(
-  input: { id: string; alertEmails: string[] },
+/**
+ * PATCH /api/v1/endpoints/{id}: changes the settings the partner API manages (Alert emails, ordered delivery); a field
+ * left out stays as it is.
+ */
+export async function patchEndpoint(
+  input: { id: string; alertEmails?: string[]; ordered?: boolean },
   caller: { orgId: string; plan: SessionContext["org"]["plan"]; actor: { type: "api_key"; id: string }; ip?: string | null },
 ): Promise<EndpointView> {
   assertWebhooksAllowed(caller.plan);
   const scope = { orgId: caller.orgId, id: input.id };
   const existing = await findEndpointRow(scope);
   if (!existing) throw NOT_FOUND();
-  const changed = JSON.stringify(existing.alertEmails) !== JSON.stringify(input.alertEmails);
-  if (changed) {
+  const changes: Record<string, { from: unknown; to: unknown }> = {};
+  if (input.alertEmails !== undefined && JSON.stringify(existing.alertEmails) !== JSON.stringify(input.alertEmails)) {
+    changes.alertEmails = { from: existing.alertEmails, to: input.alertEmails };
+  }
+  if (input.ordered !== undefined && input.ordered !== existing.ordered) changes.ordered = { from: existing.ordered, to: input.ordered };
+  if (Object.keys(changes).length > 0) {
     const updated = await changeWithNotices(
-      (tx) => updateEndpointRow(scope, { alertEmails: input.alertEmails }, { tx }),
+      async (tx) => {
+        const done = await updateEndpointRow(
+          scope,
+          { ...(changes.alertEmails ? { alertEmails: input.alertEmails } : {}), ...(changes.ordered ? { ordered: input.ordered } : {}) },
+          { tx },
+        );
+        if (done && changes.ordered) await setEndpointRunsOrdered(tx, input.id, input.ordered === true);
+        return done;
+      },
       () => [
         {
           organizationId: caller.orgId,
           endpointId: input.id,
           eventType: "endpoint.updated",
-          data: { actor: { type: "api_key", id: caller.actor.id, email: null }, at: new Date().toISOString(), changedFields: ["alertEmails"] },
+          data: { actor: { type: "api_key", id: caller.actor.id, email: null }, at: new Date().toISOString(), changedFields: Object.keys(changes) },
         },
       ],
     );
@@ -360,7 +387,7 @@ export async function setEndpointAlertEmails(
       action: "endpoint.updated",
       target: auditTarget(input.id),
       ip: caller.ip ?? null,
-      changes: { alertEmails: { from: existing.alertEmails, to: input.alertEmails } },
+      changes,
     });
   }
   const row = await findEndpointRow(scope);

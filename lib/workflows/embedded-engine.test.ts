@@ -2,20 +2,26 @@ import { describe, expect, it } from "vitest";
 import type { Db } from "@/db";
 import { EmbeddedEngine } from "./embedded-engine";
 
-/** A stand-in database whose first claim hands out one run and whose every other statement does nothing. */
+/**
+ * A stand-in database whose first claim (its two statements: the candidates, then the chosen) hands out one run and
+ * whose every other statement does nothing.
+ */
 function oneRunDb() {
   let claimed = false;
   const statements: string[] = [];
+  const run = { id: "run-1", workflow: "stuck", input: {}, executions: 1, concurrency_key: "k", group_key: "g", ordered: false };
   const db = {
     execute: async (query: { queryChunks?: unknown[] }) => {
       const text = JSON.stringify(query.queryChunks ?? "");
       statements.push(text);
-      if (!claimed && text.includes("candidates")) {
+      if (!claimed && text.includes("candidates")) return [{ ...run, wake_at: new Date().toISOString(), seq: 1 }];
+      if (!claimed && text.includes("chosen")) {
         claimed = true;
-        return [{ id: "run-1", workflow: "stuck", input: {}, executions: 1, concurrency_key: "k", group_key: "g" }];
+        return [run];
       }
       return [];
     },
+    transaction: async (fn: (tx: unknown) => Promise<unknown>) => fn(db),
   } as unknown as Db;
   return { db, statements };
 }
@@ -33,13 +39,14 @@ const waitUntil = async (check: () => boolean, ms = 3000) => {
 describe("EmbeddedEngine wake-ups", () => {
   it("claims again at once when woken during a claim, instead of sleeping until the next poll", async () => {
     const claims: number[] = [];
-    const db = {
+    const db: Db = {
       execute: async () => {
         claims.push(Date.now());
         // The first claim sees nothing; a new run is stored and wakes the engine while that claim is in flight.
         if (claims.length === 1) engine.wake();
         return [];
       },
+      transaction: async (fn: (tx: unknown) => Promise<unknown>) => fn(db),
     } as unknown as Db;
     const engine = new EmbeddedEngine({ db, workflows: {}, concurrency: 4, concurrencyPerKey: 2, pollMs: 60_000, leaseMs: 10_000, stepTimeoutMs: 60_000 });
     engine.start();
@@ -52,7 +59,7 @@ describe("EmbeddedEngine wake-ups", () => {
 
   it("sleeps until the poll when nothing wakes it", async () => {
     let claims = 0;
-    const db = { execute: async () => (claims++, []) } as unknown as Db;
+    const db: Db = { execute: async () => (claims++, []), transaction: async (fn: (tx: unknown) => Promise<unknown>) => fn(db) } as unknown as Db;
     const engine = new EmbeddedEngine({ db, workflows: {}, concurrency: 4, concurrencyPerKey: 2, pollMs: 60_000, leaseMs: 10_000, stepTimeoutMs: 60_000 });
     engine.start();
     await new Promise((r) => setTimeout(r, 200));

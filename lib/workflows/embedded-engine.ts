@@ -14,7 +14,10 @@ export interface EngineOptions {
   workflows: Record<string, WorkflowFn>;
   /** Runs executing at once in this process. */
   concurrency: number;
-  /** Runs with the same concurrency key executing at once in this process. */
+  /**
+   * Runs with the same concurrency key executing at once across every process on the database (runs of an ordered
+   * key: one, in order).
+   */
   concurrencyPerKey: number;
   /**
    * Runs of the same group (a wider fairness key: the organization, for deliveries) executing at once in this
@@ -55,7 +58,17 @@ interface ClaimedRun {
   executions: number;
   concurrency_key: string | null;
   group_key: string | null;
+  ordered: boolean;
 }
+
+/** Advisory-lock namespace of the claim's per-key locks (the second key is the concurrency key's hash). */
+const KEY_LOCK_NAMESPACE = 0x48524c44;
+
+/**
+ * How long a run of an ordered key that is not its key's head is set aside (wake-up moved on) when a claim meets
+ * it: the run before it wakes it when it finishes (see `settle`), so this only bounds a wake-up that never came.
+ */
+export const ORDERED_PARK_MS = 5 * 60_000;
 
 /** Executions of a run that crashed (not a workflow's own failure, e.g. the database vanished) before giving up. */
 const MAX_EXECUTIONS = 25;
@@ -68,13 +81,17 @@ const MAX_EXECUTIONS = 25;
  * executing is renewed while it runs (a third of the lease), so only a process that stopped renewing (crashed,
  * frozen) loses its runs to another. Slots are shared out per concurrency key and per group, round-robin across
  * groups, and a step has a deadline, so nothing one run or one tenant does can hold every slot.
+ *
+ * The per-key limit holds across processes: a claim counts the key's leased runs in the database (a crashed
+ * process's count comes back when its leases expire) and holds a transaction-scoped advisory lock per key while it
+ * claims, so two processes never both fill the same key's last slot; a key another process is claiming right now is
+ * skipped, not waited for. Runs of an ordered key run one at a time in `seq` order (see {@link ORDERED_PARK_MS}).
  */
 export class EmbeddedEngine {
   readonly owner = `${hostname()}:${process.pid}:${randomBytes(3).toString("hex")}`;
   private running = false;
   private inFlight = new Set<Promise<void>>();
-  /** Runs executing in this process per concurrency key, and per group. */
-  private perKey = new Map<string, number>();
+  /** Runs executing in this process per group (the per-key count is read from the database, across processes). */
   private perGroup = new Map<string, number>();
   /** Ids of the runs executing now, whose leases the heartbeat renews. */
   private executing = new Set<string>();
@@ -188,15 +205,12 @@ export class EmbeddedEngine {
         }
       }
       for (const run of claimed) {
-        const key = run.concurrency_key;
         const group = run.group_key;
-        if (key) increment(this.perKey, key, 1);
         if (group) increment(this.perGroup, group, 1);
         this.executing.add(run.id);
         const execution = this.execute(run).finally(() => {
           this.inFlight.delete(execution);
           this.executing.delete(run.id);
-          if (key) increment(this.perKey, key, -1);
           if (group) increment(this.perGroup, group, -1);
           // Claim again once a batch's worth of slots is free (or all are): one claim query per finished run
           // would cost as much as the runs themselves.
@@ -222,49 +236,94 @@ export class EmbeddedEngine {
   private async claim(limit: number): Promise<ClaimedRun[]> {
     const { db, leaseMs, concurrencyPerKey } = this.options;
     const perGroup = this.concurrencyPerGroup;
-    // Keys and groups this process already runs to their limit are left out of the scan itself: a backlog of a
-    // saturated tenant (its runs the oldest) must not fill the candidates and hide another tenant's run.
-    const fullKeys = JSON.stringify([...this.perKey].filter(([, n]) => n >= concurrencyPerKey).map(([k]) => k));
+    // Groups this process already runs to their limit, and keys every process together runs to theirs (an ordered
+    // key with a run executing), are left out of the scan itself: a saturated tenant's backlog (its runs the oldest)
+    // must not fill the candidates and hide another tenant's run.
     const fullGroups = JSON.stringify([...this.perGroup].filter(([, n]) => n >= perGroup).map(([g]) => g));
-    const busyKeys = JSON.stringify(Object.fromEntries(this.perKey));
     const busyGroups = JSON.stringify(Object.fromEntries(this.perGroup));
-    // Due runs in wake-up order, skipping rows another process holds; per concurrency key and per group only as many
-    // as this process has room for beside the runs it is already executing; then round-robin across groups (each
-    // group's first run, then each group's second ...), so a tenant with a backlog does not go first every time.
-    const result = await db.execute(sql`
-      with candidates as (
-        select id, concurrency_key, group_key, wake_at from workflow_runs
-        where status in ('queued', 'sleeping') and wake_at <= now()
-          and (lease_expires_at is null or lease_expires_at < now())
-          and (concurrency_key is null or concurrency_key not in (select jsonb_array_elements_text(${fullKeys}::jsonb)))
-          and (group_key is null or group_key not in (select jsonb_array_elements_text(${fullGroups}::jsonb)))
-        order by wake_at
-        limit ${limit * 4}
-        for update skip locked
-      ),
-      by_key as (
-        select id, wake_at, concurrency_key, group_key,
-          row_number() over (partition by concurrency_key order by wake_at)
-            + coalesce((${busyKeys}::jsonb ->> concurrency_key)::int, 0) as key_slot
-        from candidates
-      ),
-      by_group as (
-        select id, wake_at, group_key,
-          row_number() over (partition by group_key order by wake_at)
-            + coalesce((${busyGroups}::jsonb ->> group_key)::int, 0) as group_slot
-        from by_key where concurrency_key is null or key_slot <= ${concurrencyPerKey}
-      ),
-      chosen as (
-        select id from by_group where group_key is null or group_slot <= ${perGroup}
-        order by group_slot, wake_at limit ${limit}
-      )
-      update workflow_runs r
-      set lease_owner = ${this.owner}, lease_expires_at = now() + (${leaseMs} * interval '1 millisecond'),
-          executions = r.executions + 1, updated_at = now()
-      from chosen where r.id = chosen.id
-      returning r.id, r.workflow, r.input, r.executions, r.concurrency_key, r.group_key
-    `);
-    return rowsOf<ClaimedRun>(result);
+    return db.transaction(async (tx) => {
+      // 1. Due runs in wake-up order, skipping rows another process holds, and a lock per key: a key another process
+      // is claiming at this moment is skipped this time (try-lock: never waited for).
+      const found = rowsOf<{ id: string; concurrency_key: string | null; group_key: string | null; wake_at: string; ordered: boolean; seq: number }>(
+        await tx.execute(sql`
+          with full_keys as (
+            select concurrency_key as k from workflow_runs
+            where lease_owner is not null and status in ('queued', 'sleeping') and lease_expires_at > now()
+              and concurrency_key is not null
+            group by concurrency_key having count(*) >= ${concurrencyPerKey} or bool_or(ordered)
+          ),
+          candidates as (
+            select id, concurrency_key, group_key, wake_at, ordered, seq from workflow_runs
+            where status in ('queued', 'sleeping') and wake_at <= now()
+              and (lease_expires_at is null or lease_expires_at < now())
+              and (concurrency_key is null or concurrency_key not in (select k from full_keys))
+              and (group_key is null or group_key not in (select jsonb_array_elements_text(${fullGroups}::jsonb)))
+            order by wake_at
+            limit ${limit * 4}
+            for update skip locked
+          ),
+          keys as materialized (
+            select k, pg_try_advisory_xact_lock(${KEY_LOCK_NAMESPACE}, hashtext(k)) as locked
+            from (select distinct concurrency_key as k from candidates where concurrency_key is not null) s
+          )
+          select c.id, c.concurrency_key, c.group_key, c.wake_at, c.ordered, c.seq
+          from candidates c left join keys on keys.k = c.concurrency_key
+          where c.concurrency_key is null or keys.locked
+        `),
+      );
+      if (found.length === 0) return [];
+      // 2. A new statement, so it sees every claim committed before this one took its key locks: per key only as many
+      // as the limit leaves beside the runs executing in any process (leased); an ordered key's run only when no
+      // earlier run of its key is unfinished (the others are set aside until woken); per group only as many as this
+      // process has room for; then round-robin across groups (each group's first run, then each group's second ...),
+      // so a tenant with a backlog does not go first every time.
+      const result = await tx.execute(sql`
+        with c as (
+          select * from jsonb_to_recordset(${JSON.stringify(found)}::jsonb)
+            as c(id text, concurrency_key text, group_key text, wake_at timestamptz, ordered boolean, seq bigint)
+          limit ${found.length}
+        ),
+        running as (
+          select concurrency_key as k, count(*)::int as n from workflow_runs
+          where lease_owner is not null and status in ('queued', 'sleeping') and lease_expires_at > now()
+            and concurrency_key in (select concurrency_key from c)
+          group by concurrency_key
+        ),
+        blocked as (
+          select c.id from c where c.ordered and exists (
+            select 1 from workflow_runs p where p.ordered and p.status in ('queued', 'sleeping')
+              and p.concurrency_key = c.concurrency_key and p.seq < c.seq)
+        ),
+        parked as (
+          update workflow_runs r set status = 'queued', wake_at = now() + ${ORDERED_PARK_MS} * interval '1 millisecond', updated_at = now()
+          from blocked where r.id = blocked.id
+          returning r.id
+        ),
+        by_key as (
+          select c.id, c.wake_at, c.group_key, c.concurrency_key, c.ordered,
+            row_number() over (partition by c.concurrency_key order by c.wake_at, c.seq) + coalesce(running.n, 0) as key_slot
+          from c left join running on running.k = c.concurrency_key
+          where c.id not in (select id from blocked)
+        ),
+        by_group as (
+          select id, wake_at, group_key,
+            row_number() over (partition by group_key order by wake_at)
+              + coalesce((${busyGroups}::jsonb ->> group_key)::int, 0) as group_slot
+          from by_key
+          where concurrency_key is null or key_slot <= (case when ordered then 1 else ${concurrencyPerKey} end)
+        ),
+        chosen as (
+          select id from by_group where group_key is null or group_slot <= ${perGroup}
+          order by group_slot, wake_at limit ${limit}
+        )
+        update workflow_runs r
+        set lease_owner = ${this.owner}, lease_expires_at = now() + (${leaseMs} * interval '1 millisecond'),
+            executions = r.executions + 1, updated_at = now()
+        from chosen where r.id = chosen.id
+        returning r.id, r.workflow, r.input, r.executions, r.concurrency_key, r.group_key, r.ordered
+      `);
+      return rowsOf<ClaimedRun>(result);
+    });
   }
 
   private async execute(run: ClaimedRun): Promise<void> {
@@ -347,6 +406,8 @@ export class EmbeddedEngine {
   ): Promise<void> {
     return this.settleBatch({
       run_id: run.id,
+      // A finished run of an ordered key wakes the next one (see settleBatch).
+      wakes_key: run.ordered && run.concurrency_key && (next.status === "completed" || next.status === "failed") ? run.concurrency_key : null,
       status: next.status,
       wake_at: next.wakeAt ? next.wakeAt.toISOString() : null,
       last_error: next.lastError ?? null,
@@ -354,10 +415,14 @@ export class EmbeddedEngine {
     });
   }
 
-  // Runs that finish together settle in one statement: the steps they finished and their next states.
+  // Runs that finish together settle in one statement: the steps they finished and their next states. A finished run
+  // of an ordered key also wakes its key's next run, in the same transaction, under the key's advisory lock: a claim
+  // that set that run aside either committed before (then this sees it set aside) or skips the key (locked here).
   private readonly settleBatch = createBatcher(
-    async (items: { run_id: string; status: string; wake_at: string | null; last_error: string | null; steps: unknown[] }[]) => {
-      await this.options.db.execute(sql`
+    async (
+      items: { run_id: string; wakes_key: string | null; status: string; wake_at: string | null; last_error: string | null; steps: unknown[] }[],
+    ) => {
+      const statement = sql`
         with x as (
           select * from jsonb_to_recordset(${JSON.stringify(items)}::jsonb)
             as x(run_id text, status text, wake_at timestamptz, last_error text, steps jsonb)
@@ -372,7 +437,30 @@ export class EmbeddedEngine {
           last_error = coalesce(x.last_error, r.last_error), lease_owner = null, lease_expires_at = null, updated_at = now()
         from x
         where r.id = x.run_id and r.lease_owner = ${this.owner} and r.status <> 'cancelled'
-      `);
+      `;
+      const keys = [...new Set(items.map((i) => i.wakes_key).filter((k): k is string => k !== null))].sort();
+      // Unordered runs (the common case) settle in one statement, as ever.
+      if (keys.length === 0) await this.options.db.execute(statement);
+      else {
+        await this.options.db.transaction(async (tx) => {
+          await tx.execute(statement);
+          // In a fixed order, so two settles never wait for each other's locks in a circle.
+          await tx.execute(sql`
+            select pg_advisory_xact_lock(${KEY_LOCK_NAMESPACE}, hashtext(k))
+            from jsonb_array_elements_text(${JSON.stringify(keys)}::jsonb) with ordinality as t(k, i) order by i
+          `);
+          await tx.execute(sql`
+            update workflow_runs r set wake_at = now(), updated_at = now()
+            from (
+              select distinct on (concurrency_key) id from workflow_runs
+              where ordered and status in ('queued', 'sleeping')
+                and concurrency_key in (select jsonb_array_elements_text(${JSON.stringify(keys)}::jsonb))
+              order by concurrency_key, seq
+            ) head
+            where r.id = head.id and r.status = 'queued' and r.wake_at > now()
+          `);
+        });
+      }
       return items.map(() => undefined);
     },
     { maxBatch: 64 },

@@ -119,6 +119,8 @@ export const endpointFieldsSchema = z.object({
   rateLimitPerSecond: z
     .preprocess((v) => (v === "" ? null : v), integerIn("Rate limit", 1, 1000, " requests per second").nullable())
     .default(null),
+  /** Ordered delivery: one event at a time, in the order they were published. */
+  ordered: z.boolean({ error: "Ordered delivery must be on or off." }).default(false),
   active: z.boolean({ error: "Active must be on or off." }).default(true),
   alertEmails: alertEmailsSchema.default([]),
 });

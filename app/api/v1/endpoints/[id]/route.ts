@@ -2,7 +2,7 @@ import { NextResponse } from "next/server";
 import { endpointIdSchema } from "@/app/(portal)/webhooks/schemas";
 import { toEndpointResource, updateEndpointRequestSchema } from "@/lib/api/endpoints";
 import { apiRoute, readJson } from "@/lib/api/respond";
-import { getEndpoint, setEndpointAlertEmails } from "@/lib/endpoints/operations";
+import { getEndpoint, patchEndpoint } from "@/lib/endpoints/operations";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { clientAddressFrom } from "@/lib/net/client-address";
@@ -18,14 +18,14 @@ export const GET = apiRoute<{ id: string }>(async ({ caller, params }) => {
   return NextResponse.json(toEndpointResource(endpoint));
 });
 
-/** PATCH /api/v1/endpoints/{id}: sets the endpoint's Alert emails. */
+/** PATCH /api/v1/endpoints/{id}: sets the endpoint's Alert emails and ordered delivery (fields left out stay). */
 export const PATCH = apiRoute<{ id: string }>(async ({ request, caller, params }) => {
   // Another organization's id answers 404 like an unknown one, whatever the body says.
   if (!endpointIdSchema.safeParse(params.id).success || !(await getEndpoint({ orgId: caller.orgId, id: params.id }))) throw notFound();
   const body = await readJson(request, updateEndpointRequestSchema);
   const address = clientAddressFrom(request.headers, env.trustedProxyHops);
-  const endpoint = await setEndpointAlertEmails(
-    { id: params.id, alertEmails: body.alertEmails },
+  const endpoint = await patchEndpoint(
+    { id: params.id, alertEmails: body.alertEmails, ordered: body.ordered },
     { orgId: caller.orgId, plan: caller.plan, actor: { type: "api_key", id: caller.keyId }, ip: address === "unknown" ? null : address },
   );
   return NextResponse.json(toEndpointResource(endpoint));
