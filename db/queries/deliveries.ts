@@ -1,5 +1,5 @@
-import { and, asc, desc, eq, gte, lt, sql, type SQL } from "drizzle-orm";
-import { getDb, type Db } from "@/db";
+import { and, asc, desc, eq, gte, inArray, lt, sql, type SQL } from "drizzle-orm";
+import { getDb, rowsOf, type Db } from "@/db";
 import { deliveries, deliveryAttempts, events, organizations, webhookEndpoints, type DeliveryStatus } from "@/db/schema";
 
 export const LOGS_PAGE_SIZE = 50;
@@ -8,13 +8,76 @@ export interface DeliveryFilters {
   endpointId?: string;
   status?: DeliveryStatus;
   eventType?: string;
-  /** An event id, or a sessionId / credentialId / referenceId inside the payload. */
+  /** An event or delivery id or its beginning, or an identifying field of the payload (SEARCHED_FIELDS). */
   search?: string;
   /** Created at or after / before these times. */
   from?: Date;
   to?: Date;
-  /** Keyset cursor: the (createdAt, id) of the last row of the previous page. */
-  before?: { createdAt: Date; id: string };
+  /** Keyset cursor: the (createdAt, id) of the last row of the previous page (Older). */
+  before?: DeliveryCursor;
+  /** Keyset cursor the other way: the (createdAt, id) of the first row of the next page up (Newer). */
+  after?: DeliveryCursor;
+}
+
+/**
+ * A row's place in the newest-first order. `micros` (microseconds since the epoch, as PostgreSQL stores it) makes
+ * the cursor exact; without it the millisecond of `createdAt` is used.
+ */
+export interface DeliveryCursor {
+  createdAt: Date;
+  id: string;
+  micros?: string;
+}
+
+function cursorTime(cursor: DeliveryCursor) {
+  const micros = cursor.micros ?? String(cursor.createdAt.getTime() * 1000);
+  return sql`(timestamptz 'epoch' + ${micros}::bigint * interval '1 microsecond')`;
+}
+
+/** What the Logs search box looks in, as the page tells people. */
+export const SEARCHED_FIELDS = [
+  "event id (evt_…) or its beginning",
+  "delivery id (dlv_…) or its beginning",
+  "sessionId",
+  "referenceId",
+  "credentialId",
+  "credentialUuid",
+  "badgeId",
+  "bulkIssuanceId",
+  "recipient email",
+] as const;
+
+/**
+ * A search term as the query runs it: an id prefix (events or deliveries, `like` through a pattern index), or an
+ * exact identifying field of the payload through the GIN index (emails compared lowercased).
+ */
+export type DeliverySearch =
+  | { kind: "event-prefix"; pattern: string }
+  | { kind: "delivery-prefix"; pattern: string }
+  | { kind: "keys"; terms: string[] };
+
+/** `like` pattern for "starts with": `_`, `%` and `\` are taken literally (ids hold underscores). */
+export function prefixPattern(text: string): string {
+  return `${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+export function parseDeliverySearch(term: string): DeliverySearch {
+  const text = term.trim();
+  if (/^evt_[0-9a-z]+$/i.test(text)) return { kind: "event-prefix", pattern: prefixPattern(text.toLowerCase()) };
+  if (/^dlv_[0-9a-z]+$/i.test(text)) return { kind: "delivery-prefix", pattern: prefixPattern(text.toLowerCase()) };
+  return { kind: "keys", terms: [...new Set([text, text.toLowerCase()])] };
+}
+
+/**
+ * Above this many matching events (or deliveries, for a delivery id prefix), the search walks the history newest
+ * first instead of looking the matches up one by one: with that many, a page fills quickly.
+ */
+export const SEARCH_LOOKUP_CAP = 500;
+
+/** The GIN-indexed expression of db/schema/deliveries.ts (events_search_keys_v2_gin), for events aliased `alias`. */
+function searchKeys(alias: string) {
+  const e = sql.raw(alias);
+  return sql`(array[${e}.id, ${e}.data ->> 'sessionId', ${e}.data ->> 'referenceId', ${e}.data ->> 'credentialId', ${e}.data ->> 'credentialUuid', ${e}.data ->> 'previousCredentialId', ${e}.data ->> 'badgeId', ${e}.data ->> 'bulkIssuanceId', lower(${e}.data ->> 'recipientEmail')])`;
 }
 
 export interface DeliveryListRow {
@@ -35,14 +98,17 @@ export interface DeliveryListRow {
   /** Set when the endpoint was deleted: its deliveries stay listed, marked "(deleted)". */
   endpointDeletedAt: Date | null;
   organizationName: string;
+  /** createdAt in microseconds since the epoch (text), for exact paging cursors. */
+  createdAtMicros: string;
 }
 
 /**
  * The organization's deliveries, newest first, filtered, one page at a time with a keyset cursor (never OFFSET:
- * page 1,000 costs what page 1 does). Returns one row more than the page size so the caller knows a next page exists.
+ * page 1,000 costs what page 1 does). Returns one row more than the page size so the caller knows a further page
+ * exists (older ones, or newer ones with `after`); rows are newest first either way.
  */
 export async function listDeliveries({ orgId }: { orgId: string }, filters: DeliveryFilters): Promise<DeliveryListRow[]> {
-  return queryDeliveries(eq(deliveries.organizationId, orgId), filters);
+  return queryDeliveries(orgId, filters);
 }
 
 /**
@@ -54,44 +120,137 @@ export async function listDeliveriesForAdmin(
   filters: DeliveryFilters & { orgId?: string },
 ): Promise<DeliveryListRow[]> {
   if (!isPlatformAdmin) return [];
-  return queryDeliveries(filters.orgId ? eq(deliveries.organizationId, filters.orgId) : undefined, filters);
+  return queryDeliveries(filters.orgId, filters);
 }
 
 /** An endpoint's latest deliveries, for its page (the same rows as Logs, fewer of them). */
 export async function listRecentDeliveries({ orgId, endpointId, limit }: { orgId: string; endpointId: string; limit: number }): Promise<DeliveryListRow[]> {
-  return buildDeliveriesQuery(await getDb(), eq(deliveries.organizationId, orgId), { endpointId }, limit);
+  const db = await getDb();
+  return buildDeliveriesQuery(db, await whereFor(db, orgId, { endpointId }), {}, limit);
 }
 
-async function queryDeliveries(scope: SQL | undefined, filters: DeliveryFilters): Promise<DeliveryListRow[]> {
-  return buildDeliveriesQuery(await getDb(), scope, filters);
+async function queryDeliveries(orgId: string | undefined, filters: DeliveryFilters): Promise<DeliveryListRow[]> {
+  const db = await getDb();
+  const rows = await buildDeliveriesQuery(db, await whereFor(db, orgId, filters), filters);
+  // Newer pages are read oldest first from their cursor (the rows nearest it), and shown newest first like any page.
+  return filters.after && !filters.before ? rows.reverse() : rows;
 }
 
 /** The Logs query's SQL for one organization, unexecuted: the benchmark prints its EXPLAIN. */
 export async function deliveriesSqlFor({ orgId }: { orgId: string }, filters: DeliveryFilters): Promise<{ sql: string; params: unknown[] }> {
-  return buildDeliveriesQuery(await getDb(), eq(deliveries.organizationId, orgId), filters).toSQL();
+  const db = await getDb();
+  return buildDeliveriesQuery(db, await whereFor(db, orgId, filters), filters).toSQL();
 }
 
-function buildDeliveriesQuery(db: Db, scope: SQL | undefined, filters: DeliveryFilters, limit = LOGS_PAGE_SIZE + 1) {
-  const conditions: (SQL | undefined)[] = [scope];
+/** The total that Logs shows: exact up to `cap`, the planner's estimate above it. */
+export interface DeliveryCount {
+  count: number;
+  exact: boolean;
+}
+
+export const EXACT_COUNT_CAP = 1000;
+
+/**
+ * How many deliveries match the filters (cursors aside): PostgreSQL's own row estimate for the query when it is over
+ * `cap` (shown as "about"), else counted exactly, stopping at `cap` + 1 rows.
+ */
+export async function countDeliveries({ orgId }: { orgId: string | undefined }, filters: DeliveryFilters, cap = EXACT_COUNT_CAP): Promise<DeliveryCount> {
+  const db = await getDb();
+  const where = await whereFor(db, orgId, { ...filters, before: undefined, after: undefined });
+  const needsEvents = Boolean(filters.eventType || filters.search);
+  const matching = (limit?: number) => {
+    const base = db.select({ one: sql`1` }).from(deliveries);
+    const joined = needsEvents ? base.innerJoin(events, eq(events.id, deliveries.eventId)) : base;
+    const query = joined.where(where);
+    return limit === undefined ? query : query.limit(limit);
+  };
+  // The estimate first: a capped count is cheap only while matches are dense or few, and the estimate says which.
+  const query = matching().toSQL();
+  const plan = rowsOf<{ "QUERY PLAN": unknown }>(await db.execute(sql.raw(`explain (format json) ${inlineParams(query.sql, query.params)}`)));
+  const estimate = planRows(plan[0]?.["QUERY PLAN"]) ?? 0;
+  if (estimate > cap) return { count: estimate, exact: false };
+  const capped = matching(cap + 1).as("capped");
+  const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(capped);
+  const exact = Number(row?.n ?? 0);
+  return exact <= cap ? { count: exact, exact: true } : { count: Math.max(cap + 1, estimate), exact: false };
+}
+
+/** EXPLAIN cannot take bind parameters: they go in as literals (only the app's own values reach here). */
+function inlineParams(text: string, params: unknown[]): string {
+  return text.replace(/\$(\d+)/g, (_, n: string) => {
+    const value = params[Number(n) - 1];
+    if (value === null || value === undefined) return "null";
+    if (typeof value === "number") return String(value);
+    if (value instanceof Date) return `'${value.toISOString()}'`;
+    if (Array.isArray(value)) return `array[${value.map((v) => `'${String(v).replaceAll("'", "''")}'`).join(",")}]::text[]`;
+    return `'${String(value).replaceAll("'", "''")}'`;
+  });
+}
+
+function planRows(plan: unknown): number | undefined {
+  const parsed = typeof plan === "string" ? (JSON.parse(plan) as unknown) : plan;
+  const top = (parsed as { Plan?: { "Plan Rows"?: number } }[] | undefined)?.[0]?.Plan?.["Plan Rows"];
+  return typeof top === "number" ? Math.round(top) : undefined;
+}
+
+/** The filters as one WHERE condition; a search is resolved first (see searchCondition). */
+async function whereFor(db: Db, orgId: string | undefined, filters: DeliveryFilters): Promise<SQL | undefined> {
+  const conditions: (SQL | undefined)[] = [orgId ? eq(deliveries.organizationId, orgId) : undefined];
   if (filters.endpointId) conditions.push(eq(deliveries.endpointId, filters.endpointId));
   if (filters.status) conditions.push(eq(deliveries.status, filters.status));
   if (filters.eventType) conditions.push(eq(events.type, filters.eventType));
-  if (filters.search) {
-    const term = filters.search;
-    // The matching events first, through the search-keys GIN index (the same expression as in db/schema), then
-    // their deliveries by event id. `= any(array(...))` makes the lookup run once, up front: as a plain `in`, the
-    // planner may instead walk the whole history newest-first hoping to meet a match early.
-    conditions.push(
-      sql`${deliveries.eventId} = any(array(select id from events
-        where (array[id, data ->> 'sessionId', data ->> 'credentialId', data ->> 'referenceId']) @> array[${term}::text]))`,
-    );
-  }
+  if (filters.search) conditions.push(await searchCondition(db, orgId, parseDeliverySearch(filters.search)));
   if (filters.from) conditions.push(gte(deliveries.createdAt, filters.from));
   if (filters.to) conditions.push(lt(deliveries.createdAt, filters.to));
   if (filters.before) {
     // A row comparison, which the (organization, created_at, id) index serves as one range scan.
-    conditions.push(sql`(${deliveries.createdAt}, ${deliveries.id}) < (${filters.before.createdAt.toISOString()}::timestamptz, ${filters.before.id})`);
+    conditions.push(sql`(${deliveries.createdAt}, ${deliveries.id}) < (${cursorTime(filters.before)}, ${filters.before.id})`);
+  } else if (filters.after) {
+    conditions.push(sql`(${deliveries.createdAt}, ${deliveries.id}) > (${cursorTime(filters.after)}, ${filters.after.id})`);
   }
+  return and(...conditions);
+}
+
+/**
+ * A search as a condition on deliveries. PostgreSQL cannot tell how many events hold a given value, so it may walk
+ * the whole history newest first hoping to meet a rare match early (seconds on a large table), or look up every
+ * match of a common one (a badge id on every credential). So: when few events match (up to SEARCH_LOOKUP_CAP, read
+ * through the index), their deliveries are fetched by id; when many do, the history is walked newest first, which
+ * then fills a page quickly. For the payload keys the planner's estimate decides first, since reading every match of
+ * a common value out of the GIN index is itself slow.
+ */
+async function searchCondition(db: Db, orgId: string | undefined, search: DeliverySearch): Promise<SQL> {
+  const scope = (alias: string) => (orgId ? sql` and ${sql.raw(alias)}.organization_id = ${orgId}` : sql``);
+  if (search.kind === "delivery-prefix") {
+    const found = rowsOf<{ id: string }>(
+      await db.execute(sql`select d.id from deliveries d where d.id like ${search.pattern}${scope("d")} limit ${SEARCH_LOOKUP_CAP + 1}`),
+    );
+    if (found.length <= SEARCH_LOOKUP_CAP) return found.length ? inArray(deliveries.id, found.map((r) => r.id)) : sql`false`;
+    return sql`${deliveries.id} like ${search.pattern}`;
+  }
+  if (search.kind === "event-prefix") {
+    const found = rowsOf<{ id: string }>(
+      await db.execute(sql`select e.id from events e where e.id like ${search.pattern}${scope("e")} limit ${SEARCH_LOOKUP_CAP + 1}`),
+    );
+    if (found.length <= SEARCH_LOOKUP_CAP) return found.length ? inArray(deliveries.eventId, found.map((r) => r.id)) : sql`false`;
+    return sql`${events.id} like ${search.pattern}`;
+  }
+  const terms = sql`array[${sql.join(
+    search.terms.map((t) => sql`${t}`),
+    sql`, `,
+  )}]::text[]`;
+  const walk = sql`${searchKeys("events")} && ${terms}`;
+  const lookup = sql`select e.id from events e where ${searchKeys("e")} && ${terms}${scope("e")}`;
+  const planned = await db.execute(sql`explain (format json) ${lookup}`);
+  const estimate = planRows(rowsOf<{ "QUERY PLAN": unknown }>(planned)[0]?.["QUERY PLAN"]) ?? 0;
+  if (estimate > SEARCH_LOOKUP_CAP) return walk;
+  const found = rowsOf<{ id: string }>(await db.execute(sql`${lookup} limit ${SEARCH_LOOKUP_CAP + 1}`));
+  if (found.length <= SEARCH_LOOKUP_CAP) return found.length ? inArray(deliveries.eventId, found.map((r) => r.id)) : sql`false`;
+  return walk;
+}
+
+function buildDeliveriesQuery(db: Db, where: SQL | undefined, filters: Pick<DeliveryFilters, "before" | "after">, limit = LOGS_PAGE_SIZE + 1) {
+  const newer = Boolean(filters.after && !filters.before);
   return db
     .select({
       id: deliveries.id,
@@ -110,13 +269,14 @@ function buildDeliveriesQuery(db: Db, scope: SQL | undefined, filters: DeliveryF
       endpointDescription: webhookEndpoints.description,
       endpointDeletedAt: webhookEndpoints.deletedAt,
       organizationName: organizations.name,
+      createdAtMicros: sql<string>`(extract(epoch from ${deliveries.createdAt}) * 1000000)::bigint::text`,
     })
     .from(deliveries)
     .innerJoin(events, eq(events.id, deliveries.eventId))
     .innerJoin(webhookEndpoints, eq(webhookEndpoints.id, deliveries.endpointId))
     .innerJoin(organizations, eq(organizations.id, deliveries.organizationId))
-    .where(and(...conditions))
-    .orderBy(desc(deliveries.createdAt), desc(deliveries.id))
+    .where(where)
+    .orderBy(...(newer ? [asc(deliveries.createdAt), asc(deliveries.id)] : [desc(deliveries.createdAt), desc(deliveries.id)]))
     .limit(limit);
 }
 

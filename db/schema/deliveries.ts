@@ -20,12 +20,15 @@ export const events = pgTable(
   (t) => [
     uniqueIndex("events_org_idempotency_key").on(t.organizationId, t.idempotencyKey).where(sql`${t.idempotencyKey} is not null`),
     index("events_org_created_idx").on(t.organizationId, t.createdAt),
-    // Logs search: one GIN index over the event id and the payload's sessionId, credentialId and referenceId, so a
-    // search for any of them is a single index lookup (queries must use exactly this expression: EVENT_SEARCH_KEYS).
-    index("events_search_keys_gin").using(
+    // Logs search: one GIN index over the event id and the payload's identifying fields (recipient emails
+    // lowercased), so a search for any of them is a single index lookup. Queries must use exactly this expression:
+    // EVENT_SEARCH_KEYS in db/queries/deliveries.ts builds the same one.
+    index("events_search_keys_v2_gin").using(
       "gin",
-      sql`(array[${t.id}, ${t.data} ->> 'sessionId', ${t.data} ->> 'credentialId', ${t.data} ->> 'referenceId'])`,
+      sql`(array[${t.id}, ${t.data} ->> 'sessionId', ${t.data} ->> 'referenceId', ${t.data} ->> 'credentialId', ${t.data} ->> 'credentialUuid', ${t.data} ->> 'previousCredentialId', ${t.data} ->> 'badgeId', ${t.data} ->> 'bulkIssuanceId', lower(${t.data} ->> 'recipientEmail')])`,
     ),
+    // Prefix search on event ids (`evt_r1rgh`): a pattern index serves `like 'evt\_r1rgh%'` under any collation.
+    index("events_id_pattern_idx").on(t.id.op("text_pattern_ops")),
   ],
 );
 
@@ -62,6 +65,8 @@ export const deliveries = pgTable(
     index("deliveries_org_created_idx").on(t.organizationId, t.createdAt, t.id),
     index("deliveries_endpoint_created_idx").on(t.endpointId, t.createdAt, t.id),
     index("deliveries_status_idx").on(t.organizationId, t.status, t.createdAt),
+    // Prefix search on delivery ids (`dlv_7k2`), as events_id_pattern_idx for events.
+    index("deliveries_id_pattern_idx").on(t.id.op("text_pattern_ops")),
   ],
 );
 
