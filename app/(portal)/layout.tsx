@@ -6,6 +6,7 @@ import { getTimeZonePreference } from "@/db/queries/preferences";
 import { isTimeZone, UTC } from "@/lib/format";
 import { listMyOrganizations } from "@/db/queries/users";
 import { requireSession } from "@/lib/auth/session";
+import { parseTheme, THEME_COOKIE } from "@/lib/theme";
 
 /** The browser's zone as its cookie says; anything unreadable (a hand-edited cookie) counts as none. */
 function readZoneCookie(value: string | undefined): string | undefined {
@@ -44,6 +45,7 @@ export default async function PortalLayout({ children }: { children: React.React
           orgName: org.name,
           plan: org.plan,
           organizations,
+          theme: parseTheme(jar.get(THEME_COOKIE)?.value),
         }}
       />
       <div className="lg:pl-64">

@@ -11,6 +11,8 @@ import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { cn } from "@/components/ui/cn";
 import { activeHref, NAV_ITEMS, type NavItem } from "./nav";
+import { ThemeSwitch } from "@/components/theme/theme-switch";
+import type { Theme } from "@/lib/theme";
 import { OrgSwitcher, type SwitcherOrganization } from "./org-switcher";
 
 export interface PortalUser {
@@ -22,6 +24,8 @@ export interface PortalUser {
   plan: string;
   /** Every organization the person belongs to, for the switcher. */
   organizations: SwitcherOrganization[];
+  /** The theme this browser chose (its cookie), for the switch. */
+  theme: Theme;
 }
 
 function NavLinks({ items, onNavigate }: { items: NavItem[]; onNavigate?: () => void }) {
@@ -62,7 +66,7 @@ function NavLinks({ items, onNavigate }: { items: NavItem[]; onNavigate?: () => 
 function SidebarBody({ user, onNavigate }: { user: PortalUser; onNavigate?: () => void }) {
   const items = NAV_ITEMS.filter((i) => !i.adminOnly || user.isPlatformAdmin);
   return (
-    <div className="flex h-full flex-col gap-6 bg-sidebar py-5 text-sidebar-foreground">
+    <div className="flex h-full flex-col gap-6 overflow-y-auto bg-sidebar py-5 text-sidebar-foreground">
       <Link href="/webhooks" className="flex items-center gap-2.5 px-6" onClick={onNavigate}>
         <Image src="/logo.svg" alt="" width={28} height={28} />
         <span className="text-lg font-semibold tracking-tight text-white">Herald</span>
@@ -80,6 +84,7 @@ function SidebarBody({ user, onNavigate }: { user: PortalUser; onNavigate?: () =
           </Badge>
         </div>
         {user.isPlatformAdmin ? <p className="text-xs text-indigo-300">Platform admin</p> : null}
+        <ThemeSwitch initial={user.theme} />
         <form action={signOutAction}>
           <Button type="submit" variant="ghost" size="sm" className="w-full justify-start text-sidebar-foreground hover:bg-sidebar-accent hover:text-white">
             <LogOut className="size-4" aria-hidden />

@@ -26,7 +26,7 @@ export function EndpointHealthChart({ buckets, range }: Props) {
       <div className="h-48 w-full" role="img" aria-label={`Deliveries per hour over the last ${range}: ${total} in all`}>
         <ResponsiveContainer width="100%" height="100%">
           <BarChart data={buckets} margin={{ top: 4, right: 4, bottom: 0, left: -20 }}>
-            <CartesianGrid vertical={false} strokeDasharray="3 3" stroke="oklch(0.91 0.01 264)" />
+            <CartesianGrid vertical={false} strokeDasharray="3 3" />
             <XAxis dataKey="hour" tickFormatter={label} tick={{ fontSize: 11 }} interval="preserveStartEnd" minTickGap={24} />
             <YAxis allowDecimals={false} tick={{ fontSize: 11 }} />
             <Tooltip labelFormatter={(v) => formatDateTime(String(v), { timeZone: zone })} />
