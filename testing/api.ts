@@ -12,7 +12,7 @@ export interface ApiReply<T = unknown> {
 
 export async function callRoute<T = Record<string, unknown>>(
   handler: unknown,
-  options: { method?: string; path: string; key?: string | null; body?: unknown; raw?: string; params?: Record<string, string> },
+  options: { method?: string; path: string; key?: string | null; body?: unknown; raw?: string; params?: Record<string, string>; headers?: Record<string, string> },
 ): Promise<ApiReply<T>> {
   const hasBody = options.body !== undefined || options.raw !== undefined;
   const request = new Request(`http://localhost${options.path}`, {
@@ -20,6 +20,7 @@ export async function callRoute<T = Record<string, unknown>>(
     headers: {
       ...(hasBody ? { "content-type": "application/json" } : {}),
       ...(options.key ? { authorization: `Bearer ${options.key}` } : {}),
+      ...options.headers,
     },
     ...(hasBody ? { body: options.raw ?? JSON.stringify(options.body) } : {}),
   });

@@ -1,4 +1,4 @@
-import { Bell, BookOpen, Braces, CreditCard, History, KeyRound, Mail, RadioTower, ScrollText, Settings, ShieldCheck, Users, Webhook, type LucideIcon } from "lucide-react";
+import { Bell, BookOpen, Braces, CreditCard, History, KeyRound, Mail, Plug, RadioTower, ScrollText, Settings, ShieldCheck, Users, Webhook, type LucideIcon } from "lucide-react";
 
 export interface NavItem {
   href: string;
@@ -42,6 +42,7 @@ export const NAV_ITEMS: NavItem[] = [
       { href: "/admin/logs", label: "All deliveries", icon: ScrollText },
       { href: "/admin/emails", label: "Emails", icon: Mail },
       { href: "/admin/operational-webhooks", label: "Operational webhooks", icon: RadioTower },
+      { href: "/admin/platform-api", label: "Platform API", icon: Plug },
       { href: "/admin/audit-log", label: "Audit log", icon: History },
     ],
   },

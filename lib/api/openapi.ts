@@ -41,7 +41,7 @@ export interface ApiOperation {
   example?: Record<string, unknown>;
 }
 
-const errorSchema = z.object({
+export const errorSchema = z.object({
   error: z.object({
     code: z.string(),
     message: z.string().describe("Meant for people: says what to change."),
@@ -356,7 +356,7 @@ export function jsonSchemaOf(schema: z.ZodType, io: "input" | "output" = "output
   return dropFormatPatterns(rest) as JsonSchema;
 }
 
-function parametersOf(op: ApiOperation): unknown[] {
+export function parametersOf(op: Pick<ApiOperation, "pathParams" | "query">): unknown[] {
   const params: unknown[] = Object.entries(op.pathParams ?? {}).map(([name, description]) => ({
     name,
     in: "path",

@@ -5,7 +5,7 @@ import { getDb } from "@/db";
 import type { SessionContext } from "@/db/queries/users";
 import { organizationBilling, organizations, type Plan } from "@/db/schema";
 import { actorOf, requestIp } from "@/lib/audit/request";
-import { recordAudit } from "@/lib/audit/record";
+import { recordAudit, type AuditActor } from "@/lib/audit/record";
 import { AppError } from "@/lib/errors";
 import { logger } from "@/lib/logger";
 import { resumePausedDeliveries } from "@/lib/delivery/pause";
@@ -19,9 +19,19 @@ import { resumePausedDeliveries } from "@/lib/delivery/pause";
 export async function setPlanManually(input: z.output<typeof setPlanSchema>, ctx: SessionContext): Promise<{ organizationId: string; plan: Plan }> {
   // Fails closed even if a page forgot its own check: only platform admins change another organization's plan.
   if (!ctx.user.isPlatformAdmin) throw new AppError("not_found:organization", { message: "That organization does not exist." });
+  return setPlanAs(input, { actor: actorOf(ctx), ip: await requestIp(), label: ctx.user.email, source: "set by a platform admin" });
+}
+
+/**
+ * Sets the plan by hand for an actor already allowed to (a platform admin, a platform key): `label` is kept as who
+ * set it, `source` goes to the audit log.
+ */
+export async function setPlanAs(
+  input: z.output<typeof setPlanSchema>,
+  by: { actor: AuditActor; ip?: string | null; label: string; source: string },
+): Promise<{ organizationId: string; plan: Plan }> {
   const db = await getDb();
   const now = new Date();
-  const ip = await requestIp();
   const updated = await db.transaction(async (tx) => {
     const [before] = await tx.select({ plan: organizations.plan }).from(organizations).where(eq(organizations.id, input.organizationId)).for("update");
     if (!before) return false;
@@ -35,7 +45,7 @@ export async function setPlanManually(input: z.output<typeof setPlanSchema>, ctx
       status: "active" as const,
       paymentFailed: false,
       planSource: "manual" as const,
-      planSetBy: ctx.user.email,
+      planSetBy: by.label,
       planSetAt: now,
       subscriptionEventAt: now,
       invoiceEventAt: now,
@@ -48,18 +58,18 @@ export async function setPlanManually(input: z.output<typeof setPlanSchema>, ctx
     await recordAudit(
       {
         organizationId: input.organizationId,
-        actor: actorOf(ctx),
+        actor: by.actor,
         action: "organization.plan_changed",
         target: { type: "organization", id: input.organizationId },
-        ip,
-        changes: { plan: { from: before.plan, to: input.plan }, source: "set by a platform admin" },
+        ip: by.ip,
+        changes: { plan: { from: before.plan, to: input.plan }, source: by.source },
       },
       { tx },
     );
     return true;
   });
   if (!updated) throw new AppError("not_found:organization", { message: "That organization does not exist." });
-  logger.info("plan set by hand", { organizationId: input.organizationId, plan: input.plan, by: ctx.user.email });
+  logger.info("plan set by hand", { organizationId: input.organizationId, plan: input.plan, by: by.label });
   await resumePausedDeliveries({ orgId: input.organizationId }).catch((error: unknown) =>
     logger.error("resuming deliveries after a manual plan change failed", { organizationId: input.organizationId, error }),
   );

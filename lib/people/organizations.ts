@@ -15,8 +15,7 @@ import {
   type OrganizationRecord,
 } from "@/db/queries/organizations";
 import type { SessionContext } from "@/db/queries/users";
-import { diffFields } from "@/lib/audit";
-import { recordUserAudit } from "@/lib/audit/request";
+import { diffFields, recordAudit, type AuditActor } from "@/lib/audit";
 import { resumePausedDeliveries } from "@/lib/delivery/pause";
 import { AppError } from "@/lib/errors";
 import { newId } from "@/lib/ids";
@@ -40,9 +39,23 @@ async function assertNoClash(values: { slug: string; externalId: string | null }
 
 const TAKEN = new AppError("conflict:organization", { message: "The slug or external id was just taken by another organization. Choose another." });
 
+/** Who acts, for the audit log: a signed-in platform admin or a platform key. */
+export interface OrganizationActor {
+  actor: AuditActor;
+  ip?: string | null;
+}
+
 /** Admin: a new partner organization. It has nobody in it until its first owner accepts an invitation. */
 export async function createOrganization(input: z.output<typeof createOrganizationSchema>, ctx: SessionContext): Promise<OrganizationRecord> {
   assertPlatformAdmin(ctx);
+  return createOrganizationAs(input, await auditContextOf(ctx));
+}
+
+/**
+ * Creates an organization for an actor already allowed to (a platform admin through `createOrganization`, a platform
+ * key through the platform API): a slug or external id in use is a conflict with a message, never a 500.
+ */
+export async function createOrganizationAs(input: z.output<typeof createOrganizationSchema>, by: OrganizationActor): Promise<OrganizationRecord> {
   await assertNoClash(input);
   let created: OrganizationRecord;
   try {
@@ -51,9 +64,12 @@ export async function createOrganization(input: z.output<typeof createOrganizati
     if (isUniqueViolation(error)) throw TAKEN;
     throw error;
   }
-  await recordUserAudit(ctx, "organization.created", {
+  await recordAudit({
     organizationId: created.id,
+    actor: by.actor,
+    action: "organization.created",
     target: { type: "organization", id: created.id },
+    ip: by.ip,
     changes: { name: created.name, slug: created.slug, plan: created.plan, externalId: created.externalId },
   });
   return created;
@@ -62,12 +78,25 @@ export async function createOrganization(input: z.output<typeof createOrganizati
 /** Admin: renames an organization, changes its slug or external id (the plan has its own dialog, with billing). */
 export async function updateOrganization(input: z.output<typeof updateOrganizationSchema>, ctx: SessionContext): Promise<OrganizationRecord> {
   assertPlatformAdmin(ctx);
+  return updateOrganizationAs(input, await auditContextOf(ctx));
+}
+
+/** Changes the given fields of an organization (the others stay), for an actor already allowed to. */
+export async function updateOrganizationAs(
+  input: { id: string; name?: string; slug?: string; externalId?: string | null },
+  by: OrganizationActor,
+): Promise<OrganizationRecord> {
   const before = await getOrganizationForAdmin({ isPlatformAdmin: true, id: input.id });
   if (!before) throw new AppError("not_found:organization", { message: "That organization does not exist." });
-  await assertNoClash(input, input.id);
+  const next = {
+    name: input.name ?? before.name,
+    slug: input.slug ?? before.slug,
+    externalId: input.externalId === undefined ? before.externalId : input.externalId,
+  };
+  await assertNoClash(next, input.id);
   let after: OrganizationRecord | undefined;
   try {
-    after = await updateOrganizationRecord(input.id, { name: input.name, slug: input.slug, externalId: input.externalId });
+    after = await updateOrganizationRecord(input.id, next);
   } catch (error) {
     if (isUniqueViolation(error)) throw TAKEN;
     throw error;
@@ -75,7 +104,7 @@ export async function updateOrganization(input: z.output<typeof updateOrganizati
   if (!after) throw new AppError("not_found:organization", { message: "That organization does not exist." });
   const changes = diffFields(before, after, ["name", "slug", "externalId"]);
   if (Object.keys(changes).length > 0) {
-    await recordUserAudit(ctx, "organization.updated", { organizationId: after.id, target: { type: "organization", id: after.id }, changes });
+    await recordAudit({ organizationId: after.id, actor: by.actor, action: "organization.updated", target: { type: "organization", id: after.id }, ip: by.ip, changes });
   }
   return after;
 }
@@ -90,13 +119,21 @@ export async function setOrganizationActive(
   ctx: SessionContext,
 ): Promise<{ id: string; active: boolean }> {
   assertPlatformAdmin(ctx);
-  const org = await getOrganizationForAdmin({ isPlatformAdmin: true, id: input.id });
-  if (!org) throw new AppError("not_found:organization", { message: "That organization does not exist." });
-  if (!input.active && org.id === ctx.org.id) {
+  if (!input.active && input.id === ctx.org.id) {
     throw new AppError("conflict:own_organization", {
       message: "You are working in this organization: switch to another one before deactivating it.",
     });
   }
+  return setOrganizationActiveAs(input, await auditContextOf(ctx));
+}
+
+/**
+ * Deactivates or reactivates an organization for an actor already allowed to; a no-op (no audit event) when it is
+ * already in that state.
+ */
+export async function setOrganizationActiveAs(input: { id: string; active: boolean }, by: OrganizationActor): Promise<{ id: string; active: boolean }> {
+  const org = await getOrganizationForAdmin({ isPlatformAdmin: true, id: input.id });
+  if (!org) throw new AppError("not_found:organization", { message: "That organization does not exist." });
   const changed = await setOrganizationDeactivated(org.id, !input.active);
   if (!changed) return { id: org.id, active: input.active };
   if (input.active) {
@@ -104,9 +141,12 @@ export async function setOrganizationActive(
   } else {
     await endOrganizationSessions({ orgId: org.id, reason: "organization_deactivated" });
   }
-  await recordUserAudit(ctx, input.active ? "organization.reactivated" : "organization.deactivated", {
+  await recordAudit({
     organizationId: org.id,
+    actor: by.actor,
+    action: input.active ? "organization.reactivated" : "organization.deactivated",
     target: { type: "organization", id: org.id },
+    ip: by.ip,
   });
   return { id: org.id, active: input.active };
 }
