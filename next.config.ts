@@ -1,5 +1,5 @@
 import type { NextConfig } from "next";
-import { NON_PAGE_CONTENT_SECURITY_POLICY, staticSecurityHeaders } from "./lib/security-headers";
+import { NON_PAGE_CONTENT_SECURITY_POLICY, NON_PAGE_FRAME_OPTIONS, staticSecurityHeaders } from "./lib/security-headers";
 
 const nextConfig: NextConfig = {
   // PGlite loads its WebAssembly and data files from its own package folder; bundled, it fails at runtime.
@@ -16,7 +16,9 @@ const nextConfig: NextConfig = {
   async headers() {
     return [
       { source: "/:path*", headers: staticSecurityHeaders() },
-      { source: "/api/:path*", headers: [{ key: "Content-Security-Policy", value: NON_PAGE_CONTENT_SECURITY_POLICY }] },
+      { source: "/api/:path*", headers: [{ key: "Content-Security-Policy", value: NON_PAGE_CONTENT_SECURITY_POLICY }, NON_PAGE_FRAME_OPTIONS] },
+      // Static files are never framed either; pages get their X-Frame-Options from proxy.ts (PORTAL_EMBED_ORIGINS).
+      { source: "/_next/:path*", headers: [NON_PAGE_FRAME_OPTIONS] },
     ];
   },
 };

@@ -34,7 +34,7 @@ export function parseOriginList(value: string | undefined): { ok: true; origins:
     } catch {
       url = undefined;
     }
-    if (!url || !["http:", "https:"].includes(url.protocol) || url.origin !== item.replace(/\/$/, "").toLowerCase()) {
+    if (!url || !["http:", "https:"].includes(url.protocol) || url.hostname.includes("*") || url.origin !== item.replace(/\/$/, "").toLowerCase()) {
       return { ok: false, message: `"${item}" is not an origin: write it as scheme://host[:port], e.g. https://app.example.com` };
     }
     if (!origins.includes(url.origin)) origins.push(url.origin);
@@ -322,6 +322,8 @@ export const env = {
     embedOrigins: raw.PORTAL_EMBED_ORIGINS,
     /** Origins a magic link's returnUrl ("Back to <platform>") may point at; empty: a link carries no returnUrl. */
     returnOrigins: raw.PORTAL_RETURN_ORIGINS,
+    /** The platform's name for "Back to <platform>" (APP_NAME); unset: the returnUrl's host names it. */
+    platformName: raw.APP_NAME,
   },
 } as const;
 

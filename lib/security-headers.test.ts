@@ -2,7 +2,16 @@ import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { describe, expect, it } from "vitest";
-import { contentSecurityPolicy, FRAME_ANCESTORS, newNonce, NON_PAGE_CONTENT_SECURITY_POLICY, STYLE_HASHES, staticSecurityHeaders } from "./security-headers";
+import {
+  contentSecurityPolicy,
+  FRAME_ANCESTORS,
+  newNonce,
+  NON_PAGE_CONTENT_SECURITY_POLICY,
+  NON_PAGE_FRAME_OPTIONS,
+  pageFrameOptions,
+  STYLE_HASHES,
+  staticSecurityHeaders,
+} from "./security-headers";
 
 const directives = (policy: string) =>
   Object.fromEntries(policy.split("; ").map((d) => [d.split(" ")[0], d.split(" ").slice(1)]));
@@ -37,16 +46,21 @@ describe("security headers", () => {
     expect(policy["form-action"]).toEqual(["'self'", "https://github.com"]);
   });
 
-  it("denies framing in one place: frame-ancestors and X-Frame-Options agree", () => {
+  it("denies framing unless embedding origins are configured: frame-ancestors and X-Frame-Options agree", () => {
     expect(FRAME_ANCESTORS).toEqual(["'none'"]);
     expect(staticSecurityHeaders()).toEqual(
       expect.arrayContaining([
-        { key: "X-Frame-Options", value: "DENY" },
         { key: "X-Content-Type-Options", value: "nosniff" },
         { key: "Referrer-Policy", value: "strict-origin-when-cross-origin" },
       ]),
     );
     expect(NON_PAGE_CONTENT_SECURITY_POLICY).toBe("default-src 'none'; frame-ancestors 'none'");
+    expect(NON_PAGE_FRAME_OPTIONS).toEqual({ key: "X-Frame-Options", value: "DENY" });
+    expect(directives(contentSecurityPolicy({ nonce: "n", development: false }))["frame-ancestors"]).toEqual(["'none'"]);
+    expect(pageFrameOptions([])).toBe("DENY");
+    const embedded = directives(contentSecurityPolicy({ nonce: "n", development: false, embedOrigins: ["https://app.example.com", "http://127.0.0.1:3000"] }));
+    expect(embedded["frame-ancestors"]).toEqual(["https://app.example.com", "http://127.0.0.1:3000"]);
+    expect(pageFrameOptions(["https://app.example.com"])).toBeUndefined();
   });
 
   it("makes a new 128-bit nonce every time", () => {

@@ -5,8 +5,9 @@
  */
 
 /**
- * Who may show the portal in a frame: nobody. Allowing embedding origins later means adding them here; the
- * X-Frame-Options header (which cannot name origins) is then left out, and frame-ancestors alone decides.
+ * Who may show the portal in a frame unless PORTAL_EMBED_ORIGINS names origins: nobody. With origins, pages get
+ * `frame-ancestors <origins>` and no X-Frame-Options (it cannot name origins); frame-ancestors alone decides. The
+ * API and static files are never framed.
  */
 export const FRAME_ANCESTORS: readonly string[] = ["'none'"];
 
@@ -30,6 +31,8 @@ export interface PolicyOptions {
    * with a redirect to the provider is checked against form-action by the browser).
    */
   formActionOrigins?: readonly string[];
+  /** Origins that may frame the page (PORTAL_EMBED_ORIGINS); none: nobody may. */
+  embedOrigins?: readonly string[];
 }
 
 /**
@@ -37,7 +40,7 @@ export interface PolicyOptions {
  * plugins, no <base> tricks, forms only to this site, no framing. Style attributes stay allowed (style-src-attr):
  * Radix and the charts position elements with inline styles, which cannot run code; style elements need the nonce.
  */
-export function contentSecurityPolicy({ nonce, development, formActionOrigins = [] }: PolicyOptions): string {
+export function contentSecurityPolicy({ nonce, development, formActionOrigins = [], embedOrigins = [] }: PolicyOptions): string {
   const directives: Record<string, string[]> = {
     "default-src": ["'self'"],
     "script-src": ["'self'", `'nonce-${nonce}'`, "'strict-dynamic'", ...(development ? ["'unsafe-eval'"] : [])],
@@ -50,7 +53,7 @@ export function contentSecurityPolicy({ nonce, development, formActionOrigins = 
     "object-src": ["'none'"],
     "base-uri": ["'none'"],
     "form-action": ["'self'", ...formActionOrigins],
-    "frame-ancestors": [...FRAME_ANCESTORS],
+    "frame-ancestors": embedOrigins.length > 0 ? [...embedOrigins] : [...FRAME_ANCESTORS],
   };
   return Object.entries(directives)
     .map(([name, values]) => `${name} ${values.join(" ")}`)
@@ -60,14 +63,24 @@ export function contentSecurityPolicy({ nonce, development, formActionOrigins = 
 /** For responses that are not pages (the API, static files): nothing in them may run or be framed. */
 export const NON_PAGE_CONTENT_SECURITY_POLICY = `default-src 'none'; frame-ancestors ${FRAME_ANCESTORS.join(" ")}`;
 
-/** Headers on every response, pages and API alike. */
+/**
+ * Headers on every response, pages and API alike. X-Frame-Options is not among them: next.config.ts fixes these at
+ * build time, and whether pages may be framed is configuration read when the server runs (proxy.ts sets it on pages
+ * through `pageFrameOptions`; `NON_PAGE_FRAME_OPTIONS` covers the API and static files).
+ */
 export function staticSecurityHeaders(): { key: string; value: string }[] {
-  const headers = [
+  return [
     { key: "X-Content-Type-Options", value: "nosniff" },
     { key: "Referrer-Policy", value: "strict-origin-when-cross-origin" },
   ];
-  if (FRAME_ANCESTORS.length === 1 && FRAME_ANCESTORS[0] === "'none'") headers.push({ key: "X-Frame-Options", value: "DENY" });
-  return headers;
+}
+
+/** The API and static files are never framed, whatever PORTAL_EMBED_ORIGINS says. */
+export const NON_PAGE_FRAME_OPTIONS = { key: "X-Frame-Options", value: "DENY" } as const;
+
+/** A page's X-Frame-Options: DENY when nobody may frame it; none when origins may (frame-ancestors names them). */
+export function pageFrameOptions(embedOrigins: readonly string[]): string | undefined {
+  return embedOrigins.length > 0 ? undefined : "DENY";
 }
 
 /** A fresh nonce per request: 128 random bits, base64 (Web Crypto, so it runs wherever the proxy runs). */
