@@ -9,6 +9,7 @@ export const AUDIT_ACTIONS = {
   "endpoint.disabled": "Endpoint disabled",
   "endpoint.deleted": "Endpoint deleted",
   "endpoint.secret_rotated": "Signing secret rotated",
+  "endpoint.secret_overlap_ended": "Old signing secret ended early",
   "endpoint.secret_revealed": "Signing secret revealed",
   "endpoint.verification_checked": "Signature verification checked",
   "endpoint.failing": "Endpoint failing",

@@ -20,7 +20,8 @@ import { cancelEndpointDeliveries, setEndpointRunsOrdered } from "@/lib/delivery
 import { noticesWritten, writeNotices, type NoticeInput } from "@/lib/delivery/health";
 import { redeliverFailedSince } from "@/lib/delivery/recover";
 import { recordUserAudit } from "@/lib/audit/request";
-import { generateCredential, generateSigningSecret, publicKeyOf, ROTATION_OVERLAP_MS, schemeOf, type SignatureScheme } from "./secret";
+import { DEFAULT_ROTATION_OVERLAP, overlapEndsAt, type RotationOverlap } from "./rotation-overlap";
+import { generateCredential, generateSigningSecret, publicKeyOf, schemeOf, type SignatureScheme } from "./secret";
 
 /** An endpoint as pages and API answers show it: header values masked, secrets absent. */
 export interface EndpointView {
@@ -450,23 +451,29 @@ export async function revealSecret(input: z.output<typeof endpointRefSchema>, ct
 }
 
 /**
- * Replaces the endpoint's signing credential with `next`; the one it replaces keeps signing alongside for 24 hours
- * (both signatures, space-separated in `webhook-signature`), so receivers can move over without a gap. An overlap
- * still running is cut short: only the credential just replaced stays.
+ * Replaces the endpoint's signing credential with `next`; the one it replaces keeps signing alongside for the chosen
+ * overlap (both signatures, space-separated in `webhook-signature`), so receivers can move over without a gap; with
+ * "now" it stops at once. An overlap still running is cut short: only the credential just replaced stays.
  */
 async function replaceCredential(
   scope: { orgId: string; id: string },
   previousEncrypted: string,
   next: string,
   notice: { actor: ReturnType<typeof noticeActor>; switched: boolean },
-): Promise<{ previousSecretExpiresAt: string }> {
+  overlap: RotationOverlap,
+): Promise<{ previousSecretExpiresAt: string | null }> {
   const now = new Date();
-  const expiresAt = new Date(now.getTime() + ROTATION_OVERLAP_MS);
+  const expiresAt = overlapEndsAt(overlap, now);
   const updated = await changeWithNotices(
     (tx) =>
       updateEndpointRow(
         scope,
-        { secretEncrypted: encryptSecret(next), previousSecretEncrypted: previousEncrypted, previousSecretExpiresAt: expiresAt, secretRotatedAt: now },
+        {
+          secretEncrypted: encryptSecret(next),
+          previousSecretEncrypted: expiresAt ? previousEncrypted : null,
+          previousSecretExpiresAt: expiresAt,
+          secretRotatedAt: now,
+        },
         { tx },
       ),
     () => [
@@ -474,26 +481,58 @@ async function replaceCredential(
         organizationId: scope.orgId,
         endpointId: scope.id,
         eventType: "endpoint.secret_rotated",
-        data: { ...notice, at: now.toISOString(), signatureScheme: schemeOf(next), previousSecretExpiresAt: expiresAt.toISOString() },
+        data: { ...notice, at: now.toISOString(), signatureScheme: schemeOf(next), previousSecretExpiresAt: expiresAt?.toISOString() ?? null },
       },
     ],
   );
   if (!updated) throw NOT_FOUND();
-  return { previousSecretExpiresAt: expiresAt.toISOString() };
+  return { previousSecretExpiresAt: expiresAt?.toISOString() ?? null };
 }
 
-/** A new secret (or ed25519 key, for a v1a endpoint); the old one keeps signing alongside it for 24 hours. */
-export async function rotateSecret(input: z.output<typeof endpointRefSchema>, ctx: SessionContext): Promise<{ previousSecretExpiresAt: string }> {
+/** A new secret (or ed25519 key, for a v1a endpoint); the old one keeps signing alongside it for the chosen overlap. */
+export async function rotateSecret(
+  input: { id: string; overlap?: RotationOverlap },
+  ctx: SessionContext,
+): Promise<{ previousSecretExpiresAt: string | null }> {
   assertWebhooksAllowed(ctx.org.plan);
   const scope = { orgId: ctx.org.id, id: input.id };
   const row = await findEndpointRow(scope);
   if (!row) throw NOT_FOUND();
-  const rotated = await replaceCredential(scope, row.secretEncrypted, generateCredential(schemeOf(decryptSecret(row.secretEncrypted))), {
-    actor: noticeActor(ctx),
-    switched: false,
+  const overlap = input.overlap ?? DEFAULT_ROTATION_OVERLAP;
+  const rotated = await replaceCredential(
+    scope,
+    row.secretEncrypted,
+    generateCredential(schemeOf(decryptSecret(row.secretEncrypted))),
+    { actor: noticeActor(ctx), switched: false },
+    overlap,
+  );
+  await recordUserAudit(ctx, "endpoint.secret_rotated", {
+    target: auditTarget(input.id),
+    changes: { overlap, overlapEndsAt: rotated.previousSecretExpiresAt },
   });
-  await recordUserAudit(ctx, "endpoint.secret_rotated", { target: auditTarget(input.id), changes: { overlapEndsAt: rotated.previousSecretExpiresAt } });
   return rotated;
+}
+
+/**
+ * Ends a rotation's overlap early: the previous secret (or key) stops signing now, after a confirmation on the page.
+ * Refused when no previous credential is signing.
+ */
+export async function endSecretOverlap(input: z.output<typeof endpointRefSchema>, ctx: SessionContext): Promise<{ id: string }> {
+  assertWebhooksAllowed(ctx.org.plan);
+  const scope = { orgId: ctx.org.id, id: input.id };
+  const row = await findEndpointRow(scope);
+  if (!row) throw NOT_FOUND();
+  const expiresAt = row.previousSecretEncrypted ? row.previousSecretExpiresAt : null;
+  if (!expiresAt || expiresAt <= new Date()) {
+    throw new AppError("conflict:no_overlap", { message: "No previous secret is signing for this endpoint: there is no overlap to end." });
+  }
+  const updated = await updateEndpointRow(scope, { previousSecretEncrypted: null, previousSecretExpiresAt: null });
+  if (!updated) throw NOT_FOUND();
+  await recordUserAudit(ctx, "endpoint.secret_overlap_ended", {
+    target: auditTarget(input.id),
+    changes: { overlapEndsAt: { from: expiresAt.toISOString(), to: new Date().toISOString() } },
+  });
+  return { id: input.id };
 }
 
 /**
@@ -504,7 +543,7 @@ export async function rotateSecret(input: z.output<typeof endpointRefSchema>, ct
 export async function setSignatureScheme(
   input: z.output<typeof setSignatureSchemeSchema>,
   ctx: SessionContext,
-): Promise<{ id: string; signatureScheme: SignatureScheme; previousSecretExpiresAt: string }> {
+): Promise<{ id: string; signatureScheme: SignatureScheme; previousSecretExpiresAt: string | null }> {
   assertWebhooksAllowed(ctx.org.plan);
   const scope = { orgId: ctx.org.id, id: input.id };
   const row = await findEndpointRow(scope);
@@ -514,7 +553,13 @@ export async function setSignatureScheme(
       message: input.scheme === "v1a" ? "This endpoint already signs with ed25519 (v1a)." : "This endpoint already signs with HMAC-SHA256 (v1).",
     });
   }
-  const replaced = await replaceCredential(scope, row.secretEncrypted, generateCredential(input.scheme), { actor: noticeActor(ctx), switched: true });
+  const replaced = await replaceCredential(
+    scope,
+    row.secretEncrypted,
+    generateCredential(input.scheme),
+    { actor: noticeActor(ctx), switched: true },
+    input.overlap ?? DEFAULT_ROTATION_OVERLAP,
+  );
   await recordUserAudit(ctx, "endpoint.secret_rotated", {
     target: auditTarget(input.id),
     changes: { signatureScheme: { from: input.scheme === "v1a" ? "v1" : "v1a", to: input.scheme }, overlapEndsAt: replaced.previousSecretExpiresAt },

@@ -6,6 +6,7 @@ import { createAction } from "@/lib/auth/action";
 import {
   createEndpoint,
   deleteEndpoint,
+  endSecretOverlap,
   revealSecret,
   rotateSecret,
   setEndpointActive,
@@ -24,6 +25,7 @@ import {
   deliveryProgressSchema,
   endpointRefSchema,
   redeliverFailedSchema,
+  rotateSecretSchema,
   sendTestEventSchema,
   setEndpointActiveSchema,
   setSignatureSchemeSchema,
@@ -36,7 +38,8 @@ const update = createAction(updateEndpointSchema, updateEndpoint);
 const setActive = createAction(setEndpointActiveSchema, setEndpointActive);
 const remove = createAction(endpointRefSchema, deleteEndpoint);
 const reveal = createAction(endpointRefSchema, revealSecret);
-const rotate = createAction(endpointRefSchema, rotateSecret);
+const rotate = createAction(rotateSecretSchema, rotateSecret);
+const endOverlap = createAction(endpointRefSchema, endSecretOverlap);
 const switchScheme = createAction(setSignatureSchemeSchema, setSignatureScheme);
 const sendTest = createAction(sendTestEventSchema, sendTestEvent);
 const checkVerification = createAction(endpointRefSchema, checkSignatureVerification);
@@ -76,8 +79,16 @@ export async function revealSecretAction(input: unknown): Promise<ActionResult<R
   return reveal(input);
 }
 
-export async function rotateSecretAction(input: unknown): Promise<ActionResult<{ previousSecretExpiresAt: string }>> {
-  return revalidated(await rotate(input));
+/** A new signing secret (or key); the old one keeps signing for the overlap the owner chose (now, 1 h, 24 h, 7 days). */
+export async function rotateSecretAction(input: unknown): Promise<ActionResult<{ previousSecretExpiresAt: string | null }>> {
+  const result = await rotate(input);
+  return revalidated(result, result.ok ? (input as { id: string }).id : undefined);
+}
+
+/** Ends a rotation's overlap early: the previous secret stops signing now (audited). */
+export async function endSecretOverlapAction(input: unknown): Promise<ActionResult<{ id: string }>> {
+  const result = await endOverlap(input);
+  return revalidated(result, result.ok ? result.data.id : undefined);
 }
 
 /** The endpoint page after an action that changed its deliveries (status, Health, Recent deliveries). */
@@ -90,10 +101,10 @@ function revalidatedDeliveries<T>(result: ActionResult<T>): ActionResult<T> {
   return result;
 }
 
-/** Switches between HMAC (v1) and ed25519 (v1a) signing, with a 24-hour overlap in which both sign. */
+/** Switches between HMAC (v1) and ed25519 (v1a) signing, with the chosen overlap (24 hours by default) in which both sign. */
 export async function setSignatureSchemeAction(
   input: unknown,
-): Promise<ActionResult<{ id: string; signatureScheme: SignatureScheme; previousSecretExpiresAt: string }>> {
+): Promise<ActionResult<{ id: string; signatureScheme: SignatureScheme; previousSecretExpiresAt: string | null }>> {
   const result = await switchScheme(input);
   return revalidated(result, result.ok ? result.data.id : undefined);
 }

@@ -9,6 +9,7 @@ import {
   MAX_CUSTOM_HEADERS,
 } from "@/lib/endpoints/headers";
 import { SIGNATURE_SCHEMES } from "@/lib/endpoints/secret";
+import { ROTATION_OVERLAPS } from "@/lib/endpoints/rotation-overlap";
 import { checkEndpointUrl } from "@/lib/endpoints/url-guard";
 
 /**
@@ -139,10 +140,17 @@ export const endpointRefSchema = z.object({ id: endpointIdSchema });
 
 export const setEndpointActiveSchema = z.object({ id: endpointIdSchema, active: z.boolean() });
 
+/** How long the replaced secret keeps signing: now, 1 hour, 24 hours (when not given) or 7 days. */
+export const rotationOverlapSchema = z.enum(ROTATION_OVERLAPS, { error: "Choose how long the old secret keeps signing: now, 1 hour, 24 hours or 7 days." });
+
+/** Rotating the signing secret (or ed25519 key), with the old one's overlap. */
+export const rotateSecretSchema = z.object({ id: endpointIdSchema, overlap: rotationOverlapSchema.optional() });
+
 /** Switching between HMAC (`v1`) and ed25519 (`v1a`) signatures. */
 export const setSignatureSchemeSchema = z.object({
   id: endpointIdSchema,
   scheme: z.enum(SIGNATURE_SCHEMES, { error: "Choose v1 (HMAC-SHA256) or v1a (ed25519)." }),
+  overlap: rotationOverlapSchema.optional(),
 });
 
 export const sendTestEventSchema = z.object({ id: endpointIdSchema, type: eventTypeSchema });
