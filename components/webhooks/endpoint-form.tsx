@@ -73,7 +73,7 @@ function NumberField(props: {
 }
 
 /** The form's fields in page order, so that the first error named is the first one on the page. */
-const FIELD_ORDER = ["", "url", "description", "timeoutSeconds", "maxRetries", "rateLimitPerSecond", "active", "eventTypes", "headers", "alertEmails"];
+const FIELD_ORDER = ["", "url", "description", "timeoutSeconds", "maxRetries", "rateLimitPerSecond", "ordered", "active", "eventTypes", "headers", "alertEmails"];
 
 function fieldRank(key: string): number {
   const [head, index, part] = key.split(".");
@@ -119,6 +119,7 @@ export function EndpointForm({ events, endpoint }: EndpointFormProps) {
   const [maxRetries, setMaxRetries] = useState(String(endpoint?.maxRetries ?? 3));
   const [rateLimit, setRateLimit] = useState(endpoint?.rateLimitPerSecond ? String(endpoint.rateLimitPerSecond) : "");
   const [active, setActive] = useState(true);
+  const [ordered, setOrdered] = useState(endpoint?.ordered ?? false);
   const [alertEmails, setAlertEmails] = useState((endpoint?.alertEmails ?? []).join("\n"));
   const formRef = useRef<HTMLFormElement>(null);
   const summaryRef = useRef<HTMLParagraphElement>(null);
@@ -162,6 +163,7 @@ export function EndpointForm({ events, endpoint }: EndpointFormProps) {
       timeoutSeconds,
       maxRetries,
       rateLimitPerSecond: rateLimit.trim(),
+      ordered,
       alertEmails,
       ...(endpoint ? {} : { active }),
     };
@@ -272,6 +274,24 @@ export function EndpointForm({ events, endpoint }: EndpointFormProps) {
                 </div>
               </div>
             )}
+          </div>
+          <div className="flex items-start gap-3">
+            <Switch
+              id={fieldId("ordered")}
+              checked={ordered}
+              onCheckedChange={setOrdered}
+              className="mt-0.5 shrink-0"
+              aria-describedby={`${fieldId("ordered")}-hint`}
+              aria-invalid={errorFor("ordered") ? true : undefined}
+            />
+            <div className="min-w-0 space-y-0.5">
+              <Label htmlFor={fieldId("ordered")}>Ordered delivery</Label>
+              <p id={`${fieldId("ordered")}-hint`} className="text-sm text-muted-foreground">
+                One event at a time, in the order they were published: the next waits until the one before succeeded, used
+                up its retries or was cancelled. Slower, and a failing event holds up the ones behind it.
+              </p>
+              <FieldError id={`${fieldId("ordered")}-error`} errors={errorFor("ordered")} />
+            </div>
           </div>
         </CardContent>
       </Card>

@@ -33,6 +33,8 @@ import { getEndpoint } from "@/lib/endpoints/operations";
 import { listVerificationRuns } from "@/db/queries/verification-checks";
 import { toVerificationRun } from "@/lib/delivery/verification-check";
 import { endpointThrottleState } from "@/lib/delivery/throttle";
+import { orderedQueue } from "@/lib/delivery/ordered-queue";
+import { OrderedQueueCard } from "@/components/webhooks/ordered-queue";
 import { endpointIdSchema } from "../schemas";
 
 export const metadata: Metadata = { title: "Endpoint" };
@@ -72,6 +74,8 @@ export default async function EndpointPage({
   ]);
   const finished = health.succeeded + health.failed;
   const throttle = await endpointThrottleState({ orgId: org.id, endpointId: id });
+  // Only an ordered endpoint reads its queue.
+  const queue = endpoint.ordered ? await orderedQueue({ orgId: org.id, endpointId: id }) : null;
   const verificationRuns = (await listVerificationRuns({ orgId: org.id, endpointId: id })).map(toVerificationRun);
 
   return (
@@ -114,6 +118,8 @@ export default async function EndpointPage({
           </p>
         ) : null}
       </div>
+
+      {queue ? <OrderedQueueCard queue={queue} /> : null}
 
       {endpoint.active && endpoint.health === "failing" ? (
         <Card className="border-warning/40" data-testid="endpoint-failing">
