@@ -32,7 +32,7 @@ export class AdminPage {
 
   async goto() {
     await this.page.goto("/admin");
-    await expect(this.page.getByRole("heading", { name: "Admin", level: 1 })).toBeVisible();
+    await expect(this.page.getByRole("heading", { name: "Organizations", level: 1 })).toBeVisible();
   }
 
   row(orgName: string): Locator {
