@@ -13,10 +13,15 @@ export const BASE = `http://localhost:${PORT}`;
 export const LOG_FILE = path.join(".data", "prove", "security-app.log");
 export const AUTH_SECRET = "prove-security-secret-0123456789abcdefghijklmnop";
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-/** /api/v1 routes that need no key by design (they hold no one's data): the key sweeps leave them out. */
-export const PUBLIC_API_ROUTES = ["/api/v1/openapi.json", "/api/v1/signature-test-vectors.json"];
-/** Pages anyone may open (lib/auth/config.ts PUBLIC_PATHS): sign-in, invitation links, password reset. */
-export const PUBLIC_PAGES = ["/login", "/invite/[token]", "/reset-password", "/reset-password/[token]", "/unsubscribe"];
+/** API routes that need no key by design (they hold no one's data): the key sweeps leave them out. */
+export const PUBLIC_API_ROUTES = ["/api/v1/openapi.json", "/api/v1/signature-test-vectors.json", "/api/platform/v1/openapi.json"];
+/**
+ * The platform API acts on every organization by design (a platform key, not a tenant's): the tenant sweep's rules
+ * do not fit it, so the platform suite (platform.ts) sweeps every route under this prefix instead.
+ */
+export const PLATFORM_API_PREFIX = "/api/platform/v1/";
+/** Pages anyone may open (lib/auth/config.ts PUBLIC_PATHS): sign-in, invitation links, password reset, magic links. */
+export const PUBLIC_PAGES = ["/login", "/invite/[token]", "/reset-password", "/reset-password/[token]", "/unsubscribe", "/portal/[token]"];
 /** Actions anyone may call: sign-in and sign-out, and the ones a link's token authorizes (invitation, reset). */
 export const PUBLIC_ACTIONS = [
   "signInWithPassword",
@@ -26,6 +31,8 @@ export const PUBLIC_ACTIONS = [
   "acceptInvitationAsNewPersonAction",
   "requestPasswordResetAction",
   "resetPasswordAction",
+  // A magic link's token authorizes it (lib/platform/portal-sessions.ts); the portal-links suite probes it.
+  "openPortalLinkAction",
 ];
 
 // ---- what the project contains ------------------------------------------------------------------------------------
