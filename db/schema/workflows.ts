@@ -50,6 +50,10 @@ export const workflowRuns = pgTable(
     index("workflow_runs_ordered_idx")
       .on(t.concurrencyKey, t.seq)
       .where(sql`${t.ordered} and ${t.status} in ('queued', 'sleeping')`),
+    // An ordered key's started, unfinished run (at most one, normally): it goes before any run not started yet.
+    index("workflow_runs_ordered_started_idx")
+      .on(t.concurrencyKey)
+      .where(sql`${t.ordered} and ${t.executions} > 0 and ${t.status} in ('queued', 'sleeping')`),
   ],
 );
 

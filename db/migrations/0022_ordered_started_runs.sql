@@ -1,0 +1,1 @@
+CREATE INDEX "workflow_runs_ordered_started_idx" ON "workflow_runs" USING btree ("concurrency_key") WHERE "workflow_runs"."ordered" and "workflow_runs"."executions" > 0 and "workflow_runs"."status" in ('queued', 'sleeping');
