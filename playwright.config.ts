@@ -10,6 +10,14 @@ const NO_SMTP_PORT = Number(process.env.E2E_NO_SMTP_PORT ?? PORT + 24);
 const SMTP_PORT = Number(process.env.E2E_SMTP_PORT ?? PORT + 25);
 const SMTP_HTTP_PORT = Number(process.env.E2E_SMTP_HTTP_PORT ?? PORT + 26);
 process.env.E2E_SMTP_HTTP_PORT = String(SMTP_HTTP_PORT);
+/**
+ * A third app with PORTAL_EMBED_ORIGINS and PORTAL_RETURN_ORIGINS naming a "platform" page on 127.0.0.1 (another
+ * site than localhost), which e2e/portal-links.spec.ts serves itself on EMBED_FRAME_PORT to frame the portal.
+ */
+const EMBED_PORT = Number(process.env.E2E_EMBED_PORT ?? PORT + 30);
+const EMBED_FRAME_PORT = Number(process.env.E2E_EMBED_FRAME_PORT ?? PORT + 31);
+process.env.E2E_EMBED_URL = `http://localhost:${EMBED_PORT}`;
+process.env.E2E_EMBED_FRAME_PORT = String(EMBED_FRAME_PORT);
 process.env.E2E_NO_SMTP_URL = `http://localhost:${NO_SMTP_PORT}`;
 
 /** Debian's chromium by default (Playwright cannot download browsers here); CHROMIUM_PATH overrides it. */
@@ -59,7 +67,9 @@ export default defineConfig({
   forbidOnly: Boolean(process.env.CI),
   retries: process.env.CI ? 1 : 0,
   workers: 2,
-  timeout: 30_000,
+  // Specs that walk a whole flow (create, edit, rotate, delete) make dozens of server round trips; on 2 busy cores
+  // that passes 30 s without anything being wrong.
+  timeout: 60_000,
   expect: { timeout: 10_000 },
   reporter: process.env.CI ? [["list"]] : [["list"], ["html", { open: "never" }]],
   use: {
@@ -104,5 +114,11 @@ export default defineConfig({
       DELIVERY_POLL_MS: "100",
     }),
     appServer(NO_SMTP_PORT, { ...e2eDatabaseEnv("nosmtp"), DELIVERY_POLL_MS: "100" }),
+    appServer(EMBED_PORT, {
+      ...e2eDatabaseEnv("embed"),
+      PORTAL_EMBED_ORIGINS: `http://127.0.0.1:${EMBED_FRAME_PORT}`,
+      PORTAL_RETURN_ORIGINS: `http://127.0.0.1:${EMBED_FRAME_PORT}`,
+      DELIVERY_POLL_MS: "100",
+    }),
   ],
 });
