@@ -14,29 +14,38 @@ test.describe("Logs filters follow the URL", () => {
     await signInAs("partner");
     const logs = new LogsPage(page);
     await logs.goto();
+    // Filters apply as they change, each change a step of Back/Forward.
     await logs.status.selectOption("succeeded");
+    await expect(page).toHaveURL(/\/webhooks\/logs\?status=succeeded$/);
     await logs.type.selectOption("session.completed");
-    await logs.apply();
     await expect(page).toHaveURL(/\/webhooks\/logs\?status=succeeded&type=session\.completed$/);
+    await expect(page.getByRole("button", { name: "Apply" })).toHaveCount(0);
 
+    await page.goBack();
+    await expect(page).toHaveURL(/\/webhooks\/logs\?status=succeeded$/);
+    await expect(logs.status).toHaveValue("succeeded");
+    await expect(logs.type).toHaveValue("");
     await page.goBack();
     await expect(page).toHaveURL(/\/webhooks\/logs$/);
     await expect(logs.status).toHaveValue("");
-    await expect(logs.type).toHaveValue("");
 
     await page.goForward();
-    await expect(page).toHaveURL(/status=succeeded/);
+    await page.goForward();
+    await expect(page).toHaveURL(/status=succeeded&type=/);
     await expect(logs.status).toHaveValue("succeeded");
     await expect(logs.type).toHaveValue("session.completed");
 
-    // A draft that was never applied does not survive a move through history either.
-    await logs.status.selectOption("failed");
+    // Typing searches after a pause; Back brings the box back to what the URL says.
+    await logs.search.fill("evt_nothing");
+    await expect(page).toHaveURL(/q=evt_nothing/);
     await page.goBack();
-    await expect(logs.status).toHaveValue("");
+    await expect(page).not.toHaveURL(/q=/);
+    await expect(logs.search).toHaveValue("");
 
     // Empty filters never reach the URL; Clear removes them all.
     await logs.status.selectOption("pending");
-    await logs.apply();
+    await expect(page).toHaveURL(/\/webhooks\/logs\?status=pending&type=session\.completed$/);
+    await logs.type.selectOption("");
     await expect(page).toHaveURL(/\/webhooks\/logs\?status=pending$/);
     await logs.filters.getByRole("button", { name: "Clear" }).click();
     await expect(page).toHaveURL(/\/webhooks\/logs$/);
@@ -49,7 +58,6 @@ test.describe("Logs filters follow the URL", () => {
     await logs.goto("", "/admin/logs");
     const org = logs.filters.getByLabel("Organization");
     await org.selectOption({ label: "Acme Verify" });
-    await logs.apply();
     await expect(page).toHaveURL(/\/admin\/logs\?org=org_/);
     await page.goBack();
     await expect(org).toHaveValue("");
@@ -110,7 +118,6 @@ test.describe("Logs with a receiver", () => {
     await logs.goto();
     await expect(logs.rows(`${id}-first`).getByTestId("endpoint-cell")).toContainText("(deleted)");
     await logs.endpoint.selectOption({ label: `${host}/…/${id}-first (deleted)` });
-    await logs.apply();
     await expect(page).toHaveURL(new RegExp(`endpoint=${first}`));
     await expect(logs.rows("session.completed")).toHaveCount(1);
     await expect(logs.rows(`${id}-second`)).toHaveCount(0);
@@ -174,7 +181,12 @@ test.describe("Logs with a receiver", () => {
     await logs.goto(`endpoint=${endpointId}`);
     const rows = logs.rows("session.completed");
     await expect(rows).toHaveCount(1);
-    await expect(rows.first()).toContainText(/next attempt in (59 min|1 h)/);
+    // Waiting for its retry: "Retrying at <time>", not "Pending", in Logs and on the endpoint's page.
+    await expect(rows.first().getByText(/^Retrying at \d{2}:\d{2}:\d{2}/)).toBeVisible();
+    await expect(rows.first()).not.toContainText(/pending/i);
+    await endpointPage.goto(endpointId);
+    await expect(page.getByTestId("recent-deliveries").getByText(/^Retrying at \d{2}:\d{2}:\d{2}/)).toBeVisible();
+    await logs.goto(`endpoint=${endpointId}`);
     await rows.first().getByRole("button", { name: "Retry now" }).click();
     await expect(page.getByTestId("toast").filter({ hasText: "Retrying now" })).toContainText("Retry-After");
     await expect(async () => {
@@ -190,7 +202,8 @@ test.describe("Logs with a receiver", () => {
     await endpointPage.testResult.getByRole("link", { name: "View delivery" }).click();
     await expect(page.getByTestId("redeliver-reason")).toContainText("Retry now sends it at once");
     await expect(page.getByRole("button", { name: "Redeliver" })).toBeDisabled();
-    await expect(page.getByTestId("next-attempt")).toContainText(/\d{2}:\d{2}:\d{2}/);
+    await expect(page.getByTestId("delivery-status")).toHaveText(/^Retrying at \d{2}:\d{2}:\d{2}/);
+    await expect(page.getByTestId("next-attempt")).toContainText(/in (59 min|1 h)/);
     await page.getByRole("button", { name: "Retry now" }).click();
     await expect(page.getByTestId("toast").filter({ hasText: "Retrying now" })).toBeVisible();
     await expect(async () => {
@@ -235,7 +248,6 @@ test.describe("Logs with a receiver", () => {
 
       // The date inputs are in the zone they are labelled with; the URL keeps UTC.
       await logs.from.fill("2026-01-15T13:00");
-      await logs.apply();
       await expect(page).toHaveURL(/from=2026-01-15T12%3A00/);
       await expect(logs.from).toHaveValue("2026-01-15T13:00");
 

@@ -87,7 +87,7 @@ test.describe("check signature verification", () => {
 
     const webhooks = new WebhooksPage(page);
     await webhooks.gotoList();
-    await expect(webhooks.rowFor(url)).toContainText("Active");
+    await expect(webhooks.rowFor(url)).toContainText("Healthy");
     await expect(webhooks.rowFor(url).getByTestId("verifies-signatures")).toHaveCount(0);
   });
 });

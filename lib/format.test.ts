@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatDate, formatDateTime, formatExact, formatRelative, formatSpan, fromZonedInput, isTimeZone, toZonedInput, zoneLabel } from "./format";
+import { formatClock, formatDate, formatDateTime, formatExact, formatRelative, formatSpan, fromZonedInput, isTimeZone, toZonedInput, zoneLabel } from "./format";
 
 const at = new Date("2026-11-29T12:36:05Z");
 
@@ -80,5 +80,16 @@ describe("date inputs in a zone", () => {
     expect(isTimeZone("")).toBe(false);
     expect(zoneLabel("UTC")).toBe("UTC");
     expect(zoneLabel("Europe/Paris", at)).toBe("Europe/Paris, CET");
+  });
+});
+
+describe("clock times (Retrying at …)", () => {
+  it("shows the time of day alone on the person's today, the date too on another day", () => {
+    const now = at.getTime();
+    expect(formatClock(new Date("2026-11-29T12:38:37Z"), now, { seconds: true })).toBe("12:38:37 UTC");
+    expect(formatClock(new Date("2026-11-29T12:38:37Z"), now, { timeZone: "Europe/Paris", seconds: true })).toBe("13:38:37 CET");
+    expect(formatClock(new Date("2026-11-30T00:38:37Z"), now, { seconds: true })).toBe("30 Nov 2026, 00:38:37 UTC");
+    // 23:30 UTC is already tomorrow in Paris.
+    expect(formatClock(new Date("2026-11-29T23:30:00Z"), now, { timeZone: "Europe/Paris" })).toBe("30 Nov 2026, 00:30 CET");
   });
 });

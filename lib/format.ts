@@ -63,6 +63,33 @@ export function formatDateTime(value: TimeValue, { timeZone = UTC, seconds = fal
   return formatter(isTimeZone(timeZone) ? timeZone : UTC, seconds, true).format(date);
 }
 
+const clockFormatters = new Map<string, Intl.DateTimeFormat>();
+
+/**
+ * "12:38:37 CET" for a time on the person's today, else the full "30 Nov 2026, 00:38:37 CET": where a time of
+ * day is what matters ("Retrying at …") and the date only when it is another day.
+ */
+export function formatClock(value: TimeValue, now: number, { timeZone = UTC, seconds = false }: FormatOptions = {}): string {
+  const date = toDate(value);
+  if (!date) return "—";
+  const zone = isTimeZone(timeZone) ? timeZone : UTC;
+  if (formatDate(date, { timeZone: zone }) !== formatDate(now, { timeZone: zone })) return formatDateTime(date, { timeZone: zone, seconds });
+  const key = `${zone}|${seconds}`;
+  let f = clockFormatters.get(key);
+  if (!f) {
+    f = new Intl.DateTimeFormat("en-GB", {
+      timeZone: zone,
+      hour: "2-digit",
+      minute: "2-digit",
+      ...(seconds ? { second: "2-digit" } : {}),
+      hourCycle: "h23",
+      timeZoneName: "short",
+    });
+    clockFormatters.set(key, f);
+  }
+  return f.format(date);
+}
+
 /** "29 Nov 2026": the date part of the same format. */
 export function formatDate(value: TimeValue, { timeZone = UTC }: Pick<FormatOptions, "timeZone"> = {}): string {
   const date = toDate(value);

@@ -57,7 +57,12 @@ function FiltersForm({
         id={`audit-filter-${name}`}
         name={name}
         value={draft[name]}
-        onChange={(e) => setDraft((d) => ({ ...d, [name]: e.target.value }))}
+        onChange={(e) => {
+          // Applies as it changes: no Apply button.
+          const next = { ...draft, [name]: e.target.value };
+          setDraft(next);
+          onApply(next);
+        }}
         className={selectClass}
       >
         <option value="">{anyLabel}</option>
@@ -83,7 +88,6 @@ function FiltersForm({
       {select("actor", "Actor", "Anyone", actors)}
       {select("action", "Action", "Any action", actions)}
       <div className="flex items-end gap-2">
-        <Button type="submit">Apply</Button>
         {filtered ? (
           <Button type="button" variant="ghost" onClick={onClear}>
             Clear

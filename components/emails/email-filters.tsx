@@ -46,6 +46,12 @@ function Form({
 }) {
   const [draft, setDraft] = useState(initial);
   const change = (name: FilterKey) => (e: { target: { value: string } }) => setDraft((d) => ({ ...d, [name]: e.target.value }));
+  // Selects apply as they change; the recipient when Enter is pressed or the field is left. No Apply button.
+  const choose = (name: FilterKey) => (e: { target: { value: string } }) => {
+    const next = { ...draft, [name]: e.target.value };
+    setDraft(next);
+    onApply(next);
+  };
   return (
     <form
       className="mb-4 grid gap-3 rounded-lg border bg-card p-4 sm:grid-cols-2 lg:grid-cols-4"
@@ -58,7 +64,7 @@ function Form({
     >
       <div className="space-y-1">
         <Label htmlFor="email-filter-status">Status</Label>
-        <select id="email-filter-status" value={draft.status} onChange={change("status")} className={selectClass}>
+        <select id="email-filter-status" value={draft.status} onChange={choose("status")} className={selectClass}>
           <option value="">Any status</option>
           {statuses.map((s) => (
             <option key={s.value} value={s.value}>
@@ -69,7 +75,7 @@ function Form({
       </div>
       <div className="space-y-1">
         <Label htmlFor="email-filter-template">Template</Label>
-        <select id="email-filter-template" value={draft.template} onChange={change("template")} className={selectClass}>
+        <select id="email-filter-template" value={draft.template} onChange={choose("template")} className={selectClass}>
           <option value="">Any template</option>
           {templates.map((t) => (
             <option key={t} value={t}>
@@ -80,10 +86,18 @@ function Form({
       </div>
       <div className="space-y-1">
         <Label htmlFor="email-filter-to">Recipient</Label>
-        <Input id="email-filter-to" value={draft.to} onChange={change("to")} placeholder="name@example.com" />
+        <Input
+          id="email-filter-to"
+          value={draft.to}
+          onChange={change("to")}
+          onBlur={() => {
+            if (draft.to !== initial.to) onApply(draft);
+          }}
+          placeholder="name@example.com"
+          enterKeyHint="search"
+        />
       </div>
       <div className="flex items-end gap-2">
-        <Button type="submit">Apply</Button>
         {filtered ? (
           <Button type="button" variant="ghost" onClick={onClear}>
             Clear

@@ -1,10 +1,12 @@
 "use client";
 
+import Link from "next/link";
 import { createDataTableColumnHelper, DataTable } from "@/components/data-table/data-table";
 import { Time } from "@/components/time/time";
 import { Badge } from "@/components/ui/badge";
+import { DeliveryStatus } from "./delivery-status";
 import { RetryNowButton } from "./retry-now-button";
-import { statusVariant } from "./status";
+import { isRetrying } from "./status";
 
 export interface DeliveryRow {
   id: string;
@@ -61,10 +63,8 @@ const baseColumns = [
     header: "Status",
     cell: ({ row }) => (
       <span className="flex flex-col items-start gap-1">
-        <Badge variant={statusVariant(row.original.status)} className="capitalize">
-          {row.original.status}
-        </Badge>
-        {row.original.status === "pending" && row.original.nextAttemptAt ? (
+        <DeliveryStatus status={row.original.status} nextAttemptAt={row.original.nextAttemptAt} attemptCount={row.original.attemptCount} />
+        {row.original.status === "pending" && row.original.nextAttemptAt && !isRetrying(row.original) ? (
           <Time value={row.original.nextAttemptAt} relative prefix="next attempt " className="text-[11px] text-muted-foreground" />
         ) : null}
         {row.original.retryNow ? <RetryNowButton id={row.original.id} size="sm" /> : null}
@@ -103,6 +103,10 @@ const adminColumns = column.columns([
   ...baseColumns.slice(1),
 ]);
 
+/**
+ * Deliveries, newest first: a table from 640 px, and on phones a list whose status (and Retry now) stays in sight
+ * beside each event. Shared by Logs, Admin -> All deliveries and the endpoint page's recent deliveries.
+ */
 export function DeliveriesTable({
   rows,
   emptyState,
@@ -119,16 +123,46 @@ export function DeliveriesTable({
   hideEndpoint?: boolean;
   caption?: string;
 }) {
+  if (rows.length === 0) return emptyState ? <div className="rounded-lg border bg-card">{emptyState}</div> : null;
   return (
-    <div className="rounded-lg border bg-card">
-      <DataTable
-        columns={showOrganization ? adminColumns : hideEndpoint ? endpointPageColumns : partnerColumns}
-        data={rows}
-        getRowId={(row) => row.id}
-        rowHref={(row) => `${basePath}/${row.id}`}
-        caption={caption}
-        emptyState={emptyState}
-      />
-    </div>
+    <>
+      <ul className="divide-y rounded-lg border bg-card sm:hidden" aria-label={caption} data-testid="deliveries-list">
+        {rows.map((r) => (
+          <li key={r.id} className="flex items-start justify-between gap-3 px-3 py-2.5" data-testid="delivery-item">
+            <Link href={`${basePath}/${r.id}`} className="min-w-0 flex-1 space-y-0.5 rounded-sm focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-ring">
+              <span className="flex min-w-0 items-center gap-1.5">
+                <code className="truncate font-mono text-xs font-medium">{r.eventType}</code>
+                {r.test ? <Badge variant="outline">test</Badge> : null}
+              </span>
+              {showOrganization ? <span className="block truncate text-xs">{r.organizationName}</span> : null}
+              {hideEndpoint ? null : (
+                <span className="block truncate text-xs text-muted-foreground" title={r.endpointUrl}>
+                  {r.endpointLabel}
+                  {r.endpointDeleted ? " (deleted)" : ""}
+                </span>
+              )}
+              <span className="block text-xs text-muted-foreground">
+                <Time value={r.createdAt} relative /> · {r.attemptCount} {r.attemptCount === 1 ? "attempt" : "attempts"}
+                {r.lastStatusCode !== null ? ` · HTTP ${r.lastStatusCode}` : r.lastErrorClass ? ` · ${r.lastErrorClass}` : ""}
+              </span>
+            </Link>
+            <span className="flex shrink-0 flex-col items-end gap-1">
+              <DeliveryStatus status={r.status} nextAttemptAt={r.nextAttemptAt} attemptCount={r.attemptCount} />
+              {r.retryNow ? <RetryNowButton id={r.id} size="sm" /> : null}
+            </span>
+          </li>
+        ))}
+      </ul>
+      <div className="hidden rounded-lg border bg-card sm:block">
+        <DataTable
+          columns={showOrganization ? adminColumns : hideEndpoint ? endpointPageColumns : partnerColumns}
+          data={rows}
+          getRowId={(row) => row.id}
+          rowHref={(row) => `${basePath}/${row.id}`}
+          caption={caption}
+          emptyState={emptyState}
+        />
+      </div>
+    </>
   );
 }

@@ -12,7 +12,8 @@ import { toCurl } from "@/lib/delivery/curl";
 import { endpointLabel } from "@/lib/endpoints/label";
 import { formatSpan } from "@/lib/format";
 import { PhaseBar } from "./phase-bar";
-import { statusVariant } from "./status";
+import { DeliveryStatus } from "./delivery-status";
+import { isRetrying } from "./status";
 
 type Detail = NonNullable<Awaited<ReturnType<typeof getDeliveryDetail>>>;
 
@@ -82,16 +83,23 @@ export function DeliveryDetail({
         <Breadcrumb parent={parent} current="Delivery" />
         <PageHeader title={event.type} actions={actions?.(deliveryActionState(detail))} />
         <div className="-mt-5 flex flex-wrap items-center gap-2 text-sm">
-          <Badge variant={statusVariant(delivery.status)} className="capitalize" data-testid="delivery-status">
-            {delivery.status}
-          </Badge>
+          <DeliveryStatus status={delivery.status} nextAttemptAt={delivery.nextAttemptAt} attemptCount={delivery.attemptCount} testId="delivery-status" />
           {event.test ? <Badge variant="outline">test</Badge> : null}
           {organizationName ? <span className="font-medium">{organizationName}</span> : null}
           <span className="text-muted-foreground">created</span>
           <Time value={delivery.createdAt} seconds className="text-muted-foreground" />
           {delivery.status === "pending" && delivery.nextAttemptAt ? (
             <span className="text-muted-foreground" data-testid="next-attempt">
-              · next attempt <Time value={delivery.nextAttemptAt} seconds /> (<Time value={delivery.nextAttemptAt} relative />)
+              {/* "Retrying at" already says when: here only how long until then. */}
+              {isRetrying(delivery) ? (
+                <>
+                  · <Time value={delivery.nextAttemptAt} relative />
+                </>
+              ) : (
+                <>
+                  · next attempt <Time value={delivery.nextAttemptAt} seconds /> (<Time value={delivery.nextAttemptAt} relative />)
+                </>
+              )}
             </span>
           ) : null}
         </div>

@@ -23,7 +23,7 @@ export function LiveToggle() {
 
   function toggle(on: boolean) {
     // A live view follows the newest deliveries: an older page would never change.
-    set({ live: on ? "1" : null, before: null }, { history: "replace" });
+    set({ live: on ? "1" : null, before: null, after: null }, { history: "replace" });
   }
 
   return (

@@ -1,16 +1,20 @@
 "use client";
 
-import { useState } from "react";
+import { SlidersHorizontal } from "lucide-react";
+import { useEffect, useId, useRef, useState } from "react";
 import { useUrlState } from "@/components/hooks/use-url-state";
 import { useTimeZone } from "@/components/time/time-zone";
 import { Button } from "@/components/ui/button";
+import { cn } from "@/components/ui/cn";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { fromZonedInput, toZonedInput, UTC, zoneLabel } from "@/lib/format";
 
-const FILTER_KEYS = ["org", "endpoint", "status", "type", "q", "from", "to"] as const;
+const FILTER_KEYS = ["org", "endpoint", "status", "type", "q", "range", "from", "to"] as const;
 type FilterKey = (typeof FILTER_KEYS)[number];
-type Draft = Record<FilterKey, string>;
+
+/** Typing pauses this long before the URL (and the table) follow. */
+const TYPING_DELAY_MS = 500;
 
 const selectClass =
   "h-9 w-full rounded-md border border-input bg-background px-3 text-sm shadow-sm focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-ring";
@@ -54,100 +58,200 @@ function FilterSelect({
 const utcToZoned = (value: string | undefined, zone: string) => (value ? toZonedInput(fromZonedInput(value, UTC), zone) : "");
 const zonedToUtc = (value: string, zone: string) => (value ? toZonedInput(fromZonedInput(value, zone), UTC) : "");
 
+/**
+ * A typed value that follows the URL: what the person types is kept while they type and sent after a pause (or at
+ * once with `flush`); when the URL changes for another reason (Back, Forward, Clear), the field shows the URL again.
+ */
+function useTypedValue(urlValue: string, commit: (value: string) => void) {
+  const [draft, setDraft] = useState(urlValue);
+  const [seen, setSeen] = useState(urlValue);
+  const [sent, setSent] = useState<string | null>(null);
+  const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  const commitRef = useRef(commit);
+  useEffect(() => {
+    commitRef.current = commit;
+  });
+  useEffect(() => () => clearTimeout(timer.current), []);
+  if (urlValue !== seen) {
+    setSeen(urlValue);
+    // Our own value arriving in the URL must not undo what was typed since.
+    if (urlValue !== sent) setDraft(urlValue);
+    setSent(null);
+  }
+  const send = (value: string) => {
+    clearTimeout(timer.current);
+    if (value === urlValue) return;
+    setSent(value);
+    commitRef.current(value);
+  };
+  return {
+    draft,
+    change(value: string, delay = TYPING_DELAY_MS) {
+      setDraft(value);
+      clearTimeout(timer.current);
+      timer.current = setTimeout(() => send(value), delay);
+    },
+    flush: () => send(draft),
+  };
+}
+
 export interface LogsFiltersProps {
   endpoints?: FilterOption[];
   organizations?: FilterOption[];
   statuses: FilterOption[];
   types: FilterOption[];
+  ranges: FilterOption[];
+  /** What the search box looks in, said under it. */
+  searchHelp: string;
 }
 
 /**
- * The Logs filters. The URL is their only state: the form is a draft of it, remounted whenever the URL's filters
- * change (Back, Forward, a link), so the controls never show anything but what the table is filtered by.
+ * The Logs filters. The URL is their only state and they apply as they change (selects at once, typing after a
+ * pause), each change a step of Back/Forward; a new filter starts from the newest deliveries. On phones they fold
+ * behind a Filters button.
  */
-export function LogsFilters(props: LogsFiltersProps) {
-  const { state, set, key } = useUrlState(FILTER_KEYS);
+export function LogsFilters({ endpoints, organizations, statuses, types, ranges, searchHelp }: LogsFiltersProps) {
+  const { state, set } = useUrlState(FILTER_KEYS);
   const zone = useTimeZone();
-  const initial = Object.fromEntries(FILTER_KEYS.map((k) => [k, state[k] ?? ""])) as Draft;
-  initial.from = utcToZoned(state.from, zone);
-  initial.to = utcToZoned(state.to, zone);
-  const filtered = FILTER_KEYS.some((k) => state[k]);
-  return (
-    <FiltersForm
-      key={`${key}|${zone}`}
-      {...props}
-      initial={initial}
-      zone={zone}
-      filtered={filtered}
-      onClear={() => set({ ...Object.fromEntries(FILTER_KEYS.map((k) => [k, null])), before: null })}
-      onApply={(draft) =>
-        // A new filter starts from the newest deliveries: an older page's cursor means nothing for it.
-        set({ ...draft, from: zonedToUtc(draft.from, zone), to: zonedToUtc(draft.to, zone), before: null })
-      }
-    />
-  );
-}
+  const [open, setOpen] = useState(false);
+  const formId = useId();
+  const apply = (patch: Partial<Record<FilterKey, string | null>>) => set({ ...patch, before: null, after: null });
 
-function FiltersForm({
-  endpoints,
-  organizations,
-  statuses,
-  types,
-  initial,
-  zone,
-  filtered,
-  onApply,
-  onClear,
-}: Omit<LogsFiltersProps, "basePath"> & {
-  initial: Draft;
-  zone: string;
-  filtered: boolean;
-  onApply: (draft: Draft) => void;
-  onClear: () => void;
-}) {
-  const [draft, setDraft] = useState(initial);
-  const field = (name: FilterKey) => ({ value: draft[name], onChange: (value: string) => setDraft((d) => ({ ...d, [name]: value })) });
+  const q = useTypedValue(state.q ?? "", (value) => apply({ q: value }));
+  const urlFrom = utcToZoned(state.from, zone);
+  const urlTo = utcToZoned(state.to, zone);
+  const [rangeDraft, setRangeDraft] = useState({ from: urlFrom, to: urlTo });
+  const [seenRange, setSeenRange] = useState(`${urlFrom}|${urlTo}`);
+  if (seenRange !== `${urlFrom}|${urlTo}`) {
+    setSeenRange(`${urlFrom}|${urlTo}`);
+    setRangeDraft({ from: urlFrom, to: urlTo });
+  }
+  const rangeTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  const applyRef = useRef(apply);
+  useEffect(() => {
+    applyRef.current = apply;
+  });
+  useEffect(() => () => clearTimeout(rangeTimer.current), []);
+  const rangeProblem =
+    rangeDraft.from && rangeDraft.to && fromZonedInput(rangeDraft.from, zone)! >= fromZonedInput(rangeDraft.to, zone)!
+      ? "From must be before To: change one of them."
+      : undefined;
+  const changeRange = (patch: Partial<typeof rangeDraft>) => {
+    const next = { ...rangeDraft, ...patch };
+    setRangeDraft(next);
+    clearTimeout(rangeTimer.current);
+    const bad = next.from && next.to && fromZonedInput(next.from, zone)! >= fromZonedInput(next.to, zone)!;
+    if (bad) return;
+    // A date typed field by field changes many times: the URL follows once the typing pauses. A custom range
+    // replaces a preset.
+    rangeTimer.current = setTimeout(
+      () => applyRef.current({ from: zonedToUtc(next.from, zone), to: zonedToUtc(next.to, zone), range: null }),
+      TYPING_DELAY_MS,
+    );
+  };
+
+  const active = FILTER_KEYS.filter((k) => state[k]).length;
   const zoneText = zoneLabel(zone);
+  const clear = () => {
+    clearTimeout(rangeTimer.current);
+    apply(Object.fromEntries(FILTER_KEYS.map((k) => [k, null])));
+  };
+
   return (
-    <form
-      className="mb-4 grid gap-3 rounded-lg border bg-card p-4 sm:grid-cols-2 lg:grid-cols-4"
-      role="search"
-      aria-label="Filter deliveries"
-      onSubmit={(e) => {
-        e.preventDefault();
-        onApply(draft);
-      }}
-    >
-      {organizations ? <FilterSelect name="org" label="Organization" anyLabel="All organizations" options={organizations} {...field("org")} /> : null}
-      {endpoints ? <FilterSelect name="endpoint" label="Endpoint" anyLabel="All endpoints" options={endpoints} {...field("endpoint")} /> : null}
-      <FilterSelect name="status" label="Status" anyLabel="Any status" options={statuses} {...field("status")} />
-      <FilterSelect name="type" label="Event type" anyLabel="Any type" options={types} {...field("type")} />
-      <div className="space-y-1">
-        <Label htmlFor="filter-q">Search</Label>
-        <Input
-          id="filter-q"
-          name="q"
-          value={draft.q}
-          onChange={(e) => setDraft((d) => ({ ...d, q: e.target.value }))}
-          placeholder="evt_…, sessionId, credentialId or referenceId"
-        />
-      </div>
-      <div className="space-y-1">
-        <Label htmlFor="filter-from">From ({zoneText})</Label>
-        <Input id="filter-from" name="from" type="datetime-local" value={draft.from} onChange={(e) => setDraft((d) => ({ ...d, from: e.target.value }))} />
-      </div>
-      <div className="space-y-1">
-        <Label htmlFor="filter-to">To ({zoneText})</Label>
-        <Input id="filter-to" name="to" type="datetime-local" value={draft.to} onChange={(e) => setDraft((d) => ({ ...d, to: e.target.value }))} />
-      </div>
-      <div className="flex items-end gap-2">
-        <Button type="submit">Apply</Button>
-        {filtered ? (
-          <Button type="button" variant="ghost" onClick={onClear}>
+    <div className="mb-4">
+      <div className="mb-2 flex items-center gap-2 sm:hidden">
+        <Button type="button" variant="outline" aria-expanded={open} aria-controls={formId} onClick={() => setOpen((o) => !o)}>
+          <SlidersHorizontal className="size-4" aria-hidden />
+          Filters{active > 0 ? ` (${active})` : ""}
+        </Button>
+        {active > 0 ? (
+          <Button type="button" variant="ghost" onClick={clear}>
             Clear
           </Button>
         ) : null}
       </div>
-    </form>
+      <form
+        id={formId}
+        className={cn("gap-3 rounded-lg border bg-card p-4 sm:grid sm:grid-cols-2 lg:grid-cols-4", open ? "grid" : "hidden")}
+        role="search"
+        aria-label="Filter deliveries"
+        onSubmit={(e) => {
+          e.preventDefault();
+          q.flush();
+        }}
+      >
+        {organizations ? (
+          <FilterSelect name="org" label="Organization" anyLabel="All organizations" options={organizations} value={state.org ?? ""} onChange={(v) => apply({ org: v })} />
+        ) : null}
+        {endpoints ? (
+          <FilterSelect name="endpoint" label="Endpoint" anyLabel="All endpoints" options={endpoints} value={state.endpoint ?? ""} onChange={(v) => apply({ endpoint: v })} />
+        ) : null}
+        <FilterSelect name="status" label="Status" anyLabel="Any status" options={statuses} value={state.status ?? ""} onChange={(v) => apply({ status: v })} />
+        <FilterSelect name="type" label="Event type" anyLabel="Any type" options={types} value={state.type ?? ""} onChange={(v) => apply({ type: v })} />
+        <div className="space-y-1 sm:col-span-2">
+          <Label htmlFor="filter-q">Search</Label>
+          <Input
+            id="filter-q"
+            name="q"
+            type="search"
+            value={q.draft}
+            onChange={(e) => q.change(e.target.value)}
+            onBlur={q.flush}
+            placeholder="evt_r1rgh…, jane@example.com, BDG-CLOUD-ARCH"
+            aria-describedby="filter-q-help"
+            autoComplete="off"
+          />
+          <p id="filter-q-help" className="text-xs text-muted-foreground">
+            {searchHelp}
+          </p>
+        </div>
+        <FilterSelect
+          name="range"
+          label="Time"
+          anyLabel={state.from || state.to ? "Custom range" : "Any time"}
+          options={ranges}
+          // From and To win over a preset: the select shows what the table is filtered by.
+          value={state.from || state.to ? "" : (state.range ?? "")}
+          onChange={(v) => {
+            clearTimeout(rangeTimer.current);
+            apply({ range: v, from: null, to: null });
+          }}
+        />
+        <div className="space-y-1">
+          <Label htmlFor="filter-from">From ({zoneText})</Label>
+          <Input
+            id="filter-from"
+            name="from"
+            type="datetime-local"
+            value={rangeDraft.from}
+            aria-invalid={rangeProblem ? true : undefined}
+            aria-describedby={rangeProblem ? "filter-range-error" : undefined}
+            onChange={(e) => changeRange({ from: e.target.value })}
+          />
+        </div>
+        <div className="space-y-1">
+          <Label htmlFor="filter-to">To ({zoneText})</Label>
+          <Input
+            id="filter-to"
+            name="to"
+            type="datetime-local"
+            value={rangeDraft.to}
+            aria-invalid={rangeProblem ? true : undefined}
+            aria-describedby={rangeProblem ? "filter-range-error" : undefined}
+            onChange={(e) => changeRange({ to: e.target.value })}
+          />
+        </div>
+        <div className="flex items-end">
+          {active > 0 ? (
+            <Button type="button" variant="ghost" onClick={clear} className="hidden sm:inline-flex">
+              Clear filters
+            </Button>
+          ) : null}
+        </div>
+        <p id="filter-range-error" role="alert" className={cn("text-sm text-destructive sm:col-span-2 lg:col-span-4", rangeProblem ? "" : "hidden")}>
+          {rangeProblem}
+        </p>
+      </form>
+    </div>
   );
 }

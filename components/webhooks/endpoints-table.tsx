@@ -7,7 +7,9 @@ import { ShieldCheck } from "lucide-react";
 import { Badge } from "@/components/ui/badge";
 import { Tooltip, TooltipContent, TooltipTrigger } from "@/components/ui/tooltip";
 import type { EndpointDisabledCause, EndpointHealthState, EndpointLastFailure } from "@/db/schema";
+import type { HourlyOutcome } from "@/lib/endpoints/success-rate";
 import { HealthBadge, HealthDetail } from "./endpoint-health-state";
+import { SuccessSparkline } from "./success-sparkline";
 
 export interface EndpointListRow {
   id: string;
@@ -22,8 +24,8 @@ export interface EndpointListRow {
   lastDeliveryAt: string | null;
   lastStatus: string | null;
   lastStatusCode: number | null;
-  /** Succeeded / finished deliveries of the last 24 hours, or null when none finished. */
-  successRate24h: number | null;
+  /** Finished and succeeded deliveries per hour over the last 24 hours, oldest first (24 entries). */
+  hourly24h: HourlyOutcome[];
   /** The latest signature verification check passed, for the endpoint's current URL and signing method. */
   verifiesSignatures?: boolean;
   health: EndpointHealthState;
@@ -82,7 +84,7 @@ const columns = column.columns([
     ),
   }),
   column.accessor("active", {
-    header: "Status",
+    header: "State",
     cell: (info) => {
       const row = info.row.original;
       const detail = (
@@ -95,23 +97,17 @@ const columns = column.columns([
           timeoutSeconds={row.timeoutSeconds}
         />
       );
-      return info.getValue() ? (
-        <span className="flex flex-col items-start gap-1">
-          <span className="flex flex-wrap items-center gap-1">
-            <Badge variant="success">Active</Badge>
-            <HealthBadge health={row.health === "disabled" ? "healthy" : row.health} />
-          </span>
+      // One state, never a green "Active" beside a failing endpoint: Healthy, Failing (since when, its last answer)
+      // or Disabled (why).
+      return (
+        <span className="flex max-w-[16rem] flex-col items-start gap-1" data-testid="endpoint-state">
+          <HealthBadge health={info.getValue() ? (row.health === "disabled" ? "healthy" : row.health) : "disabled"} />
           {detail}
-          {row.verifiesSignatures ? (
+          {info.getValue() && row.verifiesSignatures ? (
             <Badge variant="outline" data-testid="verifies-signatures" title="The latest signature verification check passed">
               <ShieldCheck aria-hidden /> Verifies signatures
             </Badge>
           ) : null}
-        </span>
-      ) : (
-        <span className="flex flex-col items-start gap-1">
-          <HealthBadge health="disabled" />
-          {detail}
         </span>
       );
     },
@@ -131,13 +127,10 @@ const columns = column.columns([
     header: "Last delivery",
     cell: ({ row }) => <LastDeliveryCell row={row.original} />,
   }),
-  column.accessor("successRate24h", {
+  column.accessor("hourly24h", {
     header: "Success (24 h)",
-    cell: (info) => {
-      const rate = info.getValue();
-      return rate === null ? <span className="text-muted-foreground">—</span> : `${(rate * 100).toFixed(rate === 1 ? 0 : 1)}%`;
-    },
-    meta: { className: "text-right tabular-nums", headerClassName: "text-right" },
+    cell: (info) => <SuccessSparkline hours={info.getValue()} />,
+    enableSorting: false,
   }),
 ]);
 

@@ -2,9 +2,6 @@ import { ArrowRight, ScrollText } from "lucide-react";
 import Link from "next/link";
 import { DeliveriesTable } from "@/components/logs/deliveries-table";
 import { toDeliveryRow } from "@/components/logs/logs-view";
-import { statusVariant } from "@/components/logs/status";
-import { Time } from "@/components/time/time";
-import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
@@ -36,35 +33,13 @@ export function RecentDeliveries({ endpointId, rows, retryNow }: { endpointId: s
             description="Deliveries show here as soon as an event is sent to this endpoint: try Send test event."
           />
         ) : (
-          <>
-            {/* Phones: a list, so that the status never scrolls out of sight. */}
-            <ul className="divide-y rounded-lg border sm:hidden" aria-label="Recent deliveries to this endpoint">
-              {rows.map((r) => (
-                <li key={r.id}>
-                  <Link href={`/webhooks/logs/${r.id}`} className="flex items-center justify-between gap-3 px-3 py-2.5 hover:bg-muted/50">
-                    <span className="min-w-0">
-                      <code className="block truncate font-mono text-xs">{r.eventType}</code>
-                      <span className="text-xs text-muted-foreground">
-                        <Time value={r.createdAt} relative /> · {r.attemptCount} {r.attemptCount === 1 ? "attempt" : "attempts"}
-                      </span>
-                    </span>
-                    <Badge variant={statusVariant(r.status)} className="capitalize">
-                      {r.status}
-                    </Badge>
-                  </Link>
-                </li>
-              ))}
-            </ul>
-            <div className="hidden sm:block">
-              <DeliveriesTable
-                basePath="/webhooks/logs"
-                hideEndpoint
-                caption="Recent deliveries to this endpoint"
-                rows={rows.map((r) => toDeliveryRow(r, retryNow))}
-                emptyState={null}
-              />
-            </div>
-          </>
+          <DeliveriesTable
+            basePath="/webhooks/logs"
+            hideEndpoint
+            caption="Recent deliveries to this endpoint"
+            rows={rows.map((r) => toDeliveryRow(r, retryNow))}
+            emptyState={null}
+          />
         )}
       </CardContent>
     </Card>

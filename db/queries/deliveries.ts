@@ -154,7 +154,20 @@ export const EXACT_COUNT_CAP = 1000;
  * How many deliveries match the filters (cursors aside): PostgreSQL's own row estimate for the query when it is over
  * `cap` (shown as "about"), else counted exactly, stopping at `cap` + 1 rows.
  */
-export async function countDeliveries({ orgId }: { orgId: string | undefined }, filters: DeliveryFilters, cap = EXACT_COUNT_CAP): Promise<DeliveryCount> {
+export async function countDeliveries({ orgId }: { orgId: string }, filters: DeliveryFilters, cap = EXACT_COUNT_CAP): Promise<DeliveryCount> {
+  return countMatching(orgId, filters, cap);
+}
+
+/** The same total over every organization (or `orgId`'s), for platform admins only: fails closed like the list. */
+export async function countDeliveriesForAdmin(
+  { isPlatformAdmin }: { isPlatformAdmin: boolean },
+  filters: DeliveryFilters & { orgId?: string },
+): Promise<DeliveryCount> {
+  if (!isPlatformAdmin) return { count: 0, exact: true };
+  return countMatching(filters.orgId, filters, EXACT_COUNT_CAP);
+}
+
+async function countMatching(orgId: string | undefined, filters: DeliveryFilters, cap: number): Promise<DeliveryCount> {
   const db = await getDb();
   const where = await whereFor(db, orgId, { ...filters, before: undefined, after: undefined });
   const needsEvents = Boolean(filters.eventType || filters.search);

@@ -86,6 +86,8 @@ export interface EndpointStats {
   /** Finished deliveries of the last 24 hours, and how many of them succeeded. */
   finished24h: number;
   succeeded24h: number;
+  /** The same per hour, oldest first: 24 entries, the last one the current hour. */
+  hourly24h: { finished: number; succeeded: number }[];
 }
 
 /** Per endpoint of the organization: its latest delivery and its 24-hour success counts, in one query. */
@@ -98,16 +100,22 @@ export async function endpointStats({ orgId }: Scope): Promise<Map<string, Endpo
       where d.organization_id = ${orgId}
       order by d.endpoint_id, d.created_at desc
     ),
-    day as (
-      select endpoint_id,
+    hours as (
+      select endpoint_id, least(23, floor(extract(epoch from (now() - created_at)) / 3600))::int as ago,
         count(*) filter (where status in ('succeeded', 'failed'))::int as finished,
         count(*) filter (where status = 'succeeded')::int as succeeded
       from deliveries
       where organization_id = ${orgId} and created_at > now() - interval '24 hours'
+      group by 1, 2
+    ),
+    day as (
+      select endpoint_id, sum(finished)::int as finished, sum(succeeded)::int as succeeded,
+        json_agg(json_build_array(ago, finished, succeeded)) as hourly
+      from hours
       group by endpoint_id
     )
     select latest.endpoint_id, latest.updated_at, latest.status, latest.last_status_code,
-      coalesce(day.finished, 0) as finished, coalesce(day.succeeded, 0) as succeeded
+      coalesce(day.finished, 0) as finished, coalesce(day.succeeded, 0) as succeeded, day.hourly
     from latest left join day on day.endpoint_id = latest.endpoint_id
   `);
   const rows = rowsOf<{
@@ -117,7 +125,17 @@ export async function endpointStats({ orgId }: Scope): Promise<Map<string, Endpo
     last_status_code: number | null;
     finished: number;
     succeeded: number;
+    hourly: [number, number, number][] | string | null;
   }>(result);
+  const hourly = (value: [number, number, number][] | string | null) => {
+    const hours = Array.from({ length: 24 }, () => ({ finished: 0, succeeded: 0 }));
+    const parsed = typeof value === "string" ? (JSON.parse(value) as [number, number, number][]) : (value ?? []);
+    for (const [ago, finished, succeeded] of parsed) {
+      const hour = hours[23 - ago];
+      if (hour) Object.assign(hour, { finished: Number(finished), succeeded: Number(succeeded) });
+    }
+    return hours;
+  };
   return new Map(
     rows.map((r) => [
       r.endpoint_id,
@@ -128,6 +146,7 @@ export async function endpointStats({ orgId }: Scope): Promise<Map<string, Endpo
         lastStatusCode: r.last_status_code,
         finished24h: Number(r.finished),
         succeeded24h: Number(r.succeeded),
+        hourly24h: hourly(r.hourly),
       },
     ]),
   );

@@ -8,6 +8,9 @@ export class LogsPage {
   readonly endpoint: Locator;
   readonly from: Locator;
   readonly to: Locator;
+  readonly search: Locator;
+  readonly time: Locator;
+  readonly total: Locator;
 
   constructor(readonly page: Page) {
     this.filters = page.getByRole("search", { name: "Filter deliveries" });
@@ -16,15 +19,14 @@ export class LogsPage {
     this.endpoint = this.filters.getByLabel("Endpoint", { exact: true });
     this.from = this.filters.getByLabel(/^From \(/);
     this.to = this.filters.getByLabel(/^To \(/);
+    this.search = this.filters.getByRole("searchbox", { name: "Search" });
+    this.time = this.filters.getByLabel("Time", { exact: true });
+    this.total = page.getByTestId("logs-total");
   }
 
   async goto(query = "", path = "/webhooks/logs") {
     await this.page.goto(query ? `${path}?${query}` : path);
     await expect(this.filters).toBeVisible();
-  }
-
-  async apply() {
-    await this.filters.getByRole("button", { name: "Apply" }).click();
   }
 
   /** Table rows (not the header) that contain `text`. */
@@ -35,6 +37,16 @@ export class LogsPage {
   async openDelivery(text: string | RegExp) {
     await this.rows(text).first().getByRole("link").first().click();
     await expect(this.page).toHaveURL(/\/logs\/dlv_[0-9a-z]{24}$/);
+  }
+
+  /** On phones: the list that replaces the table. */
+  items(text?: string | RegExp): Locator {
+    const items = this.page.getByTestId("delivery-item");
+    return text === undefined ? items : items.filter({ hasText: text });
+  }
+
+  pageLink(name: "Newer" | "Older" | "Newest"): Locator {
+    return this.page.getByRole("navigation", { name: "Pages" }).getByRole("link", { name: new RegExp(name) });
   }
 
   /** On a delivery's page. */

@@ -84,10 +84,7 @@ export default async function WebhooksPage() {
             failingSince: e.failingSince,
             lastFailure: e.lastFailure,
             disabledCause: e.disabledCause,
-            successRate24h: (() => {
-              const s = stats.get(e.id);
-              return s && s.finished24h > 0 ? s.succeeded24h / s.finished24h : null;
-            })(),
+            hourly24h: stats.get(e.id)?.hourly24h ?? Array.from({ length: 24 }, () => ({ finished: 0, succeeded: 0 })),
           }))}
         />
       )}

@@ -2,8 +2,8 @@ import type { Metadata } from "next";
 import { LiveToggle } from "@/components/logs/live-toggle";
 import { LogsView } from "@/components/logs/logs-view";
 import { PageHeader } from "@/components/portal/page-header";
-import { adminLogFiltersSchema, firstValues, toDeliveryFilters } from "@/app/(portal)/webhooks/logs/schemas";
-import { listDeliveriesForAdmin } from "@/db/queries/deliveries";
+import { adminLogFiltersSchema, firstValues, rangeError, toDeliveryFilters } from "@/app/(portal)/webhooks/logs/schemas";
+import { countDeliveriesForAdmin, listDeliveriesForAdmin } from "@/db/queries/deliveries";
 import { listOrganizationsForAdmin } from "@/db/queries/organizations";
 import { requireAdmin } from "@/lib/auth/session";
 
@@ -12,8 +12,11 @@ export const metadata: Metadata = { title: "All deliveries" };
 export default async function AdminLogsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const { user } = await requireAdmin();
   const filters = adminLogFiltersSchema.parse(firstValues(await searchParams));
-  const [rows, organizations] = await Promise.all([
-    listDeliveriesForAdmin({ isPlatformAdmin: user.isPlatformAdmin }, { ...toDeliveryFilters(filters), orgId: filters.org }),
+  const refused = rangeError(filters);
+  const query = toDeliveryFilters(filters);
+  const [rows, total, organizations] = await Promise.all([
+    refused ? [] : listDeliveriesForAdmin({ isPlatformAdmin: user.isPlatformAdmin }, { ...query, orgId: filters.org }),
+    refused ? null : countDeliveriesForAdmin({ isPlatformAdmin: user.isPlatformAdmin }, { ...query, orgId: filters.org }),
     listOrganizationsForAdmin({ isPlatformAdmin: user.isPlatformAdmin }),
   ]);
   return (
@@ -23,7 +26,7 @@ export default async function AdminLogsPage({ searchParams }: { searchParams: Pr
         description="Every organization's deliveries, newest first. Visible to platform admins only."
         actions={<LiveToggle />}
       />
-      <LogsView basePath="/admin/logs" filters={filters} rows={rows} organizations={organizations.map((o) => ({ id: o.id, name: o.name }))} />
+      <LogsView basePath="/admin/logs" filters={filters} rows={rows} total={total} rangeError={refused} organizations={organizations.map((o) => ({ id: o.id, name: o.name }))} />
     </>
   );
 }

@@ -3,20 +3,24 @@ import { OrgDeliveriesPaused } from "@/components/billing/org-deliveries-paused"
 import { LiveToggle } from "@/components/logs/live-toggle";
 import { LogsView } from "@/components/logs/logs-view";
 import { PageHeader } from "@/components/portal/page-header";
-import { listDeliveries } from "@/db/queries/deliveries";
+import { countDeliveries, listDeliveries } from "@/db/queries/deliveries";
 import { listEndpointChoices } from "@/db/queries/webhooks";
 import { requireSession } from "@/lib/auth/session";
 import { retryNowSupported } from "@/lib/delivery/retry-now";
 import { endpointLabel } from "@/lib/endpoints/label";
-import { firstValues, logFiltersSchema, toDeliveryFilters } from "../schemas";
+import { firstValues, logFiltersSchema, rangeError, toDeliveryFilters } from "../schemas";
 
 export const metadata: Metadata = { title: "Webhook logs" };
 
 export default async function WebhookLogsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const { org } = await requireSession();
   const filters = logFiltersSchema.parse(firstValues(await searchParams));
-  const [rows, endpoints] = await Promise.all([
-    listDeliveries({ orgId: org.id }, toDeliveryFilters(filters)),
+  // A From after To can match nothing: said, and not queried.
+  const refused = rangeError(filters);
+  const query = toDeliveryFilters(filters);
+  const [rows, total, endpoints] = await Promise.all([
+    refused ? [] : listDeliveries({ orgId: org.id }, query),
+    refused ? null : countDeliveries({ orgId: org.id }, query),
     listEndpointChoices({ orgId: org.id }),
   ]);
   return (
@@ -31,6 +35,8 @@ export default async function WebhookLogsPage({ searchParams }: { searchParams: 
         basePath="/webhooks/logs"
         filters={filters}
         rows={rows}
+        total={total}
+        rangeError={refused}
         retryNow={retryNowSupported()}
         endpoints={endpoints.map((e) => ({ id: e.id, label: `${endpointLabel(e)}${e.deletedAt ? " (deleted)" : ""}` }))}
       />
