@@ -12,8 +12,10 @@ import { openPortalLink } from "@/lib/platform/portal-sessions";
  * prefetchers that fetch it change nothing). Public: the token is what authorizes it. Success sets the session
  * cookie and lands on Webhooks; anything else goes back to the link's page, which says what happened.
  */
-export async function openPortalLinkAction(formData: FormData): Promise<void> {
-  const token = tokenField.safeParse(formData.get("token"));
+export async function openPortalLinkAction(input: FormData | { token?: unknown }): Promise<void> {
+  // The page's form sends FormData; anything else a client sends is read as { token } or refused.
+  const raw = input instanceof FormData ? input.get("token") : input && typeof input === "object" ? input.token : undefined;
+  const token = tokenField.safeParse(raw);
   if (!token.success) redirect("/portal/invalid");
   const opened = await openPortalLink(token.data, { userAgent: (await headers()).get("user-agent"), ip: await requestIp() });
   if (!opened.ok) redirect(`/portal/${token.data}`);
