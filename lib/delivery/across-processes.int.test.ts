@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import https from "node:https";
 import type { AddressInfo } from "node:net";
 import { inArray } from "drizzle-orm";
-import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 
 vi.hoisted(() => {
   process.env.WEBHOOK_ALLOW_PRIVATE_TARGETS = "1";
@@ -101,19 +101,21 @@ async function waitForDeliveries(deliveryIds: string[], timeout: number): Promis
 
 // PGlite lives inside one process, so several worker processes need PostgreSQL; CI always runs with it.
 describe.skipIf(!process.env.DATABASE_URL)("several engine processes on one PostgreSQL", () => {
-  const workers: ChildProcess[] = [];
+  const LIMIT = 3;
+  let workers: ChildProcess[] = [];
   const receivers: { close: () => Promise<void> }[] = [];
+  // Two processes, each allowed LIMIT per endpoint: without a limit shared through the database a receiver would see
+  // up to twice as many at once. Started once for both tests (a process takes seconds to start on a busy machine).
+  const startWorkers = async () => (workers = await Promise.all([1, 2].map(() => startWorker({ DELIVERY_CONCURRENCY_PER_ENDPOINT: String(LIMIT) }))));
 
-  afterEach(async () => {
-    for (const w of workers.splice(0)) w.kill("SIGKILL");
-    for (const r of receivers.splice(0)) await r.close();
-  });
+  beforeAll(startWorkers, 60_000);
   afterAll(async () => {
+    for (const w of workers) w.kill("SIGKILL");
+    for (const r of receivers) await r.close();
     await closeDb();
   });
 
   it("DELIVERY_CONCURRENCY_PER_ENDPOINT holds across processes: a receiver never sees more requests at once", async () => {
-    const LIMIT = 3;
     const EVENTS = 36;
     const receiver = await startCountingReceiver({ delayMs: 120, answer: () => 200 });
     receivers.push(receiver);
@@ -121,9 +123,6 @@ describe.skipIf(!process.env.DATABASE_URL)("several engine processes on one Post
     const created = await runAction(ctx, createEndpointSchema, createEndpoint, { url: `${receiver.url}/limit` });
     if (!created.ok) throw new Error(created.error.message);
 
-    // Two processes, each allowed LIMIT per endpoint: without a limit shared through the database the receiver
-    // would see up to twice as many at once.
-    workers.push(...(await Promise.all([1, 2].map(() => startWorker({ DELIVERY_CONCURRENCY_PER_ENDPOINT: String(LIMIT) })))));
     const published = await Promise.all(
       Array.from({ length: EVENTS }, () => publishEvent(ctx.org.id, "credential.claimed", example, { endpointId: created.data.id })),
     );
@@ -138,7 +137,7 @@ describe.skipIf(!process.env.DATABASE_URL)("several engine processes on one Post
     expect(new Set(receiver.seen.map((s) => s.eventId)).size).toBe(EVENTS);
   }, 45_000);
 
-  it("ordered endpoint: random 500s, a SIGKILL mid-run and a restart with two processes; every event arrives, in order", async () => {
+  it("ordered endpoint: random 500s, both processes SIGKILLed mid-run and restarted; every event arrives, in order", async () => {
     const EVENTS = 24;
     // Random 500s, at most two in a row per event (keeps the backoff, 40 ms x 4^n, short).
     const failures = new Map<string, number>();
@@ -163,8 +162,6 @@ describe.skipIf(!process.env.DATABASE_URL)("several engine processes on one Post
     });
     if (!created.ok) throw new Error(created.error.message);
 
-    const first = await startWorker();
-    workers.push(first);
     // Published one after another: this is the order the receiver must see.
     const published = [];
     for (let i = 0; i < EVENTS; i += 1) {
@@ -172,15 +169,16 @@ describe.skipIf(!process.env.DATABASE_URL)("several engine processes on one Post
     }
     const order = new Map(published.map((p, i) => [p.id, i]));
 
-    // Kill without warning part-way, then restart with two processes.
+    // Kill both without warning part-way (the one sending the queue head included), then start two again.
     await vi.waitFor(() => expect(receiver.seen.filter((s) => s.status === 200).length).toBeGreaterThanOrEqual(EVENTS / 3), {
       timeout: 15_000,
       interval: 10,
     });
-    first.kill("SIGKILL");
-    await new Promise((r) => first.once("exit", r));
+    const killed = workers.map((w) => new Promise((r) => w.once("exit", r)));
+    for (const w of workers) w.kill("SIGKILL");
+    await Promise.all(killed);
     const beforeKill = receiver.seen.length;
-    workers.push(...(await Promise.all([1, 2].map(() => startWorker()))));
+    await startWorkers();
     await waitForDeliveries(
       published.map((p) => p.deliveryIds[0]!),
       20_000,

@@ -35,11 +35,12 @@ export async function orderedQueue({ orgId, endpointId }: { orgId: string; endpo
   const db = await getDb();
   const result = await db.execute(sql`
     with q as (
-      select r.seq, r.input ->> 'deliveryId' as delivery_id
+      select r.seq, r.executions, r.input ->> 'deliveryId' as delivery_id
       from workflow_runs r join webhook_endpoints e on e.id = r.concurrency_key and e.organization_id = ${orgId}
       where r.concurrency_key = ${endpointId} and r.ordered and r.status in ('queued', 'sleeping') and r.workflow = ${DELIVERY_WORKFLOW}
     ),
-    head as (select delivery_id from q order by seq limit 1)
+    -- The engine's order: a started run first, then by seq.
+    head as (select delivery_id from q order by executions = 0, seq limit 1)
     select (select count(*) from q)::int as total, d.id, d.event_id, ev.type, d.status, d.attempt_count, d.next_attempt_at
     from (select 1) one
     left join head on true

@@ -1,4 +1,4 @@
-import { and, eq } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 
 vi.hoisted(() => {
@@ -88,6 +88,28 @@ describe("ordered delivery (embedded engine; PGlite or PostgreSQL)", () => {
     await receiver.waitForRequests(2);
     await vi.waitFor(async () => expect((await waitForDelivery(first.deliveryId)).status).toBe("succeeded"));
     expect(receiver.requests.map((r) => r.headers["webhook-id"])).toEqual([fourth.eventId, first.eventId]);
+  });
+
+  it("a run that already started goes before a run with a lower seq that showed up later (a publish that committed late)", async () => {
+    await stopDeliveryEngine();
+    receiver.reset();
+    const made = await runAction(org, createEndpointSchema, createEndpoint, { url: `${receiver.url}/ordered-late`, ordered: true });
+    if (!made.ok) throw new Error(made.error.message);
+    const started = await publish(made.data.id);
+    const late = await publish(made.data.id);
+    const db = await getDb();
+    // The first one was sent once and waits for its retry; the second gets a lower seq, as if its publish had taken
+    // its number first but committed after the first one started.
+    await db
+      .update(workflowRuns)
+      .set({ executions: 1, status: "sleeping", wakeAt: sql`now() + interval '1500 milliseconds'` })
+      .where(eq(workflowRuns.id, `${started.deliveryId}:1`));
+    await db.update(workflowRuns).set({ seq: sql`${workflowRuns.seq} - 1000000` }).where(eq(workflowRuns.id, `${late.deliveryId}:1`));
+    expect(await orderedQueue({ orgId: org.org.id, endpointId: made.data.id })).toMatchObject({ head: { deliveryId: started.deliveryId }, waiting: 1 });
+    await startDeliveryEngine({ pollMs: 20, leaseMs: 10_000 });
+    await waitForDelivery(started.deliveryId);
+    await waitForDelivery(late.deliveryId);
+    expect(receiver.requests.map((r) => r.headers["webhook-id"])).toEqual([started.eventId, late.eventId]);
   });
 
   it("the partner API reads and sets ordered (audited with the key); a wrong value is a 400 with a message", async () => {

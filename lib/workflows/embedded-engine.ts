@@ -244,7 +244,15 @@ export class EmbeddedEngine {
     return db.transaction(async (tx) => {
       // 1. Due runs in wake-up order, skipping rows another process holds, and a lock per key: a key another process
       // is claiming at this moment is skipped this time (try-lock: never waited for).
-      const found = rowsOf<{ id: string; concurrency_key: string | null; group_key: string | null; wake_at: string; ordered: boolean; seq: number }>(
+      const found = rowsOf<{
+        id: string;
+        concurrency_key: string | null;
+        group_key: string | null;
+        wake_at: string;
+        ordered: boolean;
+        seq: number;
+        executions: number;
+      }>(
         await tx.execute(sql`
           with full_keys as (
             select concurrency_key as k from workflow_runs
@@ -253,7 +261,7 @@ export class EmbeddedEngine {
             group by concurrency_key having count(*) >= ${concurrencyPerKey} or bool_or(ordered)
           ),
           candidates as (
-            select id, concurrency_key, group_key, wake_at, ordered, seq from workflow_runs
+            select id, concurrency_key, group_key, wake_at, ordered, seq, executions from workflow_runs
             where status in ('queued', 'sleeping') and wake_at <= now()
               and (lease_expires_at is null or lease_expires_at < now())
               and (concurrency_key is null or concurrency_key not in (select k from full_keys))
@@ -266,7 +274,7 @@ export class EmbeddedEngine {
             select k, pg_try_advisory_xact_lock(${KEY_LOCK_NAMESPACE}, hashtext(k)) as locked
             from (select distinct concurrency_key as k from candidates where concurrency_key is not null) s
           )
-          select c.id, c.concurrency_key, c.group_key, c.wake_at, c.ordered, c.seq
+          select c.id, c.concurrency_key, c.group_key, c.wake_at, c.ordered, c.seq, c.executions
           from candidates c left join keys on keys.k = c.concurrency_key
           where c.concurrency_key is null or keys.locked
         `),
@@ -280,7 +288,7 @@ export class EmbeddedEngine {
       const result = await tx.execute(sql`
         with c as (
           select * from jsonb_to_recordset(${JSON.stringify(found)}::jsonb)
-            as c(id text, concurrency_key text, group_key text, wake_at timestamptz, ordered boolean, seq bigint)
+            as c(id text, concurrency_key text, group_key text, wake_at timestamptz, ordered boolean, seq bigint, executions int)
           limit ${found.length}
         ),
         running as (
@@ -289,10 +297,17 @@ export class EmbeddedEngine {
             and concurrency_key in (select concurrency_key from c)
           group by concurrency_key
         ),
+        -- An ordered key's runs go in (started first, then seq) order: a run that already started (retrying, or
+        -- crashed) goes before any that has not, whatever its seq (a publish that committed late, with a lower seq,
+        -- must not cut in while the one before it waits for a retry); otherwise the lowest seq goes.
         blocked as (
-          select c.id from c where c.ordered and exists (
-            select 1 from workflow_runs p where p.ordered and p.status in ('queued', 'sleeping')
-              and p.concurrency_key = c.concurrency_key and p.seq < c.seq)
+          select c.id from c where c.ordered and (
+            exists (
+              select 1 from workflow_runs p where p.ordered and p.executions > 0 and p.status in ('queued', 'sleeping')
+                and p.concurrency_key = c.concurrency_key and p.id <> c.id and (c.executions = 0 or p.seq < c.seq))
+            or (c.executions = 0 and exists (
+              select 1 from workflow_runs p where p.ordered and p.status in ('queued', 'sleeping')
+                and p.concurrency_key = c.concurrency_key and p.seq < c.seq)))
         ),
         parked as (
           update workflow_runs r set status = 'queued', wake_at = now() + ${ORDERED_PARK_MS} * interval '1 millisecond', updated_at = now()
@@ -417,7 +432,8 @@ export class EmbeddedEngine {
 
   // Runs that finish together settle in one statement: the steps they finished and their next states. A finished run
   // of an ordered key also wakes its key's next run, in the same transaction, under the key's advisory lock: a claim
-  // that set that run aside either committed before (then this sees it set aside) or skips the key (locked here).
+  // that set that run aside either committed before (then the wake-up sees it set aside) or skips the key (locked
+  // here).
   private readonly settleBatch = createBatcher(
     async (
       items: { run_id: string; wakes_key: string | null; status: string; wake_at: string | null; last_error: string | null; steps: unknown[] }[],
@@ -443,19 +459,23 @@ export class EmbeddedEngine {
       if (keys.length === 0) await this.options.db.execute(statement);
       else {
         await this.options.db.transaction(async (tx) => {
-          await tx.execute(statement);
-          // In a fixed order, so two settles never wait for each other's locks in a circle.
+          // The key locks first, in a fixed order, before any row: two settles never wait for each other in a circle
+          // (and a claim never waits at all: it only tries the lock).
           await tx.execute(sql`
             select pg_advisory_xact_lock(${KEY_LOCK_NAMESPACE}, hashtext(k))
             from jsonb_array_elements_text(${JSON.stringify(keys)}::jsonb) with ordinality as t(k, i) order by i
           `);
+          await tx.execute(statement);
           await tx.execute(sql`
             update workflow_runs r set wake_at = now(), updated_at = now()
             from (
-              select distinct on (concurrency_key) id from workflow_runs
-              where ordered and status in ('queued', 'sleeping')
-                and concurrency_key in (select jsonb_array_elements_text(${JSON.stringify(keys)}::jsonb))
-              order by concurrency_key, seq
+              -- Each key's next run: a started one if any (see the claim), else the lowest seq; two index lookups.
+              select coalesce(
+                (select p.id from workflow_runs p where p.ordered and p.executions > 0 and p.status in ('queued', 'sleeping')
+                  and p.concurrency_key = k order by p.seq limit 1),
+                (select p.id from workflow_runs p where p.ordered and p.status in ('queued', 'sleeping')
+                  and p.concurrency_key = k order by p.seq limit 1)) as id
+              from jsonb_array_elements_text(${JSON.stringify(keys)}::jsonb) as t(k)
             ) head
             where r.id = head.id and r.status = 'queued' and r.wake_at > now()
           `);
