@@ -78,7 +78,7 @@ export function DeliveryDetail({
   const label = endpointLabel(endpoint);
 
   return (
-    <div className="mx-auto max-w-5xl space-y-6">
+    <div className="space-y-6">
       <div>
         <Breadcrumb parent={parent} current="Delivery" />
         <PageHeader title={event.type} actions={actions?.(deliveryActionState(detail))} />

@@ -22,6 +22,8 @@ interface LogsViewProps {
   organizations?: { id: string; name: string }[];
   /** Offer Retry now on deliveries waiting for their backoff (the partner's Logs on the embedded engine). */
   retryNow?: boolean;
+  /** What the empty Logs suggest doing first; by default Send test event (which a plan without webhooks cannot use). */
+  emptyHint?: string;
 }
 
 /** A Logs row as the table shows it (plain data for the client component). */
@@ -54,7 +56,7 @@ export function totalText(total: DeliveryCount): string {
 }
 
 /** The Logs filters (kept in the URL), the total, the table and keyset paging (Newer / Older), for partners and admins. */
-export function LogsView({ basePath, filters, rows, total, rangeError, endpoints, organizations, retryNow = false }: LogsViewProps) {
+export function LogsView({ basePath, filters, rows, total, rangeError, endpoints, organizations, retryNow = false, emptyHint }: LogsViewProps) {
   // Rows come newest first with one extra: past the page's end (Older exists), or before its start on a Newer page.
   const newerMode = Boolean(filters.after && !filters.before);
   const extra = rows.length > LOGS_PAGE_SIZE;
@@ -115,7 +117,7 @@ export function LogsView({ basePath, filters, rows, total, rangeError, endpoints
                 ? "From must be before To."
                 : filtered
                   ? "Try other filters, or clear them."
-                  : "Deliveries appear here as soon as an event is sent to an endpoint. Try Send test event on an endpoint's page."
+                  : (emptyHint ?? "Deliveries appear here as soon as an event is sent to an endpoint. Try Send test event on an endpoint's page.")
             }
           />
         }

@@ -5,6 +5,16 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useEffect, useId, useRef, useState, useTransition } from "react";
 import { createEndpointAction, updateEndpointAction } from "@/app/(portal)/webhooks/actions";
+import {
+  AlertDialog,
+  AlertDialogAction,
+  AlertDialogCancel,
+  AlertDialogContent,
+  AlertDialogDescription,
+  AlertDialogFooter,
+  AlertDialogHeader,
+  AlertDialogTitle,
+} from "@/components/ui/alert-dialog";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { cn } from "@/components/ui/cn";
@@ -27,6 +37,9 @@ interface HeaderRow {
 }
 
 type FieldErrors = Record<string, string[]>;
+
+/** A header row the person added and left empty: dropped on save, not an error. */
+const isEmptyRow = (h: HeaderRow) => !h.id && h.name.trim() === "" && (h.value ?? "").trim() === "";
 
 function FieldError({ id, errors }: { id: string; errors?: string[] }) {
   if (!errors?.length) return null;
@@ -123,6 +136,10 @@ export function EndpointForm({ events, endpoint }: EndpointFormProps) {
   const [alertEmails, setAlertEmails] = useState((endpoint?.alertEmails ?? []).join("\n"));
   const formRef = useRef<HTMLFormElement>(null);
   const summaryRef = useRef<HTMLParagraphElement>(null);
+  /** A row just added with "Add header": its name field takes the focus once it is on the page. */
+  const focusRow = useRef<string>(undefined);
+  /** Set when the server said another endpoint already uses this URL: the confirmation asks before saving again. */
+  const [duplicateWarning, setDuplicateWarning] = useState<string>();
   /** The last refused save: its summary, and a counter so that every refusal moves focus again. */
   const [failure, setFailure] = useState<{ count: number; message: string }>();
 
@@ -136,6 +153,19 @@ export function EndpointForm({ events, endpoint }: EndpointFormProps) {
   }, [failure]);
 
   const fieldId = (name: string) => `${uid}-${name.replace(/\./g, "-")}`;
+
+  useEffect(() => {
+    if (!focusRow.current) return;
+    const index = headers.findIndex((h) => h.key === focusRow.current);
+    focusRow.current = undefined;
+    if (index >= 0) document.getElementById(`${uid}-headers-${index}-name`)?.focus();
+  }, [headers, uid]);
+
+  function addHeader() {
+    const key = nextKey();
+    focusRow.current = key;
+    setHeaders((rows) => [...rows, { key, name: "", value: "" }]);
+  }
   const errorFor = (name: string) => errors[name];
   const describedBy = (name: string) => (errors[name]?.length ? `${fieldId(name)}-error` : undefined);
 
@@ -152,23 +182,31 @@ export function EndpointForm({ events, endpoint }: EndpointFormProps) {
     });
   }
 
-  function submit(event: React.FormEvent<HTMLFormElement>) {
-    event.preventDefault();
+  function submit(event?: React.FormEvent<HTMLFormElement>, confirmDuplicateUrl = false) {
+    event?.preventDefault();
+    // Rows added and left empty are dropped (the server drops them too), so that error paths match the rows shown.
+    const kept = headers.filter((h) => !isEmptyRow(h));
+    if (kept.length !== headers.length) setHeaders(kept);
     const input = {
       ...(endpoint ? { id: endpoint.id } : {}),
       url,
       description,
       eventTypes: allEvents ? "all" : events.map((e) => e.type).filter((t) => selected.has(t)),
-      headers: headers.map((h) => ({ id: h.id, name: h.name, ...(h.value !== undefined ? { value: h.value } : {}) })),
+      headers: kept.map((h) => ({ id: h.id, name: h.name, ...(h.value !== undefined ? { value: h.value } : {}) })),
       timeoutSeconds,
       maxRetries,
       rateLimitPerSecond: rateLimit.trim(),
       ordered,
       alertEmails,
       ...(endpoint ? {} : { active }),
+      ...(confirmDuplicateUrl ? { confirmDuplicateUrl: true } : {}),
     };
     startTransition(async () => {
       const result = endpoint ? await updateEndpointAction(input) : await createEndpointAction(input);
+      if (!result.ok && result.error.code === "conflict:duplicate_url") {
+        setDuplicateWarning(result.error.message);
+        return;
+      }
       if (!result.ok) {
         const fieldErrors = result.error.fieldErrors ?? {};
         setErrors(fieldErrors);
@@ -422,7 +460,7 @@ export function EndpointForm({ events, endpoint }: EndpointFormProps) {
             variant="outline"
             size="sm"
             disabled={headers.length >= MAX_HEADERS}
-            onClick={() => setHeaders((rows) => [...rows, { key: nextKey(), name: "", value: "" }])}
+            onClick={addHeader}
           >
             <Plus className="size-4" aria-hidden />
             Add header
@@ -485,6 +523,27 @@ export function EndpointForm({ events, endpoint }: EndpointFormProps) {
           </Button>
         </div>
       </div>
+      <AlertDialog open={duplicateWarning !== undefined} onOpenChange={(open) => !open && setDuplicateWarning(undefined)}>
+        <AlertDialogContent data-testid="duplicate-url-dialog">
+          <AlertDialogHeader>
+            <AlertDialogTitle>This URL already receives events</AlertDialogTitle>
+            <AlertDialogDescription>
+              {duplicateWarning} Usually one endpoint per URL is what you want: choose the events it receives instead.
+            </AlertDialogDescription>
+          </AlertDialogHeader>
+          <AlertDialogFooter>
+            <AlertDialogCancel>Go back</AlertDialogCancel>
+            <AlertDialogAction
+              onClick={() => {
+                setDuplicateWarning(undefined);
+                submit(undefined, true);
+              }}
+            >
+              {endpoint ? "Save anyway" : "Create anyway"}
+            </AlertDialogAction>
+          </AlertDialogFooter>
+        </AlertDialogContent>
+      </AlertDialog>
     </form>
   );
 }

@@ -24,8 +24,11 @@ export class EndpointPage {
     await expect(this.page.getByRole("button", { name: "Send test event" })).toBeVisible({ timeout: 40_000 });
   }
 
-  /** The Active / Disabled badge beside the URL. */
+  /**
+   * Whether the endpoint is on: Active is said once, by the switch in the page header (checked); a disabled endpoint
+   * shows a Disabled badge beside its URL.
+   */
   statusBadge(text: "Active" | "Disabled"): Locator {
-    return this.header.getByText(text, { exact: true });
+    return text === "Active" ? this.page.getByRole("switch", { name: "Active", checked: true }) : this.header.getByText("Disabled", { exact: true });
   }
 }

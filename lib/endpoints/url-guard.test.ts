@@ -267,3 +267,26 @@ describe("checkEndpointUrl with a list of allowed private hosts", () => {
     expect(checkEndpointUrl("https://10.1.2.3/hook", { allowPrivateTargets: ["::1"] }).ok).toBe(false);
   });
 });
+
+describe("checkEndpointUrl: the development hint", () => {
+  const message = (url: string, developmentHint: boolean) => {
+    const check = checkEndpointUrl(url, { developmentHint });
+    return check.ok ? "" : check.message;
+  };
+
+  it("names WEBHOOK_ALLOW_PRIVATE_TARGETS for a local or private host only outside production", () => {
+    expect(message("https://localhost:8443/hooks", true)).toContain("WEBHOOK_ALLOW_PRIVATE_TARGETS=localhost");
+    expect(message("https://127.0.0.1/hooks", true)).toContain("WEBHOOK_ALLOW_PRIVATE_TARGETS=127.0.0.1");
+    expect(message("https://[::1]/hooks", true)).toContain("WEBHOOK_ALLOW_PRIVATE_TARGETS=::1");
+    expect(message("https://10.0.0.5/hooks", true)).toContain("never in production");
+    for (const url of ["https://localhost/hooks", "https://127.0.0.1/hooks", "https://10.0.0.5/hooks"]) {
+      expect(message(url, false)).not.toContain("WEBHOOK_ALLOW_PRIVATE_TARGETS");
+      expect(message(url, false)).not.toBe("");
+    }
+  });
+
+  it("says nothing of it for mistakes the setting does not lift", () => {
+    expect(message("http://localhost/hooks", true)).not.toContain("WEBHOOK_ALLOW_PRIVATE_TARGETS");
+    expect(message("https://user:pw@example.com/hooks", true)).not.toContain("WEBHOOK_ALLOW_PRIVATE_TARGETS");
+  });
+});

@@ -84,7 +84,14 @@ const V6_GLOBAL_UNICAST = v6Range("2000::", 3, "");
  * Validates a webhook endpoint URL a partner typed. On success `url` is the WHATWG-normalised href (punycode host,
  * canonical IP literal) that should be stored; on failure `message` says what to change.
  */
-export function checkEndpointUrl(input: string, options: { allowPrivateTargets?: PrivateTargets } = {}): UrlCheck {
+export function checkEndpointUrl(
+  input: string,
+  options: {
+    allowPrivateTargets?: PrivateTargets;
+    /** Outside production only: a refused local or private host names the setting that allows it while developing. */
+    developmentHint?: boolean;
+  } = {},
+): UrlCheck {
   const raw = input.trim();
   if (raw === "") return fail("Enter the endpoint URL.");
   if (raw.length > MAX_URL_LENGTH) return tooLong();
@@ -110,7 +117,14 @@ export function checkEndpointUrl(input: string, options: { allowPrivateTargets?:
 
   // WEBHOOK_ALLOW_PRIVATE_TARGETS (local development and tests only) lifts the address rules, not the others.
   const hostProblem = privateTargetAllowed(options.allowPrivateTargets ?? false, url.hostname) ? undefined : checkHost(url.hostname);
-  if (hostProblem !== undefined) return fail(hostProblem);
+  if (hostProblem !== undefined) {
+    const host = url.hostname.replace(/^\[|\]$/g, "");
+    return fail(
+      options.developmentHint
+        ? `${hostProblem} While developing, start Herald with WEBHOOK_ALLOW_PRIVATE_TARGETS=${host} to deliver to it (never in production).`
+        : hostProblem,
+    );
+  }
   // DNS limits: a name no resolver can look up would only fail at every delivery.
   if (!url.hostname.startsWith("[") && (url.hostname.length > 253 || url.hostname.split(".").some((label) => label.length > 63))) {
     return fail("That host name is too long: each part between dots is at most 63 characters, the whole name at most 253.");

@@ -21,7 +21,7 @@ import { sendTestEvent, type TestEventResult } from "@/lib/delivery/test-event";
 import { checkSignatureVerification, type VerificationRun } from "@/lib/delivery/verification-check";
 import type { DeliveryStatus } from "@/db/schema";
 import {
-  createEndpointSchema,
+  createEndpointActionSchema,
   deliveryProgressSchema,
   endpointRefSchema,
   redeliverFailedSchema,
@@ -30,11 +30,19 @@ import {
   setEndpointActiveSchema,
   setSignatureSchemeSchema,
   switchOnAndRedeliverSchema,
-  updateEndpointSchema,
+  updateEndpointActionSchema,
 } from "./schemas";
+import { refuseUnconfirmedDuplicateUrl } from "@/lib/endpoints/duplicate-url";
 
-const create = createAction(createEndpointSchema, createEndpoint);
-const update = createAction(updateEndpointSchema, updateEndpoint);
+// A URL another endpoint already uses is saved only once the person confirmed it (the form asks).
+const create = createAction(createEndpointActionSchema, async ({ confirmDuplicateUrl, ...fields }, ctx) => {
+  await refuseUnconfirmedDuplicateUrl({ orgId: ctx.org.id, url: fields.url, confirmed: confirmDuplicateUrl });
+  return createEndpoint(fields, ctx);
+});
+const update = createAction(updateEndpointActionSchema, async ({ confirmDuplicateUrl, ...fields }, ctx) => {
+  await refuseUnconfirmedDuplicateUrl({ orgId: ctx.org.id, url: fields.url, exceptId: fields.id, confirmed: confirmDuplicateUrl });
+  return updateEndpoint(fields, ctx);
+});
 const setActive = createAction(setEndpointActiveSchema, setEndpointActive);
 const remove = createAction(endpointRefSchema, deleteEndpoint);
 const reveal = createAction(endpointRefSchema, revealSecret);

@@ -24,7 +24,7 @@ export const endpointIdSchema = z
 const urlSchema = z
   .string({ error: "Enter the endpoint URL." })
   .transform((value, ctx) => {
-    const check = checkEndpointUrl(value, { allowPrivateTargets: env.delivery.allowPrivateTargets });
+    const check = checkEndpointUrl(value, { allowPrivateTargets: env.delivery.allowPrivateTargets, developmentHint: !env.isProduction });
     if (!check.ok) {
       ctx.addIssue({ code: "custom", message: check.message });
       return z.NEVER;
@@ -42,6 +42,8 @@ const headerSchema = z.object({
 const headersSchema = z
   .array(headerSchema)
   .max(MAX_CUSTOM_HEADERS, `At most ${MAX_CUSTOM_HEADERS} custom headers.`)
+  // A row left empty (no name, no value, never saved) is dropped, not refused: "Add header" then Save is not an error.
+  .transform((rows) => rows.filter((h) => h.id || h.name !== "" || (h.value ?? "").trim() !== ""))
   .superRefine((headers, ctx) => {
     headers.forEach((header, i) => {
       const nameError = checkHeaderName(header.name, env.webhookBrand);
@@ -109,7 +111,7 @@ export const endpointFieldsSchema = z.object({
   description: z
     .string()
     .trim()
-    .max(200, "Keep the description under 201 characters.")
+    .max(200, "The description can be at most 200 characters.")
     .regex(/^[^\p{Cc}]*$/u, "The description cannot contain control characters.")
     .default(""),
   eventTypes: eventTypesSchema.default("all"),
@@ -135,6 +137,14 @@ export const updateEndpointSchema = endpointFieldsSchema.extend({
   active: z.boolean({ error: "Active must be on or off." }).optional(),
 });
 export type UpdateEndpointInput = z.input<typeof updateEndpointSchema>;
+
+/**
+ * The portal's create and edit actions: the fields, and the person's confirmation that a URL another endpoint already
+ * uses is meant (it would get every event twice); without it such a save is refused with `conflict:duplicate_url`.
+ */
+const confirmDuplicateUrl = z.boolean({ error: "confirmDuplicateUrl must be true or false." }).optional();
+export const createEndpointActionSchema = createEndpointSchema.extend({ confirmDuplicateUrl });
+export const updateEndpointActionSchema = updateEndpointSchema.extend({ confirmDuplicateUrl });
 
 export const endpointRefSchema = z.object({ id: endpointIdSchema });
 

@@ -79,7 +79,7 @@ export default async function EndpointPage({
   const verificationRuns = (await listVerificationRuns({ orgId: org.id, endpointId: id })).map(toVerificationRun);
 
   return (
-    <div className="mx-auto max-w-4xl space-y-6">
+    <div className="space-y-6">
       <div>
         <Breadcrumb parent={{ href: "/webhooks", label: "Webhooks" }} current="Endpoint" />
         <PageHeader
@@ -90,7 +90,8 @@ export default async function EndpointPage({
           <code className="break-all font-mono" data-testid="endpoint-url">
             {endpoint.url}
           </code>
-          {endpoint.active ? <Badge variant="success">Active</Badge> : <Badge variant="secondary">Disabled</Badge>}
+          {/* Active is said once, by the switch above; a disabled endpoint says so here too, beside why. */}
+          {endpoint.active ? null : <Badge variant="secondary">Disabled</Badge>}
           {endpoint.active ? <HealthBadge health={endpoint.health === "disabled" ? "healthy" : endpoint.health} /> : null}
           <HealthDetail
             health={endpoint.active && endpoint.health === "disabled" ? "healthy" : endpoint.health}

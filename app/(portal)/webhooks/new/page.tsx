@@ -12,7 +12,7 @@ export const metadata: Metadata = { title: "Create Webhook" };
 export default async function NewWebhookPage() {
   const { org } = await requireSession();
   return (
-    <div className="mx-auto max-w-3xl">
+    <div className="max-w-3xl">
         <Breadcrumb parent={{ href: "/webhooks", label: "Webhooks" }} current="New" />
       <PageHeader title="Create Webhook" description="Herald will POST the events you choose to this URL, signed, with retries." />
       {planIncludesWebhooks(org.plan) ? (

@@ -8,6 +8,7 @@ import { listEndpointChoices } from "@/db/queries/webhooks";
 import { requireSession } from "@/lib/auth/session";
 import { retryNowSupported } from "@/lib/delivery/retry-now";
 import { endpointLabel } from "@/lib/endpoints/label";
+import { planIncludesWebhooks, webhooksPlanName } from "@/lib/plans";
 import { firstValues, logFiltersSchema, rangeError, toDeliveryFilters } from "../schemas";
 
 export const metadata: Metadata = { title: "Webhook logs" };
@@ -38,6 +39,11 @@ export default async function WebhookLogsPage({ searchParams }: { searchParams: 
         total={total}
         rangeError={refused}
         retryNow={retryNowSupported()}
+        emptyHint={
+          planIncludesWebhooks(org.plan)
+            ? undefined
+            : `Deliveries appear here once your organization is on the ${webhooksPlanName()} plan and has an endpoint: outbound webhooks are not part of your plan. See Billing to upgrade.`
+        }
         endpoints={endpoints.map((e) => ({ id: e.id, label: `${endpointLabel(e)}${e.deletedAt ? " (deleted)" : ""}` }))}
       />
     </>
