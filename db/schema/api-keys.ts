@@ -20,6 +20,8 @@ export const apiKeys = pgTable(
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     lastUsedAt: timestamp("last_used_at", { withTimezone: true }),
     revokedAt: timestamp("revoked_at", { withTimezone: true }),
+    /** Who revoked it (a revoked key stays listed, greyed, with who and when); null when unknown or since deleted. */
+    revokedBy: text("revoked_by").references(() => users.id, { onDelete: "set null" }),
   },
   (t) => [uniqueIndex("api_keys_hash_key").on(t.keyHash), index("api_keys_org_idx").on(t.organizationId, t.createdAt)],
 );
