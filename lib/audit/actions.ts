@@ -20,6 +20,7 @@ export const AUDIT_ACTIONS = {
   "operational_webhook.secret_revealed": "Operational webhook secret revealed",
   "operational_webhook.secret_rotated": "Operational webhook secret rotated",
   "notifications.updated": "Alert preferences changed",
+  "event.published": "Event published",
   "api_key.created": "API key created",
   "api_key.revoked": "API key revoked",
   "platform_key.created": "Platform key created",

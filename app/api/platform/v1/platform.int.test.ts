@@ -288,6 +288,10 @@ describe("POST /organizations/{org}/events", () => {
     const db = await getDb();
     const stored = await db.select().from(events).where(eq(events.id, first.body.id as string));
     expect(stored[0]!.organizationId).toBe(id);
+    // In the organization's audit log as the key, once (the repeat changed nothing).
+    const published = await db.select().from(auditEvents).where(and(eq(auditEvents.organizationId, id), eq(auditEvents.action, "event.published")));
+    expect(published).toHaveLength(1);
+    expect(published[0]).toMatchObject({ actorType: "platform_key", actorId: keyId, targetId: first.body.id });
     const unknownType = await publish(id, { type: "credential.exploded", data: {} });
     expect(unknownType.status).toBe(400);
     expect(unknownType.body.error.message).toContain("Unknown event type");
