@@ -27,6 +27,9 @@
  * bodies   Chunked 200 MB uploads without Content-Length to every body reader (413, RSS measured); one tenant's
  *          bad events beside 80 concurrent publishes of another; undecodable ids in every API and page path; NUL
  *          in the Logs search.
+ * platform The platform API (acts on every organization by design): no key, a partner's key, a revoked platform key
+ *          -> 401 on every route; a platform key is nothing on /api/v1, the portal or actions; {org} spellings aimed
+ *          at other organizations -> 404; hostile bodies -> 4xx with a message; nothing stored by a refusal.
  *
  * Needs DATABASE_URL (a database is created and dropped there) and a production build. PROVE_SECURITY_PORT
  * (default 3270). Prints a table and exits 1 when a check fails.
