@@ -123,8 +123,10 @@ export function LogsFilters({ endpoints, organizations, statuses, types, ranges,
   const [rangeDraft, setRangeDraft] = useState({ from: urlFrom, to: urlTo });
   const [seenRange, setSeenRange] = useState(`${urlFrom}|${urlTo}`);
   if (seenRange !== `${urlFrom}|${urlTo}`) {
+    // Only the side whose URL value moved follows it: To being typed while From's change loads is kept.
+    const [seenFrom, seenTo] = seenRange.split("|");
     setSeenRange(`${urlFrom}|${urlTo}`);
-    setRangeDraft({ from: urlFrom, to: urlTo });
+    setRangeDraft((d) => ({ from: urlFrom !== seenFrom ? urlFrom : d.from, to: urlTo !== seenTo ? urlTo : d.to }));
   }
   const rangeTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
   const applyRef = useRef(apply);

@@ -22,7 +22,7 @@ function EventCard({ event: e }: { event: EventTypeDefinition | OperationalEvent
   return (
     <Card id={anchor(e.type)} className="scroll-mt-6">
       <CardHeader>
-        <CardTitle className="flex items-center gap-2 font-mono text-base">
+        <CardTitle className="flex flex-wrap items-center gap-2 font-mono text-base break-all">
           {e.type}
           <Badge variant="secondary" className="font-sans">
             {e.category}
@@ -30,7 +30,8 @@ function EventCard({ event: e }: { event: EventTypeDefinition | OperationalEvent
         </CardTitle>
         <CardDescription>{e.description}</CardDescription>
       </CardHeader>
-      <CardContent className="grid gap-4 lg:grid-cols-2">
+      {/* grid-cols-1 (minmax(0, 1fr)): a long example line scrolls inside its block instead of widening the page. */}
+      <CardContent className="grid grid-cols-1 gap-4 lg:grid-cols-2">
         <div className="min-w-0 space-y-2">
           <h3 className="text-sm font-medium">Fields of data</h3>
           <SchemaFields schema={jsonSchemaOf(e.schema)} caption={`Fields of ${e.type}`} />
