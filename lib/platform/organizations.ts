@@ -265,16 +265,30 @@ function toDeliveryResource(d: DeliveryListRow) {
   };
 }
 
-/** GET /organizations/{org}/deliveries: newest first, the Logs page's query and page size, a keyset cursor. */
+/** A deliveries cursor: (microseconds since the epoch as PostgreSQL stores created_at, id). */
+function decodeDeliveryCursor(cursor: string): { createdAt: Date; id: string; micros: string } {
+  const bad = new AppError("bad_request:cursor", { message: "That cursor is not valid: pass nextCursor from the previous page of deliveries as it is." });
+  let parts: unknown;
+  try {
+    parts = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
+  } catch {
+    throw bad;
+  }
+  if (!Array.isArray(parts) || parts.length !== 2 || typeof parts[0] !== "string" || typeof parts[1] !== "string") throw bad;
+  if (!/^\d{1,17}$/.test(parts[0]) || !/^dlv_[0-9a-z]{1,40}$/.test(parts[1])) throw bad;
+  return { createdAt: new Date(Number(parts[0]) / 1000), id: parts[1], micros: parts[0] };
+}
+
+/** GET /organizations/{org}/deliveries: newest first, the Logs page's query and page size, an exact keyset cursor. */
 export async function listPlatformDeliveries(org: ResolvedOrganization, query: { status?: DeliveryListRow["status"]; cursor?: string }) {
-  const before = query.cursor ? decodeCursor(query.cursor, "deliveries") : undefined;
-  const rows = await listDeliveries({ orgId: org.id }, { status: query.status, before: before ? { createdAt: new Date(before[0]), id: before[1] } : undefined });
+  const before = query.cursor ? decodeDeliveryCursor(query.cursor) : undefined;
+  const rows = await listDeliveries({ orgId: org.id }, { status: query.status, before });
   const page = rows.slice(0, LOGS_PAGE_SIZE);
   const hasMore = rows.length > LOGS_PAGE_SIZE;
   const last = page.at(-1);
   return {
     data: page.map(toDeliveryResource),
-    nextCursor: hasMore && last ? encodeCursor([last.createdAt.toISOString(), last.id]) : null,
+    nextCursor: hasMore && last ? encodeCursor([last.createdAtMicros, last.id]) : null,
     hasMore,
   };
 }
