@@ -46,7 +46,11 @@ const ORG = { org: "Herald's organization id (org_...) or ext:<externalId>, the 
 const NOT_FOUND = { 404: { description: "No organization with that id or external id." } };
 
 const conflictSchema = z.object({
-  error: z.object({ code: z.literal("conflict:external_id"), message: z.string(), existingId: z.string().describe("The organization that has the external id.") }),
+  error: z.object({
+    code: z.string().describe("conflict:external_id, conflict:organization (the slug) or conflict:idempotency_key."),
+    message: z.string(),
+    existingId: z.string().optional().describe("With conflict:external_id: the organization that has the external id."),
+  }),
 });
 
 export const PLATFORM_OPERATIONS: PlatformOperation[] = [
