@@ -11,7 +11,11 @@ describe("URL state", () => {
 
   it("writes a patch without empty parameters, keeping the other keys", () => {
     const params = new URLSearchParams("status=failed&live=1&before=123_dlv_x");
-    expect(urlWith("/webhooks/logs", params, { status: "succeeded", before: undefined, q: "" })).toBe("/webhooks/logs?live=1&status=succeeded");
+    expect(urlWith("/webhooks/logs", params, { status: "succeeded", before: undefined, q: "" })).toBe("/webhooks/logs?status=succeeded&live=1");
+    // A changed key keeps its place; a new one comes last.
+    expect(urlWith("/webhooks/logs", new URLSearchParams("status=failed&type=x"), { status: "pending", q: "ses_1" })).toBe(
+      "/webhooks/logs?status=pending&type=x&q=ses_1",
+    );
     expect(urlWith("/webhooks/logs", params, { status: null, live: null, before: null })).toBe("/webhooks/logs");
   });
 

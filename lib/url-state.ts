@@ -18,12 +18,16 @@ export function readUrlState<K extends string>(params: Pick<URLSearchParams, "ge
 
 /**
  * `pathname?query` with `patch` applied: a key set to undefined, null or "" leaves the URL (no empty parameters);
- * keys not in the patch keep their values.
+ * keys not in the patch keep their values; a changed key keeps its place, so a URL reads the same after each change.
  */
 export function urlWith(pathname: string, params: Iterable<[string, string]>, patch: Record<string, string | null | undefined>): string {
   const next = new URLSearchParams();
-  for (const [key, value] of params) if (!(key in patch) && value && !next.has(key)) next.set(key, value);
-  for (const [key, value] of Object.entries(patch)) if (value) next.set(key, value);
+  for (const [key, value] of params) {
+    if (next.has(key)) continue;
+    const kept = key in patch ? patch[key] : value;
+    if (kept) next.set(key, kept);
+  }
+  for (const [key, value] of Object.entries(patch)) if (value && !next.has(key)) next.set(key, value);
   const query = next.toString();
   return query ? `${pathname}?${query}` : pathname;
 }
