@@ -36,6 +36,18 @@ export async function waitForCount(ask: ReceiverProcess["ask"], n: number, timeo
   }
 }
 
+/** Polls the receiver's count until it reaches `n` (no per-request data over IPC); calls `onPoll` with each count. */
+export async function waitForCountOnly(ask: ReceiverProcess["ask"], n: number, timeoutMs: number, onPoll?: (count: number) => void, pollMs = 50) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const { count } = await ask<{ count: number }>("count");
+    onPoll?.(count);
+    if (count >= n) return;
+    if (Date.now() > deadline) throw new Error(`only ${count} of ${n} arrived in time`);
+    await new Promise((r) => setTimeout(r, pollMs));
+  }
+}
+
 export function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 }

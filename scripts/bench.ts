@@ -1,8 +1,9 @@
 /**
  * `npm run bench`: runs `bench:delivery`, `bench:logs` and `bench:peers` one after the other (each in its own
  * process, on fresh databases) and prints one table of their figures with targets and pass/fail, and the machine they ran on.
- * Exits 1 when any figure misses its target or a benchmark fails. `--quick` runs smaller sizes (2,000 events,
- * 200,000 attempts, one round of 200 events x 10 endpoints for the peers); the environment variables of each
+ * Exits 1 when any figure misses its target or a benchmark fails. `--quick` runs smaller sizes (2,000 events, a
+ * fan-out to 200 endpoints, a backlog of 20,000, 200,000 attempts, one round of 200 events x 10 endpoints for the
+ * peers); the environment variables of each
  * benchmark (EVENTS, ATTEMPTS, RUNS, ROUNDS ...) still apply.
  * Needs DATABASE_URL; the Logs page timing needs a production build (`npm run build`).
  */
@@ -65,7 +66,14 @@ async function main() {
   }
   const rows: Row[] = [];
 
-  const delivery = await run("bench:delivery", quick ? { EVENTS: process.env.EVENTS ?? "2000", LATENCY_SECONDS: process.env.LATENCY_SECONDS ?? "5" } : {});
+  const delivery = await run("bench:delivery", quick
+      ? {
+          EVENTS: process.env.EVENTS ?? "2000",
+          LATENCY_SECONDS: process.env.LATENCY_SECONDS ?? "5",
+          FANOUT: process.env.FANOUT ?? "200",
+          BACKLOG: process.env.BACKLOG ?? "20000",
+        }
+      : {});
   const deliveryRows = tableRows(delivery.output);
   for (const [measure, value, target, result] of deliveryRows) {
     rows.push({ benchmark: "delivery", measure: measure!, value: value!, target: target ?? "", result: result ?? "" });
