@@ -18,7 +18,7 @@ export function platformBy(caller: PlatformCaller, ip: string | null): Organizat
   return { actor: platformActor(caller), ip, label: `platform key "${caller.keyName}"`, source: `set through the platform API (${caller.keyId})` };
 }
 
-export function toOrganizationResource(o: Omit<ResolvedOrganization, "createdAt" | "updatedAt"> & { createdAt?: Date; updatedAt?: Date }): OrganizationResource {
+export function toOrganizationResource(o: ResolvedOrganization): OrganizationResource {
   return {
     id: o.id,
     name: o.name,
@@ -26,8 +26,8 @@ export function toOrganizationResource(o: Omit<ResolvedOrganization, "createdAt"
     plan: o.plan,
     externalId: o.externalId,
     active: o.deactivatedAt === null,
-    createdAt: (o.createdAt ?? new Date(0)).toISOString(),
-    updatedAt: (o.updatedAt ?? new Date(0)).toISOString(),
+    createdAt: o.createdAt.toISOString(),
+    updatedAt: o.updatedAt.toISOString(),
   };
 }
 

@@ -14,15 +14,15 @@
  * is logged and answered with a plain 500 with no detail. Platform keys act on every organization by design, so
  * there is no tenant from the key: each route names the organization in its path and resolves it here.
  */
+import { and, eq } from "drizzle-orm";
 import { getDb } from "@/db";
+import { organizations } from "@/db/schema";
 import { apiError, failureResponse, hasControlCharacter, rateLimited } from "@/lib/api/respond";
 import type { AuditActor } from "@/lib/audit";
-import { clientAddressFrom } from "@/lib/net/client-address";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
+import { clientAddressFrom } from "@/lib/net/client-address";
 import { authenticatePlatformKey, type PlatformCaller } from "./keys";
-import { organizations } from "@/db/schema";
-import { and, eq } from "drizzle-orm";
 
 export interface PlatformContext<P> {
   request: Request;
