@@ -8,11 +8,8 @@ export const dynamic = "force-dynamic";
  */
 function notFound(request: Request): Response {
   const { pathname } = new URL(request.url);
-  return apiError(
-    404,
-    "not_found",
-    `There is no API route ${request.method} ${pathname}. The routes are listed in /api/v1/openapi.json.`,
-  );
+  const listed = pathname.startsWith("/api/platform/") ? "/api/platform/v1/openapi.json" : "/api/v1/openapi.json";
+  return apiError(404, "not_found", `There is no API route ${request.method} ${pathname}. The routes are listed in ${listed}.`);
 }
 
 export const GET = notFound;
