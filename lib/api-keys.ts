@@ -1,10 +1,10 @@
 import { createHash, randomBytes } from "node:crypto";
-import { and, desc, eq, isNull, lt, or } from "drizzle-orm";
+import { and, desc, eq, isNotNull, isNull, lt, or, sql } from "drizzle-orm";
 import type { z } from "zod";
 import type { apiKeyRefSchema, createApiKeySchema } from "@/app/(portal)/api-keys/schemas";
 import { getDb } from "@/db";
 import type { SessionContext } from "@/db/queries/users";
-import { apiKeys, organizations } from "@/db/schema";
+import { apiKeys, organizations, users } from "@/db/schema";
 import { recordUserAudit } from "@/lib/audit/request";
 import { AppError } from "@/lib/errors";
 import { newId } from "@/lib/ids";
@@ -21,6 +21,9 @@ export interface ApiKeyView {
   prefix: string;
   createdAt: string;
   lastUsedAt: string | null;
+  /** Set on a revoked key (listed only when asked for): when, and by whom (their name, else email; null if unknown). */
+  revokedAt: string | null;
+  revokedBy: string | null;
 }
 
 /** Creates a key; the only time its value is ever returned. */
@@ -41,20 +44,34 @@ export async function createApiKey(input: z.output<typeof createApiKeySchema>, c
   return { id, key };
 }
 
-export async function listApiKeys({ orgId }: { orgId: string }): Promise<ApiKeyView[]> {
+/** The organization's keys, newest first; revoked ones too (after the live ones) when `includeRevoked`. */
+export async function listApiKeys({ orgId, includeRevoked = false }: { orgId: string; includeRevoked?: boolean }): Promise<ApiKeyView[]> {
   const db = await getDb();
   const rows = await db
-    .select()
+    .select({ key: apiKeys, revokerName: users.name, revokerEmail: users.email })
     .from(apiKeys)
-    .where(and(eq(apiKeys.organizationId, orgId), isNull(apiKeys.revokedAt)))
-    .orderBy(desc(apiKeys.createdAt));
-  return rows.map((r) => ({
+    .leftJoin(users, eq(users.id, apiKeys.revokedBy))
+    .where(includeRevoked ? eq(apiKeys.organizationId, orgId) : and(eq(apiKeys.organizationId, orgId), isNull(apiKeys.revokedAt)))
+    .orderBy(sql`${apiKeys.revokedAt} is not null`, desc(apiKeys.createdAt));
+  return rows.map(({ key: r, revokerName, revokerEmail }) => ({
     id: r.id,
     name: r.name,
     prefix: r.prefix,
     createdAt: r.createdAt.toISOString(),
     lastUsedAt: r.lastUsedAt?.toISOString() ?? null,
+    revokedAt: r.revokedAt?.toISOString() ?? null,
+    revokedBy: r.revokedAt ? revokerName || revokerEmail || null : null,
   }));
+}
+
+/** How many of the organization's keys are revoked: the "Show revoked" filter says it. */
+export async function countRevokedApiKeys({ orgId }: { orgId: string }): Promise<number> {
+  const db = await getDb();
+  const [row] = await db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(apiKeys)
+    .where(and(eq(apiKeys.organizationId, orgId), isNotNull(apiKeys.revokedAt)));
+  return Number(row?.n ?? 0);
 }
 
 /** Revokes a key of the caller's organization; another organization's id is "not found" like an unknown one. */
@@ -62,7 +79,7 @@ export async function revokeApiKey(input: z.output<typeof apiKeyRefSchema>, ctx:
   const db = await getDb();
   const rows = await db
     .update(apiKeys)
-    .set({ revokedAt: new Date() })
+    .set({ revokedAt: new Date(), revokedBy: ctx.user.id })
     .where(and(eq(apiKeys.id, input.id), eq(apiKeys.organizationId, ctx.org.id), isNull(apiKeys.revokedAt)))
     .returning({ id: apiKeys.id, name: apiKeys.name });
   if (rows.length === 0) throw new AppError("not_found:api_key", { message: "That API key does not exist or was revoked." });

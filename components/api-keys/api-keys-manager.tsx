@@ -1,10 +1,23 @@
 "use client";
 
 import { KeyRound, Plus, Trash2 } from "lucide-react";
-import { useRouter } from "next/navigation";
+import { usePathname, useRouter } from "next/navigation";
 import { useId, useState, useTransition } from "react";
 import { createApiKeyAction, revokeApiKeyAction } from "@/app/(portal)/api-keys/actions";
+import {
+  AlertDialog,
+  AlertDialogAction,
+  AlertDialogCancel,
+  AlertDialogContent,
+  AlertDialogDescription,
+  AlertDialogFooter,
+  AlertDialogHeader,
+  AlertDialogTitle,
+} from "@/components/ui/alert-dialog";
+import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
+import { cn } from "@/components/ui/cn";
+import { Switch } from "@/components/ui/switch";
 import { ConfirmButton } from "@/components/ui/confirm-button";
 import { CopyButton } from "@/components/ui/copy-button";
 import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle, DialogTrigger } from "@/components/ui/dialog";
@@ -50,9 +63,25 @@ function RevokeKey({ id, name }: { id: string; name: string }) {
  * Create (shown once), list and revoke the organization's API keys. Without `canCreate` (a plan without the API),
  * keys made before a downgrade can still be revoked.
  */
-export function ApiKeysManager({ keys, canCreate = true }: { keys: ApiKeyView[]; canCreate?: boolean }) {
+export function ApiKeysManager({
+  keys,
+  canCreate = true,
+  showRevoked = false,
+  revokedCount = 0,
+}: {
+  keys: ApiKeyView[];
+  canCreate?: boolean;
+  /** Whether revoked keys are listed (greyed, with who revoked them and when): the "Show revoked" filter, in the URL. */
+  showRevoked?: boolean;
+  revokedCount?: number;
+}) {
   const router = useRouter();
+  const pathname = usePathname();
   const nameId = useId();
+  const revokedSwitchId = useId();
+  /** Whether the new key was copied: closing the show-once dialog without copying asks first. */
+  const [copied, setCopied] = useState(false);
+  const [confirmClose, setConfirmClose] = useState(false);
   const [open, setOpen] = useState(false);
   const [name, setName] = useState("");
   const [error, setError] = useState<string>();
@@ -68,12 +97,18 @@ export function ApiKeysManager({ keys, canCreate = true }: { keys: ApiKeyView[];
         return;
       }
       setError(undefined);
+      setCopied(false);
       setCreated(result.data.key);
       router.refresh();
     });
   }
 
   function onOpenChange(next: boolean) {
+    // The key is shown once: closing before it was copied asks for a confirmation instead.
+    if (!next && created && !copied) {
+      setConfirmClose(true);
+      return;
+    }
     setOpen(next);
     if (!next) {
       setName("");
@@ -104,7 +139,7 @@ export function ApiKeysManager({ keys, canCreate = true }: { keys: ApiKeyView[];
                     <code className="min-w-0 flex-1 break-all rounded-md border bg-muted px-3 py-2 font-mono text-sm" data-testid="new-api-key">
                       {created}
                     </code>
-                    <CopyButton value={created} label="Copy API key" />
+                    <CopyButton value={created} label="Copy API key" onCopied={() => setCopied(true)} />
                   </div>
                   <DialogFooter>
                     <Button onClick={() => onOpenChange(false)}>Done</Button>
@@ -142,12 +177,51 @@ export function ApiKeysManager({ keys, canCreate = true }: { keys: ApiKeyView[];
               )}
             </DialogContent>
           </Dialog>
+          <AlertDialog open={confirmClose} onOpenChange={setConfirmClose}>
+            <AlertDialogContent data-testid="confirm-close-key">
+              <AlertDialogHeader>
+                <AlertDialogTitle>Close without copying the key?</AlertDialogTitle>
+                <AlertDialogDescription>
+                  You have not copied it, and it is never shown again: closing means revoking it and creating another if you
+                  need it.
+                </AlertDialogDescription>
+              </AlertDialogHeader>
+              <AlertDialogFooter>
+                <AlertDialogCancel>Keep it open</AlertDialogCancel>
+                <AlertDialogAction
+                  variant="destructive"
+                  onClick={() => {
+                    setConfirmClose(false);
+                    setCopied(false);
+                    setCreated(undefined);
+                    setName("");
+                    setError(undefined);
+                    setOpen(false);
+                  }}
+                >
+                  Close without copying
+                </AlertDialogAction>
+              </AlertDialogFooter>
+            </AlertDialogContent>
+          </AlertDialog>
+        </div>
+      ) : null}
+      {revokedCount > 0 ? (
+        <div className="flex items-center gap-2 text-sm">
+          <Switch
+            id={revokedSwitchId}
+            checked={showRevoked}
+            onCheckedChange={(next) => router.replace(next ? `${pathname}?revoked=1` : pathname, { scroll: false })}
+          />
+          <label htmlFor={revokedSwitchId} className="font-medium">
+            Show revoked ({revokedCount})
+          </label>
         </div>
       ) : null}
       {keys.length === 0 ? (
         <EmptyState
           icon={KeyRound}
-          title="No API keys yet"
+          title={revokedCount > 0 ? "No active API keys" : "No API keys yet"}
           description="Create a key to publish events from your systems with POST /api/v1/events."
         />
       ) : (
@@ -166,15 +240,25 @@ export function ApiKeysManager({ keys, canCreate = true }: { keys: ApiKeyView[];
             </TableHeader>
             <TableBody>
               {keys.map((k) => (
-                <TableRow key={k.id} data-testid="api-key-row">
-                  <TableCell className="font-medium">{k.name}</TableCell>
+                <TableRow key={k.id} data-testid="api-key-row" data-revoked={k.revokedAt ? "true" : undefined} className={cn(k.revokedAt && "text-muted-foreground")}>
+                  <TableCell className={cn("font-medium", k.revokedAt && "line-through decoration-muted-foreground/60")}>{k.name}</TableCell>
                   <TableCell className="font-mono text-xs">{k.prefix}…</TableCell>
                   <TableCell className="text-muted-foreground">
                     <Time value={k.createdAt} />
                   </TableCell>
                   <TableCell className="text-muted-foreground">{k.lastUsedAt ? <Time value={k.lastUsedAt} relative /> : "Never"}</TableCell>
                   <TableCell className="text-right">
-                    <RevokeKey id={k.id} name={k.name} />
+                    {k.revokedAt ? (
+                      <span className="inline-flex flex-col items-end gap-0.5 text-xs" data-testid="revoked-by">
+                        <Badge variant="secondary">Revoked</Badge>
+                        <span>
+                          <Time value={k.revokedAt} />
+                          {k.revokedBy ? ` by ${k.revokedBy}` : ""}
+                        </span>
+                      </span>
+                    ) : (
+                      <RevokeKey id={k.id} name={k.name} />
+                    )}
                   </TableCell>
                 </TableRow>
               ))}

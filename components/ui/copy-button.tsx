@@ -13,9 +13,11 @@ export type CopyButtonProps = {
   value: string;
   label?: string;
   className?: string;
+  /** Called once the value is on the clipboard. */
+  onCopied?: () => void;
 };
 
-export function CopyButton({ value, label = "Copy", className }: CopyButtonProps) {
+export function CopyButton({ value, label = "Copy", className, onCopied }: CopyButtonProps) {
   const [copied, setCopied] = useState(false);
 
   useEffect(() => {
@@ -29,6 +31,7 @@ export function CopyButton({ value, label = "Copy", className }: CopyButtonProps
       // navigator.clipboard is undefined outside secure contexts; the resulting TypeError lands in catch.
       await navigator.clipboard.writeText(value);
       setCopied(true);
+      onCopied?.();
       toast.success("Copied to clipboard");
     } catch {
       toast.error("Could not copy to clipboard", "Your browser blocked clipboard access. Copy the value manually.");

@@ -1,9 +1,11 @@
 import type { Metadata } from "next";
+import { headers } from "next/headers";
 import Link from "next/link";
 import { ApiKeysManager } from "@/components/api-keys/api-keys-manager";
 import { PageHeader } from "@/components/portal/page-header";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
-import { listApiKeys } from "@/lib/api-keys";
+import { countRevokedApiKeys, listApiKeys } from "@/lib/api-keys";
+import { CopyButton } from "@/components/ui/copy-button";
 import { UpgradeNotice } from "@/components/webhooks/upgrade-notice";
 import { requireSession } from "@/lib/auth/session";
 import { env } from "@/lib/env";
@@ -11,14 +13,35 @@ import { PLAN_INFO, planIncludesApi } from "@/lib/plans";
 
 export const metadata: Metadata = { title: "API keys" };
 
-export default async function ApiKeysPage() {
+/** Where this portal answers: APP_URL, else the origin the browser used for this page. */
+async function portalOrigin(): Promise<string> {
+  if (env.email.appUrlConfigured) return env.email.appUrl;
+  const h = await headers();
+  const host = h.get("x-forwarded-host") ?? h.get("host") ?? "localhost:3000";
+  const proto = h.get("x-forwarded-proto") ?? (/^(localhost|127\.0\.0\.1|\[::1\])(:|$)/.test(host) ? "http" : "https");
+  return `${proto}://${host}`;
+}
+
+export default async function ApiKeysPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const { org } = await requireSession();
-  const keys = await listApiKeys({ orgId: org.id });
+  const showRevoked = (await searchParams).revoked === "1";
+  const [keys, revokedCount, origin] = await Promise.all([
+    listApiKeys({ orgId: org.id, includeRevoked: showRevoked }),
+    countRevokedApiKeys({ orgId: org.id }),
+    portalOrigin(),
+  ]);
+  const curl = `curl -X POST ${origin}/api/v1/events \\
+  -H "Authorization: Bearer $HERALD_API_KEY" \\
+  -H "Content-Type: application/json" \\
+  -d '{"type":"credential.revoked","idempotencyKey":"revoke-CRD-ZBUYQMTA",
+       "data":{"credentialId":"CRD-ZBUYQMTA","credentialUuid":"5f0c7c1e-2f4b-4a7e-9a51-0d6a3c7e9b21",
+               "badgeId":"BDG-CLOUD-ARCH","recipientEmail":"jane.doe@example.com",
+               "issuanceDate":"2026-11-22T09:00:00Z","revokedAt":"2026-11-23T08:00:00Z"}}'`;
   return (
     <div className="space-y-6">
       <PageHeader title="API keys" description="Keys that let your systems publish events through Herald's API. A key is shown once and stored only as a hash." />
       {planIncludesApi(org.plan) ? (
-        <ApiKeysManager keys={keys} />
+        <ApiKeysManager keys={keys} showRevoked={showRevoked} revokedCount={revokedCount} />
       ) : (
         <>
           <UpgradeNotice
@@ -28,7 +51,7 @@ export default async function ApiKeysPage() {
             pitch="With a key your systems publish events, drive verification sessions and credentials, and poll for what happened. Upgrade to create keys."
             testId="api-upgrade"
           />
-          {keys.length > 0 ? <ApiKeysManager keys={keys} canCreate={false} /> : null}
+          {keys.length > 0 || revokedCount > 0 ? <ApiKeysManager keys={keys} canCreate={false} showRevoked={showRevoked} revokedCount={revokedCount} /> : null}
         </>
       )}
       <Card>
@@ -43,13 +66,16 @@ export default async function ApiKeysPage() {
           </CardDescription>
         </CardHeader>
         <CardContent>
-          <pre className="overflow-auto rounded-md border bg-slate-950 p-4 text-[13px] text-slate-100">{`curl -X POST https://<your-herald>/api/v1/events \\
-  -H "Authorization: Bearer hk_live_..." \\
-  -H "Content-Type: application/json" \\
-  -d '{"type":"credential.revoked","idempotencyKey":"revoke-CRD-ZBUYQMTA",
-       "data":{"credentialId":"CRD-ZBUYQMTA","credentialUuid":"5f0c7c1e-2f4b-4a7e-9a51-0d6a3c7e9b21",
-               "badgeId":"BDG-CLOUD-ARCH","recipientEmail":"jane.doe@example.com",
-               "issuanceDate":"2026-11-22T09:00:00Z","revokedAt":"2026-11-23T08:00:00Z"}}'`}</pre>
+          <div className="relative">
+            <pre className="overflow-auto rounded-md border bg-slate-950 p-4 pr-12 text-[13px] text-slate-100" data-testid="curl-example">
+              {curl}
+            </pre>
+            <CopyButton value={curl} label="Copy curl command" className="absolute top-2 right-2 text-slate-300 hover:bg-slate-800 hover:text-white" />
+          </div>
+          <p className="mt-2 text-xs text-muted-foreground">
+            Set <code className="font-mono">HERALD_API_KEY</code> to a key from above first (
+            <code className="font-mono">export HERALD_API_KEY=hk_live_…</code>), so the key stays out of your shell history.
+          </p>
         </CardContent>
       </Card>
     </div>

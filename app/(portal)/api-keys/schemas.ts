@@ -5,7 +5,7 @@ export const createApiKeySchema = z.object({
     .string({ error: "Name the key, e.g. after the system that will use it." })
     .trim()
     .min(1, "Name the key, e.g. after the system that will use it.")
-    .max(100, "Keep the name under 101 characters.")
+    .max(100, "The name can be at most 100 characters.")
     .regex(/^[^\p{Cc}]*$/u, "Use letters, numbers, spaces and punctuation only."),
 });
 
