@@ -167,7 +167,7 @@ test.describe("magic links", () => {
     await expect(row).toBeVisible();
     await expect(row).toContainText(/owner/i);
     await page.goto("/settings/audit-log");
-    await expect(page.getByText("Member added by a magic link").first()).toBeVisible();
+    await expect(page.getByRole("row").filter({ hasText: "Member added by a magic link" }).first()).toBeVisible();
   });
 });
 
@@ -175,14 +175,14 @@ test.describe("the embedded portal", () => {
   // Both tests serve the platform's page on the one port PORTAL_EMBED_ORIGINS names.
   test.describe.configure({ mode: "serial" });
 
-  test("a platform page on another site frames the portal through a magic link, with third-party cookies blocked, and a partner creates an endpoint inside the frame", async ({ request, browser }) => {
+  test("a platform page on another site frames the portal through a magic link, with third-party cookies blocked, and a partner creates an endpoint inside the frame", async ({ request, browser, launchOptions }) => {
     const platform = await platformOrganization(request, browser);
     const server = await startPlatformSite();
     const profile = mkdtempSync(path.join(os.tmpdir(), "herald-embed-"));
     // Chromium told to treat third-party cookies as blocked (the phase-out test mode); the probes below check it.
     const context = await chromium.launchPersistentContext(profile, {
-      executablePath: browser.browserType().executablePath(),
-      args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run", "--test-third-party-cookie-phaseout"],
+      ...launchOptions,
+      args: [...(launchOptions.args ?? []), "--test-third-party-cookie-phaseout"],
     });
     try {
       const page = context.pages()[0] ?? (await context.newPage());
