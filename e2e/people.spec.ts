@@ -35,7 +35,8 @@ async function createOrganizationAndInviteOwner(page: Page, name: string, ownerE
   const dialog = page.getByRole("dialog");
   await dialog.getByLabel("Name").fill(name);
   await expect(dialog.getByLabel("Slug")).toHaveValue(name.toLowerCase().replace(/[^a-z0-9]+/g, "-"));
-  await dialog.getByLabel("Plan").selectOption("enterprise");
+  await dialog.getByLabel("Plan").click();
+  await page.getByRole("option", { name: "Enterprise" }).click();
   await dialog.getByRole("button", { name: "Create organization" }).click();
   await expect(page.getByTestId("toast").filter({ hasText: "Organization created" })).toBeVisible();
   await page.getByRole("searchbox", { name: "Search organizations" }).fill(name);

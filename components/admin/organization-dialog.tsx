@@ -6,6 +6,7 @@ import { adminCreateOrganizationAction, adminUpdateOrganizationAction } from "@/
 import { firstErrors, TextField } from "@/components/people/text-field";
 import { Button } from "@/components/ui/button";
 import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle } from "@/components/ui/dialog";
+import { ChoiceSelect } from "@/components/ui/choice-select";
 import { Label } from "@/components/ui/label";
 import { toast } from "@/components/ui/toast";
 
@@ -130,19 +131,13 @@ export function OrganizationDialog({
           {editing ? null : (
             <div className="space-y-1.5">
               <Label htmlFor="new-organization-plan">Plan</Label>
-              <select
+              <ChoiceSelect
                 id="new-organization-plan"
                 value={plan}
-                onChange={(e) => setPlan(e.target.value)}
+                onValueChange={setPlan}
+                choices={PLAN_OPTIONS}
                 aria-invalid={errors.plan ? true : undefined}
-                className="h-9 w-full rounded-md border border-input bg-background px-3 text-sm shadow-sm focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-ring"
-              >
-                {PLAN_OPTIONS.map((p) => (
-                  <option key={p.value} value={p.value}>
-                    {p.label}
-                  </option>
-                ))}
-              </select>
+              />
               {errors.plan ? <p className="text-sm text-destructive">{errors.plan}</p> : null}
             </div>
           )}

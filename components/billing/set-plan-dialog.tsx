@@ -5,6 +5,7 @@ import { useId, useState, useTransition } from "react";
 import { setPlanAction } from "@/app/(portal)/admin/actions";
 import { Button } from "@/components/ui/button";
 import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle, DialogTrigger } from "@/components/ui/dialog";
+import { ChoiceSelect } from "@/components/ui/choice-select";
 import { Label } from "@/components/ui/label";
 import { toast } from "@/components/ui/toast";
 
@@ -66,20 +67,14 @@ export function SetPlanDialog({ organizationId, organizationName, plan }: { orga
         </DialogHeader>
         <div className="space-y-2">
           <Label htmlFor={id}>Plan</Label>
-          <select
+          <ChoiceSelect
             id={id}
             value={choice}
-            onChange={(e) => setChoice(e.target.value)}
+            onValueChange={setChoice}
+            choices={PLAN_OPTIONS}
             aria-invalid={error ? true : undefined}
             aria-describedby={error ? `${id}-error` : undefined}
-            className="h-9 w-full rounded-md border border-input bg-background px-3 text-sm shadow-sm focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-ring"
-          >
-            {PLAN_OPTIONS.map((p) => (
-              <option key={p.value} value={p.value}>
-                {p.label}
-              </option>
-            ))}
-          </select>
+          />
           {error ? (
             <p id={`${id}-error`} className="text-sm text-destructive" data-testid="field-error">
               {error}

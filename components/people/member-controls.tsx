@@ -13,11 +13,14 @@ import {
 import { firstErrors, TextField } from "@/components/people/text-field";
 import { Button } from "@/components/ui/button";
 import { ConfirmButton } from "@/components/ui/confirm-button";
+import { ChoiceSelect } from "@/components/ui/choice-select";
 import { Label } from "@/components/ui/label";
 import { toast } from "@/components/ui/toast";
 
-const selectClass =
-  "h-9 rounded-md border border-input bg-background px-3 text-sm shadow-sm focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-ring disabled:opacity-50";
+const ROLE_CHOICES = [
+  { value: "owner", label: "Owner" },
+  { value: "member", label: "Member" },
+] as const;
 
 /** Owners: the role of another member, changed on the spot. */
 export function RoleSelect({ userId, name, role }: { userId: string; name: string; role: string }) {
@@ -25,14 +28,14 @@ export function RoleSelect({ userId, name, role }: { userId: string; name: strin
   const [value, setValue] = useState(role);
   const [pending, startTransition] = useTransition();
   return (
-    <select
+    <ChoiceSelect
       aria-label={`Role of ${name}`}
-      className={selectClass}
+      className="w-32"
       value={value}
       disabled={pending}
       data-testid="role-select"
-      onChange={(event) => {
-        const next = event.target.value;
+      choices={ROLE_CHOICES}
+      onValueChange={(next) => {
         const previous = value;
         setValue(next);
         startTransition(async () => {
@@ -46,10 +49,7 @@ export function RoleSelect({ userId, name, role }: { userId: string; name: strin
           router.refresh();
         });
       }}
-    >
-      <option value="owner">Owner</option>
-      <option value="member">Member</option>
-    </select>
+    />
   );
 }
 
@@ -114,10 +114,7 @@ export function InviteMemberForm() {
       <TextField label="Email" name="email" type="email" autoComplete="off" value={email} maxLength={300} error={errors.email} onChange={(e) => setEmail(e.target.value)} />
       <div className="space-y-1.5">
         <Label htmlFor={roleId}>Role</Label>
-        <select id={roleId} className={`${selectClass} w-full`} value={role} onChange={(e) => setRole(e.target.value)}>
-          <option value="member">Member</option>
-          <option value="owner">Owner</option>
-        </select>
+        <ChoiceSelect id={roleId} value={role} onValueChange={setRole} choices={[...ROLE_CHOICES].reverse()} />
       </div>
       <Button type="submit" loading={pending} className="sm:mt-6">
         Send invitation

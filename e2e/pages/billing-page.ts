@@ -42,7 +42,8 @@ export class AdminPage {
   async setPlan(orgName: string, planLabel: string) {
     await this.page.getByRole("button", { name: `Set plan of ${orgName}` }).click();
     const dialog = this.page.getByRole("dialog");
-    await dialog.getByLabel("Plan").selectOption({ label: planLabel });
+    await dialog.getByLabel("Plan").click();
+    await this.page.getByRole("option", { name: planLabel, exact: true }).click();
     await dialog.getByRole("button", { name: "Set plan" }).click();
     await expect(dialog).toBeHidden();
   }
