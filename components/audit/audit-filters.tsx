@@ -3,14 +3,15 @@
 import { useState } from "react";
 import { useUrlState } from "@/components/hooks/use-url-state";
 import { Button } from "@/components/ui/button";
+import { ChoiceSelect } from "@/components/ui/choice-select";
 import { Label } from "@/components/ui/label";
 
 const FILTER_KEYS = ["org", "actor", "action"] as const;
 type FilterKey = (typeof FILTER_KEYS)[number];
 type Draft = Record<FilterKey, string>;
 
-const selectClass =
-  "h-9 w-full rounded-md border border-input bg-background px-3 text-sm shadow-sm focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-ring";
+/** A Radix Select value cannot be empty: this one stands for "no filter". */
+const ANY = "__any__";
 
 export interface AuditFilterOption {
   value: string;
@@ -53,25 +54,18 @@ function FiltersForm({
   const select = (name: FilterKey, label: string, anyLabel: string, options: AuditFilterOption[]) => (
     <div className="space-y-1">
       <Label htmlFor={`audit-filter-${name}`}>{label}</Label>
-      <select
+      <ChoiceSelect
         id={`audit-filter-${name}`}
         name={name}
-        value={draft[name]}
-        onChange={(e) => {
+        value={draft[name] || ANY}
+        onValueChange={(value) => {
           // Applies as it changes: no Apply button.
-          const next = { ...draft, [name]: e.target.value };
+          const next = { ...draft, [name]: value === ANY ? "" : value };
           setDraft(next);
           onApply(next);
         }}
-        className={selectClass}
-      >
-        <option value="">{anyLabel}</option>
-        {options.map((o) => (
-          <option key={o.value} value={o.value}>
-            {o.label}
-          </option>
-        ))}
-      </select>
+        choices={[{ value: ANY, label: anyLabel }, ...options]}
+      />
     </div>
   );
   return (

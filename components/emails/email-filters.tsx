@@ -3,6 +3,7 @@
 import { useState } from "react";
 import { useUrlState } from "@/components/hooks/use-url-state";
 import { Button } from "@/components/ui/button";
+import { ChoiceSelect } from "@/components/ui/choice-select";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 
@@ -10,8 +11,8 @@ const FILTER_KEYS = ["status", "template", "to"] as const;
 type FilterKey = (typeof FILTER_KEYS)[number];
 type Draft = Record<FilterKey, string>;
 
-const selectClass =
-  "h-9 w-full rounded-md border border-input bg-background px-3 text-sm shadow-sm focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-ring";
+/** A Radix Select value cannot be empty: this one stands for "no filter". */
+const ANY = "__any__";
 
 /** The Emails filters, kept in the URL like the Logs filters. */
 export function EmailFilters(props: { statuses: { value: string; label: string }[]; templates: string[] }) {
@@ -47,8 +48,8 @@ function Form({
   const [draft, setDraft] = useState(initial);
   const change = (name: FilterKey) => (e: { target: { value: string } }) => setDraft((d) => ({ ...d, [name]: e.target.value }));
   // Selects apply as they change; the recipient when Enter is pressed or the field is left. No Apply button.
-  const choose = (name: FilterKey) => (e: { target: { value: string } }) => {
-    const next = { ...draft, [name]: e.target.value };
+  const choose = (name: FilterKey) => (value: string) => {
+    const next = { ...draft, [name]: value === ANY ? "" : value };
     setDraft(next);
     onApply(next);
   };
@@ -64,25 +65,21 @@ function Form({
     >
       <div className="space-y-1">
         <Label htmlFor="email-filter-status">Status</Label>
-        <select id="email-filter-status" value={draft.status} onChange={choose("status")} className={selectClass}>
-          <option value="">Any status</option>
-          {statuses.map((s) => (
-            <option key={s.value} value={s.value}>
-              {s.label}
-            </option>
-          ))}
-        </select>
+        <ChoiceSelect
+          id="email-filter-status"
+          value={draft.status || ANY}
+          onValueChange={choose("status")}
+          choices={[{ value: ANY, label: "Any status" }, ...statuses]}
+        />
       </div>
       <div className="space-y-1">
         <Label htmlFor="email-filter-template">Template</Label>
-        <select id="email-filter-template" value={draft.template} onChange={choose("template")} className={selectClass}>
-          <option value="">Any template</option>
-          {templates.map((t) => (
-            <option key={t} value={t}>
-              {t}
-            </option>
-          ))}
-        </select>
+        <ChoiceSelect
+          id="email-filter-template"
+          value={draft.template || ANY}
+          onValueChange={choose("template")}
+          choices={[{ value: ANY, label: "Any template" }, ...templates.map((t) => ({ value: t, label: t }))]}
+        />
       </div>
       <div className="space-y-1">
         <Label htmlFor="email-filter-to">Recipient</Label>
