@@ -113,7 +113,14 @@ export default defineConfig({
       WEBHOOK_RETRY_BASE_MS: "200",
       DELIVERY_POLL_MS: "100",
     }),
-    appServer(NO_SMTP_PORT, { ...e2eDatabaseEnv("nosmtp"), DELIVERY_POLL_MS: "100" }),
+    // Also reaches the specs' receiver: e2e/logs-paging.spec.ts fills this app's platform organization (empty, and
+    // touched by no other spec) with deliveries, so that its events reach no other spec's endpoints.
+    appServer(NO_SMTP_PORT, {
+      ...e2eDatabaseEnv("nosmtp"),
+      DELIVERY_POLL_MS: "100",
+      WEBHOOK_ALLOW_PRIVATE_TARGETS: "::1",
+      NODE_EXTRA_CA_CERTS: ensureTestCertificates().caCertPath,
+    }),
     appServer(EMBED_PORT, {
       ...e2eDatabaseEnv("embed"),
       PORTAL_EMBED_ORIGINS: `http://127.0.0.1:${EMBED_FRAME_PORT}`,
