@@ -32,7 +32,7 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
   const demoAccounts = env.seedDemo && !env.isProduction ? DEMO_ACCOUNTS.map(({ email, password }) => ({ email, password })) : [];
 
   return (
-    <main className="flex min-h-dvh items-center justify-center bg-gradient-to-b from-indigo-50 to-background px-4 py-12">
+    <main className="flex min-h-dvh items-center justify-center bg-gradient-to-b from-indigo-50 to-background px-4 py-12 dark:from-indigo-950/40">
       <div className="w-full max-w-sm">
         <div className="mb-8 flex flex-col items-center gap-3 text-center">
           <Image src="/logo.svg" alt="" width={44} height={44} priority />
