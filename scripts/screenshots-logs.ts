@@ -13,10 +13,12 @@ async function signIn(page: Page, baseURL: string) {
   await page.waitForURL(/\/webhooks$/);
 }
 
+/** Light or dark as an explicit choice would set it: the class on <html>, and the system setting to match. */
 async function setDark(page: Page, dark: boolean) {
+  await page.emulateMedia({ colorScheme: dark ? "dark" : "light" });
   await page.evaluate((on) => {
-    document.documentElement.classList.toggle("dark", on);
-    document.documentElement.style.colorScheme = on ? "dark" : "light";
+    document.documentElement.classList.remove("light", "dark");
+    document.documentElement.classList.add(on ? "dark" : "light");
   }, dark);
 }
 

@@ -279,6 +279,10 @@ describe("delivery end to end (embedded engine, real HTTPS receiver)", () => {
     await settled(ok.deliveryId);
     const stats = (await endpointStats({ orgId: acme.org.id })).get(endpointId);
     expect(stats).toMatchObject({ lastStatus: "succeeded", lastStatusCode: 200, finished24h: 2, succeeded24h: 1 });
+    // The sparkline's 24 hours, oldest first: both in the current hour.
+    expect(stats!.hourly24h).toHaveLength(24);
+    expect(stats!.hourly24h.at(-1)).toEqual({ finished: 2, succeeded: 1 });
+    expect(stats!.hourly24h.slice(0, 23).every((h) => h.finished === 0)).toBe(true);
     // Another organization sees nothing of it.
     const globex = await sessionContextFor("other@example.com");
     expect((await endpointStats({ orgId: globex.org.id })).has(endpointId)).toBe(false);
