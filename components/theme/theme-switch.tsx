@@ -64,7 +64,7 @@ export function ThemeSwitch({ initial, className }: { initial: Theme; className?
               checked ? "bg-sidebar-accent text-white shadow-sm" : "text-sidebar-foreground/75 hover:bg-sidebar-accent/60 hover:text-white",
             )}
           >
-            <Icon className="size-3.5" aria-hidden />
+            <Icon className="size-3.5 shrink-0" aria-hidden />
             {label}
           </button>
         );
