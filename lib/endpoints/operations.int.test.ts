@@ -114,7 +114,7 @@ describe("creating endpoints", () => {
     [{ url: "https://ok.example/", maxRetries: 1.5 }, "maxRetries", "0 to 10"],
     [{ url: "https://ok.example/", eventTypes: [] }, "eventTypes", "at least one event"],
     [{ url: "https://ok.example/", eventTypes: ["session.bogus"] }, "eventTypes", "at least one event"],
-    [{ url: "https://ok.example/", description: "x".repeat(201) }, "description", "201"],
+    [{ url: "https://ok.example/", description: "x".repeat(201) }, "description", "at most 200"],
     [{ url: "https://ok.example/", active: "yes" }, "active", "on or off"],
   ])("refuses %j with a message on %s and stores nothing", async (input, field, fragment) => {
     const before = await endpointCount(acme.org.id);
