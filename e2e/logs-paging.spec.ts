@@ -168,7 +168,15 @@ test.describe("Logs paging, search and phones", () => {
       await expect(item.getByRole("button", { name: "Retry now" })).toBeVisible();
       await expect(page.getByRole("table")).toBeHidden();
 
-      for (const url of ["/webhooks/logs", "/events", `/webhooks/${endpointId}`]) {
+      // The endpoints list on a phone: each endpoint's state and sparkline in sight, not past the right edge.
+      await page.goto("/webhooks");
+      const listed = page.getByTestId("endpoints-list").getByRole("link").filter({ hasText: path });
+      await expect(listed.getByTestId("health-badge")).toBeVisible();
+      await expect(listed.getByTestId("success-sparkline")).toBeVisible();
+      const sparkline = (await listed.getByTestId("success-sparkline").boundingBox())!;
+      expect(sparkline.x + sparkline.width).toBeLessThanOrEqual(390);
+
+      for (const url of ["/webhooks", "/webhooks/logs", "/events", `/webhooks/${endpointId}`]) {
         await page.goto(url);
         const sideways = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
         expect(sideways, `${url} scrolls sideways`).toBeLessThanOrEqual(0);

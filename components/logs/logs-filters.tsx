@@ -190,6 +190,18 @@ export function LogsFilters({ endpoints, organizations, statuses, types, ranges,
         ) : null}
         <FilterSelect name="status" label="Status" anyLabel="Any status" options={statuses} value={state.status ?? ""} onChange={(v) => apply({ status: v })} />
         <FilterSelect name="type" label="Event type" anyLabel="Any type" options={types} value={state.type ?? ""} onChange={(v) => apply({ type: v })} />
+        <FilterSelect
+          name="range"
+          label="Time"
+          anyLabel={state.from || state.to ? "Custom range" : "Any time"}
+          options={ranges}
+          // From and To win over a preset: the select shows what the table is filtered by.
+          value={state.from || state.to ? "" : (state.range ?? "")}
+          onChange={(v) => {
+            clearTimeout(rangeTimer.current);
+            apply({ range: v, from: null, to: null });
+          }}
+        />
         <div className="space-y-1 sm:col-span-2">
           <Label htmlFor="filter-q">Search</Label>
           <Input
@@ -207,18 +219,6 @@ export function LogsFilters({ endpoints, organizations, statuses, types, ranges,
             {searchHelp}
           </p>
         </div>
-        <FilterSelect
-          name="range"
-          label="Time"
-          anyLabel={state.from || state.to ? "Custom range" : "Any time"}
-          options={ranges}
-          // From and To win over a preset: the select shows what the table is filtered by.
-          value={state.from || state.to ? "" : (state.range ?? "")}
-          onChange={(v) => {
-            clearTimeout(rangeTimer.current);
-            apply({ range: v, from: null, to: null });
-          }}
-        />
         <div className="space-y-1">
           <Label htmlFor="filter-from">From ({zoneText})</Label>
           <Input
@@ -243,13 +243,13 @@ export function LogsFilters({ endpoints, organizations, statuses, types, ranges,
             onChange={(e) => changeRange({ to: e.target.value })}
           />
         </div>
-        <div className="flex items-end">
-          {active > 0 ? (
-            <Button type="button" variant="ghost" onClick={clear} className="hidden sm:inline-flex">
+        {active > 0 ? (
+          <div className="hidden justify-end sm:col-span-2 sm:flex lg:col-span-4">
+            <Button type="button" variant="ghost" onClick={clear}>
               Clear filters
             </Button>
-          ) : null}
-        </div>
+          </div>
+        ) : null}
         <p id="filter-range-error" role="alert" className={cn("text-sm text-destructive sm:col-span-2 lg:col-span-4", rangeProblem ? "" : "hidden")}>
           {rangeProblem}
         </p>

@@ -1,5 +1,6 @@
 "use client";
 
+import Link from "next/link";
 import { createDataTableColumnHelper, DataTable } from "@/components/data-table/data-table";
 import { statusVariant } from "@/components/logs/status";
 import { Time } from "@/components/time/time";
@@ -75,7 +76,7 @@ const columns = column.columns([
   column.accessor("url", {
     header: "Endpoint",
     cell: (info) => (
-      <span className="block max-w-[28rem]">
+      <span className="block max-w-[18rem] xl:max-w-[24rem]" title={info.getValue()}>
         <span className="block truncate font-mono text-sm">{info.getValue()}</span>
         {info.row.original.description ? (
           <span className="block truncate text-xs text-muted-foreground">{info.row.original.description}</span>
@@ -100,7 +101,7 @@ const columns = column.columns([
       // One state, never a green "Active" beside a failing endpoint: Healthy, Failing (since when, its last answer)
       // or Disabled (why).
       return (
-        <span className="flex max-w-[16rem] flex-col items-start gap-1" data-testid="endpoint-state">
+        <span className="flex min-w-[11rem] max-w-[16rem] flex-col items-start gap-1" data-testid="endpoint-state">
           <HealthBadge health={info.getValue() ? (row.health === "disabled" ? "healthy" : row.health) : "disabled"} />
           {detail}
           {info.getValue() && row.verifiesSignatures ? (
@@ -134,16 +135,46 @@ const columns = column.columns([
   }),
 ]);
 
+/**
+ * The endpoints: a table from 640 px, and on phones a list with each endpoint's state and 24-hour sparkline in
+ * sight (a table would hide them past the right edge).
+ */
 export function EndpointsTable({ endpoints }: { endpoints: EndpointListRow[] }) {
   return (
-    <div className="rounded-lg border bg-card">
-      <DataTable
-        columns={columns}
-        data={endpoints}
-        getRowId={(row) => row.id}
-        rowHref={(row) => `/webhooks/${row.id}`}
-        caption="Webhook endpoints"
-      />
-    </div>
+    <>
+      <ul className="divide-y rounded-lg border bg-card sm:hidden" aria-label="Webhook endpoints" data-testid="endpoints-list">
+        {endpoints.map((e) => (
+          <li key={e.id}>
+            <Link href={`/webhooks/${e.id}`} className="block space-y-1.5 px-3 py-3 hover:bg-muted/50 focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-ring">
+              <span className="block min-w-0">
+                <span className="block truncate font-mono text-sm">{e.url}</span>
+                {e.description ? <span className="block truncate text-xs text-muted-foreground">{e.description}</span> : null}
+              </span>
+              <span className="flex flex-wrap items-center justify-between gap-2">
+                <HealthBadge health={e.active ? (e.health === "disabled" ? "healthy" : e.health) : "disabled"} />
+                <SuccessSparkline hours={e.hourly24h} />
+              </span>
+              <HealthDetail
+                health={e.active ? e.health : "disabled"}
+                failingSince={e.failingSince}
+                lastFailure={e.lastFailure}
+                disabledCause={e.disabledCause}
+                disabledReason={e.disabledReason}
+                timeoutSeconds={e.timeoutSeconds}
+              />
+            </Link>
+          </li>
+        ))}
+      </ul>
+      <div className="hidden rounded-lg border bg-card sm:block">
+        <DataTable
+          columns={columns}
+          data={endpoints}
+          getRowId={(row) => row.id}
+          rowHref={(row) => `/webhooks/${row.id}`}
+          caption="Webhook endpoints"
+        />
+      </div>
+    </>
   );
 }
