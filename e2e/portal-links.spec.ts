@@ -216,7 +216,8 @@ test.describe("the embedded portal", () => {
       const session = (await context.cookies(EMBED_URL)).find((c) => c.name === "authjs.session-token");
       expect(session, "the portal's session cookie").toBeDefined();
       expect(session).toMatchObject({ sameSite: "None", secure: true, httpOnly: true });
-      expect((session as { partitionKey?: string }).partitionKey).toBe(PLATFORM_ORIGIN);
+      // Keyed to the platform's site (scheme and host, no port).
+      expect((session as { partitionKey?: string }).partitionKey).toBe("http://127.0.0.1");
 
       // A partner creates an endpoint, all inside the frame; the platform's page stays where it is.
       const endpointUrl = `https://embedded-${unique()}.partner.example/hooks`;
