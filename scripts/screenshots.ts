@@ -55,7 +55,8 @@ async function peopleScreenshots(browser: Browser, admin: Page) {
   for (const [email, role] of [["dev@acme-verify.example", "member"], ["cto@acme-verify.example", "owner"]] as const) {
     if ((await partner.getByTestId("invitation-row").filter({ hasText: email }).count()) > 0) continue;
     await partner.getByLabel("Email").fill(email);
-    await partner.getByLabel("Role").selectOption(role);
+    await partner.getByLabel("Role").click();
+    await partner.getByRole("option", { name: role === "owner" ? "Owner" : "Member" }).click();
     await partner.getByRole("button", { name: "Send invitation" }).click();
     await partner.getByTestId("invitation-row").filter({ hasText: email }).waitFor();
   }
@@ -89,13 +90,29 @@ async function main() {
     await desktop.getByLabel("Header value").fill("sk_live_4f9a2c");
     await desktop.screenshot({ path: `${out}/create-webhook.png` });
     await desktop.getByRole("button", { name: "Create Webhook" }).click();
+    // Taken again on the same database, the URL is already in use: the form asks first.
+    const again = desktop.getByRole("button", { name: "Create anyway" });
+    await Promise.race([desktop.waitForURL(/\/webhooks\/ep_/), again.waitFor().then(() => again.click())]);
     await desktop.waitForURL(/\/webhooks\/ep_/);
+    const endpointPath = new URL(desktop.url()).pathname;
     await desktop.getByRole("button", { name: "Reveal" }).click();
     await desktop.getByTestId("signing-secret").getByText("whsec_").waitFor();
     await desktop.waitForTimeout(5500);
     await desktop.screenshot({ path: `${out}/endpoint.png` });
     await desktop.goto(`${baseURL}/webhooks`);
     await desktop.screenshot({ path: `${out}/webhooks.png` });
+    // Dark mode: the sidebar's switch, as a person would choose it (the lists' dark variants: screenshots-logs.ts).
+    const dark = await browser.newPage({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1 });
+    await signIn(dark, "partner@example.com", "partner-demo-password");
+    const darkChoice = dark.getByRole("radiogroup", { name: "Theme" }).getByRole("radio", { name: "Dark" });
+    await darkChoice.click();
+    await dark.waitForFunction(() => document.cookie.includes("herald-theme=dark"));
+    await dark.mouse.move(900, 700);
+    await dark.goto(`${baseURL}${endpointPath}`);
+    await dark.getByTestId("endpoint-url").waitFor();
+    await darkChoice.and(dark.locator("[aria-checked=true]")).waitFor({ timeout: 5000 });
+    await dark.waitForTimeout(1000);
+    await dark.screenshot({ path: `${out}/endpoint-dark.png` });
     for (const path of ["settings", "billing", "events", "api-docs"]) {
       await desktop.goto(`${baseURL}/${path}`);
       await desktop.screenshot({ path: `${out}/${path}.png` });

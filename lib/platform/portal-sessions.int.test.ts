@@ -122,6 +122,20 @@ describe("magic links", () => {
     if (theirs.ok) expect((await getContextForSession({ sessionId: theirs.sessionId, userId: theirs.userId }))?.user.role).toBe("member");
   });
 
+  it("housekeeping deletes links a day past their expiry and keeps the sessions they opened", async () => {
+    const acme = await createTestOrganization("mpurge");
+    const db = await getDb();
+    const old = await issue(acme.org.id);
+    const opened = await portal.openPortalLink(tokenOf(old.url));
+    const recent = await issue(acme.org.id);
+    await db.update(portalLinks).set({ expiresAt: new Date(Date.now() - 25 * 60 * 60 * 1000) }).where(eq(portalLinks.id, old.id));
+    const { portalLinks: purged } = await portal.purgeOldPortalLinks();
+    expect(purged).toBeGreaterThanOrEqual(1);
+    expect(await db.select().from(portalLinks).where(eq(portalLinks.id, old.id))).toHaveLength(0);
+    expect(await db.select().from(portalLinks).where(eq(portalLinks.id, recent.id))).toHaveLength(1);
+    if (opened.ok) expect((await getContextForSession({ sessionId: opened.sessionId, userId: opened.userId }))?.portal?.anonymous).toBe(true);
+  });
+
   it("validates the request: lifetime 5 s to 1 h, returnUrl only on PORTAL_RETURN_ORIGINS, no unknown fields", () => {
     const bad = (input: Record<string, unknown>) => portal.portalSessionRequestSchema.safeParse(input).success;
     expect(bad({ expiresInSeconds: 3601 })).toBe(false);

@@ -1,4 +1,4 @@
-import { and, eq, gt, isNull, sql } from "drizzle-orm";
+import { and, eq, gt, isNull, lt, sql } from "drizzle-orm";
 import { z } from "zod";
 import { getDb, type Db } from "@/db";
 import { authSessions, memberships, organizations, portalLinks, users, type Role } from "@/db/schema";
@@ -355,4 +355,17 @@ export async function openPortalLink(token: string, request: { userAgent?: strin
     );
     return { ok: true, sessionId, userId: person.id, orgId: org.id, embedded: link.embedded, maxAgeSeconds: PORTAL_SESSION_MAX_AGE_SECONDS };
   });
+}
+
+/**
+ * Deletes links that expired more than a day ago, used or not (hourly, with the other housekeeping): they can open
+ * nothing any more, and the sessions they opened keep their own copy of what they need.
+ */
+export async function purgeOldPortalLinks(now = new Date()): Promise<{ portalLinks: number }> {
+  const db = await getDb();
+  const gone = await db
+    .delete(portalLinks)
+    .where(lt(portalLinks.expiresAt, new Date(now.getTime() - 24 * 60 * 60 * 1000)))
+    .returning({ id: portalLinks.id });
+  return { portalLinks: gone.length };
 }

@@ -2,14 +2,18 @@ import { purgeOldAuditEvents } from "@/lib/audit/retention";
 import { purgeOldEmails } from "@/lib/email/retention";
 import { env } from "@/lib/env";
 import { logger } from "@/lib/logger";
+import { purgeOldPortalLinks } from "@/lib/platform/portal-sessions";
 
 const HOUR = 60 * 60 * 1000;
 const globalStore = globalThis as typeof globalThis & { __heraldHousekeeping?: NodeJS.Timeout };
 
-/** One hourly pass: old audit events (AUDIT_RETENTION_DAYS) and old emails (EMAIL_RETENTION_DAYS). */
-export async function runHousekeeping(now = new Date()): Promise<{ auditEvents: number; emails: number }> {
-  const [audit, emails] = await Promise.all([purgeOldAuditEvents(now), purgeOldEmails(now)]);
-  return { ...audit, ...emails };
+/**
+ * One hourly pass: old audit events (AUDIT_RETENTION_DAYS), old emails (EMAIL_RETENTION_DAYS) and magic links a day
+ * past their expiry.
+ */
+export async function runHousekeeping(now = new Date()): Promise<{ auditEvents: number; emails: number; portalLinks: number }> {
+  const [audit, emails, links] = await Promise.all([purgeOldAuditEvents(now), purgeOldEmails(now), purgeOldPortalLinks(now)]);
+  return { ...audit, ...emails, ...links };
 }
 
 /**
