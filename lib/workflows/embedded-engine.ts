@@ -61,6 +61,20 @@ interface ClaimedRun {
   ordered: boolean;
 }
 
+/**
+ * What this process's claims found since it started: claims made, claims that took nothing, runs taken, candidate
+ * rows passed over because another process held their key's claim lock at that moment, and claims that failed (an
+ * error; retried at the next loop). Counted only, never acted on: `npm run bench:scale` reads them from the debug
+ * line the engine logs when it stops, to report claim contention between processes.
+ */
+export interface ClaimCounts {
+  claims: number;
+  empty: number;
+  claimed: number;
+  keyLockSkipped: number;
+  failed: number;
+}
+
 /** Advisory-lock namespace of the claim's per-key locks (the second key is the concurrency key's hash). */
 const KEY_LOCK_NAMESPACE = 0x48524c44;
 
@@ -99,6 +113,7 @@ export class EmbeddedEngine {
   private wakeUp: (() => void) | undefined;
   private wakePending = false;
   private loopDone: Promise<void> | undefined;
+  private readonly counts: ClaimCounts = { claims: 0, empty: 0, claimed: 0, keyLockSkipped: 0, failed: 0 };
 
   private readonly claimBatch: number;
   private readonly concurrencyPerGroup: number;
@@ -133,6 +148,7 @@ export class EmbeddedEngine {
     this.running = false;
     this.wakeUp?.();
     await this.loopDone;
+    logger.debug("embedded engine: claim counts", { owner: this.owner, ...this.counts });
     const drained = Promise.allSettled([...this.inFlight]).then(() => true);
     let finished = true;
     if (options.drainMs === undefined) await drained;
@@ -159,6 +175,11 @@ export class EmbeddedEngine {
   /** Runs executing now in this process (the health check reads it). */
   busy(): { executing: number; concurrency: number } {
     return { executing: this.inFlight.size, concurrency: this.options.concurrency };
+  }
+
+  /** This process's claim counters since it started (see {@link ClaimCounts}). */
+  claimCounts(): ClaimCounts {
+    return { ...this.counts };
   }
 
   /** Extends the lease of every run this process is still executing, so no other process takes one over. */
@@ -198,9 +219,13 @@ export class EmbeddedEngine {
       this.wakePending = false;
       const free = this.options.concurrency - this.inFlight.size;
       if (free > 0) {
+        this.counts.claims += 1;
         try {
           claimed = await this.claim(free);
+          this.counts.claimed += claimed.length;
+          if (claimed.length === 0) this.counts.empty += 1;
         } catch (error) {
+          this.counts.failed += 1;
           logger.error("embedded engine: claiming runs failed", { error });
         }
       }
@@ -244,7 +269,7 @@ export class EmbeddedEngine {
     return db.transaction(async (tx) => {
       // 1. Due runs in wake-up order, skipping rows another process holds, and a lock per key: a key another process
       // is claiming at this moment is skipped this time (try-lock: never waited for).
-      const found = rowsOf<{
+      const scanned = rowsOf<{
         id: string;
         concurrency_key: string | null;
         group_key: string | null;
@@ -252,6 +277,7 @@ export class EmbeddedEngine {
         ordered: boolean;
         seq: number;
         executions: number;
+        claimable?: boolean;
       }>(
         await tx.execute(sql`
           with full_keys as (
@@ -274,11 +300,14 @@ export class EmbeddedEngine {
             select k, pg_try_advisory_xact_lock(${KEY_LOCK_NAMESPACE}, hashtext(k)) as locked
             from (select distinct concurrency_key as k from candidates where concurrency_key is not null) s
           )
-          select c.id, c.concurrency_key, c.group_key, c.wake_at, c.ordered, c.seq, c.executions
+          select c.id, c.concurrency_key, c.group_key, c.wake_at, c.ordered, c.seq, c.executions,
+            (c.concurrency_key is null or coalesce(keys.locked, false)) as claimable
           from candidates c left join keys on keys.k = c.concurrency_key
-          where c.concurrency_key is null or keys.locked
         `),
       );
+      // Rows of a key locked by another process's claim are left alone (counted for the contention figures).
+      const found = scanned.filter((r) => r.claimable !== false).map(({ claimable: _, ...r }) => r);
+      this.counts.keyLockSkipped += scanned.length - found.length;
       if (found.length === 0) return [];
       // 2. A new statement, so it sees every claim committed before this one took its key locks: per key only as many
       // as the limit leaves beside the runs executing in any process (leased); an ordered key's run only when no
