@@ -76,7 +76,7 @@ const columns = column.columns([
   column.accessor("url", {
     header: "Endpoint",
     cell: (info) => (
-      <span className="block max-w-[18rem] xl:max-w-[24rem]" title={info.getValue()}>
+      <span className="block max-w-[16rem] xl:max-w-[22rem]" title={info.getValue()}>
         <span className="block truncate font-mono text-sm">{info.getValue()}</span>
         {info.row.original.description ? (
           <span className="block truncate text-xs text-muted-foreground">{info.row.original.description}</span>
@@ -113,13 +113,15 @@ const columns = column.columns([
       );
     },
   }),
-  column.accessor("eventTypes", { header: "Events", cell: (info) => <EventsCell types={info.getValue()} /> }),
-  column.display({
-    id: "delivery",
-    header: "Timeout · retries",
+  // Events with the timeout and retries under them: one column less, so that State and Success fit at 1280 px.
+  column.accessor("eventTypes", {
+    header: "Events · delivery",
     cell: ({ row }) => (
-      <span className="whitespace-nowrap text-sm tabular-nums" data-testid="endpoint-delivery-settings">
-        {row.original.timeoutSeconds} s · {row.original.maxRetries} {row.original.maxRetries === 1 ? "retry" : "retries"}
+      <span className="flex flex-col items-start gap-1">
+        <EventsCell types={row.original.eventTypes} />
+        <span className="whitespace-nowrap text-xs text-muted-foreground tabular-nums" data-testid="endpoint-delivery-settings">
+          {row.original.timeoutSeconds} s · {row.original.maxRetries} {row.original.maxRetries === 1 ? "retry" : "retries"}
+        </span>
       </span>
     ),
   }),
