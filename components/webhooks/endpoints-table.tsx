@@ -76,7 +76,7 @@ const columns = column.columns([
   column.accessor("url", {
     header: "Endpoint",
     cell: (info) => (
-      <span className="block max-w-[16rem] xl:max-w-[22rem]" title={info.getValue()}>
+      <span className="block max-w-[15rem] xl:max-w-[22rem]" title={info.getValue()}>
         <span className="block truncate font-mono text-sm">{info.getValue()}</span>
         {info.row.original.description ? (
           <span className="block truncate text-xs text-muted-foreground">{info.row.original.description}</span>

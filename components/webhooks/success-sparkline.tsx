@@ -1,7 +1,7 @@
 import { cn } from "@/components/ui/cn";
 import { formatRate, successSummary, type HourlyOutcome } from "@/lib/endpoints/success-rate";
 
-const BAR = 3;
+const BAR = 2;
 const GAP = 1;
 const HEIGHT = 20;
 
