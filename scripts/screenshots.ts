@@ -5,6 +5,7 @@
 import { mkdir } from "node:fs/promises";
 import { existsSync } from "node:fs";
 import { chromium, type Browser, type Page } from "@playwright/test";
+import { logsScreenshots } from "./screenshots-logs";
 
 const baseURL = process.argv[2] ?? "http://localhost:3000";
 const out = "public/screenshots";
@@ -141,6 +142,7 @@ async function main() {
     await phone.screenshot({ path: `${out}/mobile.png` });
     await phone.getByRole("button", { name: "Open menu" }).click();
     await phone.screenshot({ path: `${out}/mobile-menu.png` });
+    await logsScreenshots(browser, baseURL, out);
     console.log(`screenshots saved to ${out}/`);
   } finally {
     await browser.close();
