@@ -81,7 +81,8 @@ async function publish() {
 
 interface Worker {
   child: ChildProcess;
-  ready: Promise<void>;
+  /** The worker's own process id (npm and tsx run in between), from its ready line. */
+  ready: Promise<number>;
   counts: Promise<ClaimCounts | undefined>;
   exited: Promise<number | null>;
 }
@@ -98,9 +99,9 @@ interface ClaimCounts {
 function startWorker(env: NodeJS.ProcessEnv): Worker {
   const child = spawn("npm", ["run", "--silent", "worker"], { env, stdio: ["ignore", "pipe", "pipe"] });
   let buffer = "";
-  let onReady: () => void = () => undefined;
+  let onReady: (pid: number) => void = () => undefined;
   let onCounts: (c: ClaimCounts | undefined) => void = () => undefined;
-  const ready = new Promise<void>((resolve) => (onReady = resolve));
+  const ready = new Promise<number>((resolve) => (onReady = resolve));
   const counts = new Promise<ClaimCounts | undefined>((resolve) => (onCounts = resolve));
   child.stdout!.on("data", (chunk: Buffer) => {
     buffer += chunk.toString();
@@ -108,7 +109,8 @@ function startWorker(env: NodeJS.ProcessEnv): Worker {
     while ((nl = buffer.indexOf("\n")) >= 0) {
       const line = buffer.slice(0, nl);
       buffer = buffer.slice(nl + 1);
-      if (line.startsWith("worker ready")) onReady();
+      // "worker ready <host>:<pid>:<random>"
+      if (line.startsWith("worker ready")) onReady(Number(line.split(":").at(-2)));
       else if (line.includes('"embedded engine: claim counts"')) onCounts(JSON.parse(line) as ClaimCounts);
     }
   });
@@ -265,8 +267,9 @@ async function round(processes: number, baseUrl: string, receiver: Awaited<Retur
     const drainMs = performance.now() - started;
     const sampled = await sampler.stop();
 
-    // 4. Stop the workers; their claim counts, then PostgreSQL's counters (flushed as their connections closed).
-    for (const w of workers) w.child.kill("SIGTERM");
+    // 4. Stop the workers; their claim counts, then PostgreSQL's counters (flushed as their connections closed). The
+    // signal goes to the worker itself, once: npm and tsx relay theirs too, and a second signal exits without draining.
+    for (const w of workers) signal(w, await w.ready, "SIGTERM");
     const counts = await Promise.all(workers.map((w) => w.counts));
     await Promise.race([Promise.all(workers.map((w) => w.exited)), sleep(30_000)]);
     await sleep(500);
@@ -295,7 +298,12 @@ async function round(processes: number, baseUrl: string, receiver: Awaited<Retur
       succeeded,
     };
   } finally {
-    for (const w of workers) if (w.child.exitCode === null) w.child.kill("SIGKILL");
+    for (const w of workers) {
+      if (w.child.exitCode === null) {
+        // A worker that never said ready has no known pid: npm's is all there is.
+        signal(w, await Promise.race([w.ready, sleep(0).then(() => NaN)]), "SIGKILL");
+      }
+    }
     await sql.end().catch(() => undefined);
     await gate.end().catch(() => undefined);
     await database.drop();
@@ -395,12 +403,23 @@ async function main() {
       const peak = usl.kappa > 0 ? Math.sqrt((1 - usl.sigma) / usl.kappa) : Infinity;
       console.log(
         `Universal Scalability Law fit: rate(N) = N x ${one.rate.toFixed(0)} / (1 + ${usl.sigma.toFixed(3)}(N-1) + ${usl.kappa.toFixed(4)}N(N-1)); ` +
-          `contention σ ${usl.sigma.toFixed(3)}, coherency κ ${usl.kappa.toFixed(4)}${Number.isFinite(peak) ? `, peak near N = ${peak.toFixed(1)}` : ""}.`,
+          `contention σ ${usl.sigma.toFixed(3)}, coherency κ ${usl.kappa.toFixed(4)}${Number.isFinite(peak) ? `, peak near N = ${peak.toFixed(1)}` : ""}` +
+          `${usl.sigma < 0 || usl.kappa < 0 ? " (a negative term: the rounds do not follow the law, so the run was noisy or bound by something else, such as shared cores)" : ""}.`,
       );
     }
   }
   if (load > os.cpus().length) {
     console.log(`\nThe load average (${load.toFixed(1)}) is above the CPU count: other work shared this machine, so these figures measure it, not Herald.`);
+  }
+}
+
+/** Signals the worker process itself when its pid is known, else npm (which relays it). */
+function signal(w: Worker, pid: number, name: NodeJS.Signals) {
+  try {
+    if (Number.isFinite(pid)) process.kill(pid, name);
+    if (name === "SIGKILL" || !Number.isFinite(pid)) w.child.kill(name);
+  } catch {
+    // Already gone.
   }
 }
 
