@@ -66,11 +66,15 @@ export default async function ApiKeysPage({ searchParams }: { searchParams: Prom
           </CardDescription>
         </CardHeader>
         <CardContent>
-          <div className="relative">
-            <pre className="overflow-auto rounded-md border bg-slate-950 p-4 pr-12 text-[13px] text-slate-100" data-testid="curl-example">
+          <div className="overflow-hidden rounded-md border bg-slate-950">
+            {/* The copy button has a bar of its own: over the command it would hide text on a phone. */}
+            <div className="flex items-center justify-between border-b border-slate-800 px-4 py-1 text-xs text-slate-400">
+              <span>bash</span>
+              <CopyButton value={curl} label="Copy curl command" className="text-slate-300 hover:bg-slate-800 hover:text-white" />
+            </div>
+            <pre className="overflow-auto p-4 text-[13px] text-slate-100" data-testid="curl-example">
               {curl}
             </pre>
-            <CopyButton value={curl} label="Copy curl command" className="absolute top-2 right-2 text-slate-300 hover:bg-slate-800 hover:text-white" />
           </div>
           <p className="mt-2 text-xs text-muted-foreground">
             Set <code className="font-mono">HERALD_API_KEY</code> to a key from above first (
