@@ -220,6 +220,7 @@ async function round(processes: number, baseUrl: string, receiver: Awaited<Retur
   const sql = postgres(database.url, { max: 1, onnotice: () => undefined });
   const gate = postgres(database.url, { max: 1, onnotice: () => undefined });
   const workers: Worker[] = [];
+  let release: () => void = () => undefined;
   try {
     await receiver.ask("reset");
     // 1. The backlog, published with no worker running.
@@ -237,7 +238,6 @@ async function round(processes: number, baseUrl: string, receiver: Awaited<Retur
     const published = await readCounters(database.url);
 
     // 2. Hold every run (claims skip locked rows) while the workers start; release them together.
-    let release: () => void = () => undefined;
     const released = new Promise<void>((resolve) => (release = resolve));
     let held: () => void = () => undefined;
     const holding = new Promise<void>((resolve) => (held = resolve));
@@ -298,6 +298,8 @@ async function round(processes: number, baseUrl: string, receiver: Awaited<Retur
       succeeded,
     };
   } finally {
+    // A round that failed while the backlog was held lets the hold's transaction end.
+    release();
     for (const w of workers) {
       if (w.child.exitCode === null) {
         // A worker that never said ready has no known pid: npm's is all there is.
