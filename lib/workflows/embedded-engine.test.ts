@@ -2,10 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { Db } from "@/db";
 import { EmbeddedEngine } from "./embedded-engine";
 
-/**
- * A stand-in database whose first claim (its two statements: the candidates, then the chosen) hands out one run and
- * whose every other statement does nothing.
- */
+/** A stand-in database whose first claim (one call of herald_claim_runs) hands out one run and whose every other statement does nothing. */
 function oneRunDb() {
   let claimed = false;
   const statements: string[] = [];
@@ -14,10 +11,9 @@ function oneRunDb() {
     execute: async (query: { queryChunks?: unknown[] }) => {
       const text = JSON.stringify(query.queryChunks ?? "");
       statements.push(text);
-      if (!claimed && text.includes("candidates")) return [{ ...run, wake_at: new Date().toISOString(), seq: 1 }];
-      if (!claimed && text.includes("chosen")) {
+      if (!claimed && text.includes("herald_claim_runs")) {
         claimed = true;
-        return [run];
+        return [{ ...run, skipped: 0 }];
       }
       return [];
     },

@@ -261,113 +261,22 @@ export class EmbeddedEngine {
   private async claim(limit: number): Promise<ClaimedRun[]> {
     const { db, leaseMs, concurrencyPerKey } = this.options;
     const perGroup = this.concurrencyPerGroup;
-    // Groups this process already runs to their limit, and keys every process together runs to theirs (an ordered
-    // key with a run executing), are left out of the scan itself: a saturated tenant's backlog (its runs the oldest)
-    // must not fill the candidates and hide another tenant's run.
+    // Groups this process already runs to its limit are left out of the scan itself (keys every process together
+    // runs to their limit are left out by the function): a saturated tenant's backlog (its runs the oldest) must not
+    // fill the candidates and hide another tenant's run.
     const fullGroups = JSON.stringify([...this.perGroup].filter(([, n]) => n >= perGroup).map(([g]) => g));
     const busyGroups = JSON.stringify(Object.fromEntries(this.perGroup));
-    return db.transaction(async (tx) => {
-      // 1. Due runs in wake-up order, skipping rows another process holds, and a lock per key: a key another process
-      // is claiming at this moment is skipped this time (try-lock: never waited for).
-      const scanned = rowsOf<{
-        id: string;
-        concurrency_key: string | null;
-        group_key: string | null;
-        wake_at: string;
-        ordered: boolean;
-        seq: number;
-        executions: number;
-        claimable?: boolean;
-      }>(
-        await tx.execute(sql`
-          with full_keys as (
-            select concurrency_key as k from workflow_runs
-            where lease_owner is not null and status in ('queued', 'sleeping') and lease_expires_at > now()
-              and concurrency_key is not null
-            group by concurrency_key having count(*) >= ${concurrencyPerKey} or bool_or(ordered)
-          ),
-          candidates as (
-            select id, concurrency_key, group_key, wake_at, ordered, seq, executions from workflow_runs
-            where status in ('queued', 'sleeping') and wake_at <= now()
-              and (lease_expires_at is null or lease_expires_at < now())
-              and (concurrency_key is null or concurrency_key not in (select k from full_keys))
-              and (group_key is null or group_key not in (select jsonb_array_elements_text(${fullGroups}::jsonb)))
-            order by wake_at
-            limit ${limit * 4}
-            for update skip locked
-          ),
-          keys as materialized (
-            select k, pg_try_advisory_xact_lock(${KEY_LOCK_NAMESPACE}, hashtext(k)) as locked
-            from (select distinct concurrency_key as k from candidates where concurrency_key is not null) s
-          )
-          select c.id, c.concurrency_key, c.group_key, c.wake_at, c.ordered, c.seq, c.executions,
-            (c.concurrency_key is null or coalesce(keys.locked, false)) as claimable
-          from candidates c left join keys on keys.k = c.concurrency_key
-        `),
-      );
-      // Rows of a key locked by another process's claim are left alone (counted for the contention figures).
-      const found = scanned.filter((r) => r.claimable !== false).map(({ claimable: _, ...r }) => r);
-      this.counts.keyLockSkipped += scanned.length - found.length;
-      if (found.length === 0) return [];
-      // 2. A new statement, so it sees every claim committed before this one took its key locks: per key only as many
-      // as the limit leaves beside the runs executing in any process (leased); an ordered key's run only when no
-      // earlier run of its key is unfinished (the others are set aside until woken); per group only as many as this
-      // process has room for; then round-robin across groups (each group's first run, then each group's second ...),
-      // so a tenant with a backlog does not go first every time.
-      const result = await tx.execute(sql`
-        with c as (
-          select * from jsonb_to_recordset(${JSON.stringify(found)}::jsonb)
-            as c(id text, concurrency_key text, group_key text, wake_at timestamptz, ordered boolean, seq bigint, executions int)
-          limit ${found.length}
-        ),
-        running as (
-          select concurrency_key as k, count(*)::int as n from workflow_runs
-          where lease_owner is not null and status in ('queued', 'sleeping') and lease_expires_at > now()
-            and concurrency_key in (select concurrency_key from c)
-          group by concurrency_key
-        ),
-        -- An ordered key's runs go in (started first, then seq) order: a run that already started (retrying, or
-        -- crashed) goes before any that has not, whatever its seq (a publish that committed late, with a lower seq,
-        -- must not cut in while the one before it waits for a retry); otherwise the lowest seq goes.
-        blocked as (
-          select c.id from c where c.ordered and (
-            exists (
-              select 1 from workflow_runs p where p.ordered and p.executions > 0 and p.status in ('queued', 'sleeping')
-                and p.concurrency_key = c.concurrency_key and p.id <> c.id and (c.executions = 0 or p.seq < c.seq))
-            or (c.executions = 0 and exists (
-              select 1 from workflow_runs p where p.ordered and p.status in ('queued', 'sleeping')
-                and p.concurrency_key = c.concurrency_key and p.seq < c.seq)))
-        ),
-        parked as (
-          update workflow_runs r set status = 'queued', wake_at = now() + ${ORDERED_PARK_MS} * interval '1 millisecond', updated_at = now()
-          from blocked where r.id = blocked.id
-          returning r.id
-        ),
-        by_key as (
-          select c.id, c.wake_at, c.group_key, c.concurrency_key, c.ordered,
-            row_number() over (partition by c.concurrency_key order by c.wake_at, c.seq) + coalesce(running.n, 0) as key_slot
-          from c left join running on running.k = c.concurrency_key
-          where c.id not in (select id from blocked)
-        ),
-        by_group as (
-          select id, wake_at, group_key,
-            row_number() over (partition by group_key order by wake_at)
-              + coalesce((${busyGroups}::jsonb ->> group_key)::int, 0) as group_slot
-          from by_key
-          where concurrency_key is null or key_slot <= (case when ordered then 1 else ${concurrencyPerKey} end)
-        ),
-        chosen as (
-          select id from by_group where group_key is null or group_slot <= ${perGroup}
-          order by group_slot, wake_at limit ${limit}
-        )
-        update workflow_runs r
-        set lease_owner = ${this.owner}, lease_expires_at = now() + (${leaseMs} * interval '1 millisecond'),
-            executions = r.executions + 1, updated_at = now()
-        from chosen where r.id = chosen.id
-        returning r.id, r.workflow, r.input, r.executions, r.concurrency_key, r.group_key, r.ordered
-      `);
-      return rowsOf<ClaimedRun>(result);
-    });
+    // One round trip: herald_claim_runs (migration 0024) scans and try-locks the candidates' keys, then claims in a
+    // second statement with its own snapshot, so the per-key limit holds across processes (see the class comment).
+    const rows = rowsOf<Omit<ClaimedRun, "id"> & { id: string | null; skipped: number | null }>(
+      await db.execute(sql`
+        select * from herald_claim_runs(${this.owner}, ${leaseMs}, ${limit}, ${concurrencyPerKey}, ${perGroup},
+          ${fullGroups}::jsonb, ${busyGroups}::jsonb, ${ORDERED_PARK_MS}, ${KEY_LOCK_NAMESPACE})
+      `),
+    );
+    // Rows of a key locked by another process's claim were left alone (counted for the contention figures).
+    this.counts.keyLockSkipped += rows[0]?.skipped ?? 0;
+    return rows.filter((r) => r.id !== null).map(({ skipped: _, ...run }) => run as ClaimedRun);
   }
 
   private async execute(run: ClaimedRun): Promise<void> {
