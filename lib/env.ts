@@ -195,9 +195,9 @@ function resolveDevSecret(name: string, file: string, encoding: "base64url" | "b
 
 const authSecret = raw.AUTH_SECRET ?? (isProduction ? undefined : resolveDevSecret("AUTH_SECRET", "auth-secret"));
 /** The development encryption key's file name under DATA_DIR (generated when APP_ENCRYPTION_KEY is unset). */
-export const DEV_ENCRYPTION_KEY_FILE = "encryption-key";
+export const devEncryptionKeyFileName = "encryption-key";
 const encryptionKey =
-  raw.APP_ENCRYPTION_KEY ?? (isProduction ? undefined : resolveDevSecret("APP_ENCRYPTION_KEY", DEV_ENCRYPTION_KEY_FILE, "base64"));
+  raw.APP_ENCRYPTION_KEY ?? (isProduction ? undefined : resolveDevSecret("APP_ENCRYPTION_KEY", devEncryptionKeyFileName, "base64"));
 
 /**
  * Email: without SMTP_URL nothing is sent (emails are kept in the database and their links logged in development).
@@ -258,7 +258,7 @@ export const env = {
   encryptionKey,
   /** Where encryptionKey came from when it is the generated development key; undefined: APP_ENCRYPTION_KEY. */
   encryptionKeyFile:
-    raw.APP_ENCRYPTION_KEY || !encryptionKey ? undefined : path.join(/*turbopackIgnore: true*/ dataDir, DEV_ENCRYPTION_KEY_FILE),
+    raw.APP_ENCRYPTION_KEY || !encryptionKey ? undefined : path.join(/*turbopackIgnore: true*/ dataDir, devEncryptionKeyFileName),
   /** The key `npm run keys:rotate` re-encrypts the stored secrets with (NEW_APP_ENCRYPTION_KEY); unset elsewhere. */
   newEncryptionKey: raw.NEW_APP_ENCRYPTION_KEY,
   /** Names Herald's own headers: X-<brand>-Signature, X-<brand>-Event. */

@@ -18,13 +18,14 @@
  * database is created and dropped there) and a production build (`npm run build`). PROVE_PORT (default 3250),
  * EVENTS, ENDPOINTS, KILLS and RATE (events/s) change the run.
  */
-import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync, mkdirSync, openSync, readFileSync } from "node:fs";
+import type { ChildProcess } from "node:child_process";
+import { existsSync, mkdirSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import postgres from "postgres";
 import type { Receiver } from "../testing/https-receiver";
 import { createBenchDatabase } from "./bench-database";
+import { startNextApp } from "./prove/next-app";
 
 type Mode = "crash" | "two-apps";
 const mode = process.argv[2] as Mode;
@@ -113,24 +114,8 @@ async function main() {
       API_RATE_LIMIT_PER_SECOND: process.env.API_RATE_LIMIT_PER_SECOND ?? "1000",
     };
     const startApp = async (name: string, port: number): Promise<App> => {
-      if (await fetch(`http://127.0.0.1:${port}/api/health`).then(() => true, () => false)) throw new Error(`port ${port} is in use: set PROVE_PORT`);
-      const log = openSync(path.join(LOG_DIR, `${mode}-${name}.log`), "a");
-      // Its own process group, so the kill reaches every process `next start` may have started.
-      const child = spawn(process.execPath, ["node_modules/next/dist/bin/next", "start", "-p", String(port)], {
-        env: appEnv,
-        stdio: ["ignore", log, log],
-        detached: true,
-      });
-      const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-      const deadline = Date.now() + 60_000;
-      for (;;) {
-        const ok = await fetch(`http://127.0.0.1:${port}/api/health`).then((r) => r.ok, () => false);
-        if (ok) break;
-        if (child.exitCode !== null || Date.now() > deadline) {
-          throw new Error(`app ${name} did not start; see ${LOG_DIR}/${mode}-${name}.log:\n${readFileSync(path.join(LOG_DIR, `${mode}-${name}.log`), "utf8").slice(-2000)}`);
-        }
-        await sleep(100);
-      }
+      const child = await startNextApp({ port, env: appEnv, logFile: path.join(LOG_DIR, `${mode}-${name}.log`), portVariable: "PROVE_PORT" });
+      const exited = child.exitCode !== null ? Promise.resolve() : new Promise<void>((resolve) => child.once("exit", () => resolve()));
       return { name, port, child, exited };
     };
 

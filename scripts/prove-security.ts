@@ -34,14 +34,15 @@
  * Needs DATABASE_URL (a database is created and dropped there) and a production build. PROVE_SECURITY_PORT
  * (default 3270). Prints a table and exits 1 when a check fails.
  */
-import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdirSync, openSync, readFileSync } from "node:fs";
+import type { ChildProcess } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import postgres from "postgres";
 import type { Receiver } from "../testing/https-receiver";
 import { createBenchDatabase } from "./bench-database";
+import { killNextApp, startNextApp } from "./prove/next-app";
 import { SUITES } from "./prove/security";
-import { actions, apiRoutes, AUTH_SECRET, BASE, http, LOG_FILE, pages, PORT, signIn, sleep, type Check, type SecurityContext } from "./prove/security/kit";
+import { actions, apiRoutes, AUTH_SECRET, http, LOG_FILE, pages, PORT, signIn, sleep, type Check, type SecurityContext } from "./prove/security/kit";
 
 async function main() {
   if (!process.env.DATABASE_URL) {
@@ -116,9 +117,11 @@ async function main() {
     const v6 = await startReceiver({ host: "::1" });
     receivers.push(v4, v6);
 
-    if (await fetch(`${BASE}/api/health`).then(() => true, () => false)) throw new Error(`port ${PORT} is in use: set PROVE_SECURITY_PORT`);
-    const log = openSync(LOG_FILE, "w");
-    app = spawn(process.execPath, ["node_modules/next/dist/bin/next", "start", "-p", String(PORT)], {
+    app = await startNextApp({
+      port: PORT,
+      portVariable: "PROVE_SECURITY_PORT",
+      logFile: LOG_FILE,
+      logMode: "w",
       env: {
         ...process.env,
         NODE_ENV: "production" as const,
@@ -134,14 +137,7 @@ async function main() {
         // Configured, so the Stripe webhook reads bodies (the bodies suite sends it oversized ones).
         STRIPE_WEBHOOK_SECRET: "whsec_cHJvdmUtc2VjdXJpdHktc3RyaXBlLXNlY3JldA==",
       },
-      stdio: ["ignore", log, log],
-      detached: true,
     });
-    const deadline = Date.now() + 60_000;
-    while (!(await fetch(`${BASE}/api/health`).then((r) => r.ok, () => false))) {
-      if (app.exitCode !== null || Date.now() > deadline) throw new Error(`the app did not start:\n${readFileSync(LOG_FILE, "utf8").slice(-2000)}`);
-      await sleep(100);
-    }
     // Acme's one delivery fails on DNS (no retries) before anything is measured, and the notices it and the setup
     // wrote (endpoint alerts, operational events) are handled, so no table changes under a digest.
     for (let i = 0; i < 100; i += 1) {
@@ -247,13 +243,7 @@ async function main() {
     process.exitCode = failed.length > 0 ? 1 : 0;
     if (failed.length === 0) console.log("\nprove:security: all checks passed.");
   } finally {
-    if (app?.pid && app.exitCode === null) {
-      try {
-        process.kill(-app.pid, "SIGKILL");
-      } catch {
-        // already gone
-      }
-    }
+    if (app) killNextApp(app);
     await Promise.all(receivers.map((r) => r.close()));
     await raw.end();
     await database.drop();

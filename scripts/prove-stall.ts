@@ -11,11 +11,12 @@
  *
  * `STALL_SHARE=64` runs the same with the per-organization share off, to see the check fail as it did before the share.
  */
-import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdirSync, openSync, readFileSync } from "node:fs";
+import type { ChildProcess } from "node:child_process";
+import { existsSync, mkdirSync } from "node:fs";
 import path from "node:path";
 import postgres from "postgres";
 import { createBenchDatabase } from "./bench-database";
+import { killNextApp, startNextApp } from "./prove/next-app";
 
 const bounded = process.argv.includes("--bounded");
 const PORT = Number(process.env.PROVE_STALL_PORT ?? 3285);
@@ -85,9 +86,10 @@ async function main() {
     const globexKey = (await createApiKey({ name: "prove-stall" }, globex)).key;
     await closeDb();
 
-    const logFile = path.join(LOG_DIR, "stall-app.log");
-    if (await fetch(`http://127.0.0.1:${PORT}/api/health`).then(() => true, () => false)) throw new Error(`port ${PORT} is in use: set PROVE_STALL_PORT`);
-    app = spawn(process.execPath, ["node_modules/next/dist/bin/next", "start", "-p", String(PORT)], {
+    app = await startNextApp({
+      port: PORT,
+      portVariable: "PROVE_STALL_PORT",
+      logFile: path.join(LOG_DIR, "stall-app.log"),
       env: {
         ...process.env,
         NODE_ENV: "production",
@@ -100,14 +102,7 @@ async function main() {
         NEXT_TELEMETRY_DISABLED: "1",
         API_RATE_LIMIT_PER_SECOND: "1000",
       },
-      stdio: ["ignore", openSync(logFile, "a"), openSync(logFile, "a")],
-      detached: true,
     });
-    const started = Date.now();
-    while (!(await fetch(`http://127.0.0.1:${PORT}/api/health`).then((r) => r.ok, () => false))) {
-      if (app.exitCode !== null || Date.now() - started > 60_000) throw new Error(`the app did not start:\n${readFileSync(logFile, "utf8").slice(-2000)}`);
-      await sleep(100);
-    }
 
     const example = EVENT_CATALOG.find((e) => e.type === "credential.issued")!.example;
     const revokedExample = EVENT_CATALOG.find((e) => e.type === "credential.revoked")!.example;
@@ -167,7 +162,6 @@ async function main() {
       globexMs.push(arrived ? arrived.receivedAt - t0 : Number.POSITIVE_INFINITY);
       acmeHeld = Math.max(acmeHeld, await inFlight());
       if (!arrived) break; // stalled: the rest would wait the same
-
     }
     const stuckConnections = stuck.requests.length;
 
@@ -210,13 +204,7 @@ async function main() {
     row("103-for-ever receiver's attempt", `${informed[0]?.status} in ${informed[0]?.ms ?? "?"} ms`, "failed, in seconds", /informational/i.test(informed[0]?.error ?? "") ? "pass" : "FAIL");
     row(`GET /api/health, ${health.length} checks: p50 / max`, `${fmt(quantile(health, 0.5))} / ${fmt(quantile(health, 1))}`, `all 200, <= ${HEALTH_LIMIT_MS} ms`, healthBad === 0 && quantile(health, 1) <= HEALTH_LIMIT_MS ? "pass" : "FAIL");
   } finally {
-    if (app?.pid && app.exitCode === null) {
-      try {
-        process.kill(-app.pid, "SIGKILL");
-      } catch {
-        // already gone
-      }
-    }
+    if (app) killNextApp(app);
     for (const r of receivers) await r.close().catch(() => undefined);
     await raw.end().catch(() => undefined);
     await database.drop();

@@ -5,7 +5,7 @@ import { eq } from "drizzle-orm";
 import type { Db } from "@/db";
 import { encryptionKeyCheck, webhookEndpoints } from "@/db/schema";
 import { decryptSecret } from "@/lib/crypto";
-import { DEV_ENCRYPTION_KEY_FILE, env } from "@/lib/env";
+import { devEncryptionKeyFileName, env } from "@/lib/env";
 
 /**
  * The key check: which key the stored secrets were encrypted with, kept as an HMAC of a fixed label under that key
@@ -77,7 +77,7 @@ export function mismatchMessage(current: KeyInUse, recorded: Recorded, matches: 
   const head =
     `The stored secrets (endpoint signing secrets and header values) were encrypted with another key than ` +
     `${describeKey(current)}${ids}. Starting anyway would fail on every endpoint and delivery ("unable to authenticate data").`;
-  const candidates = [...new Set([recorded.keyFile, path.join(env.dataDir, DEV_ENCRYPTION_KEY_FILE)])].filter(
+  const candidates = [...new Set([recorded.keyFile, path.join(env.dataDir, devEncryptionKeyFileName)])].filter(
     (file): file is string => Boolean(file) && file !== current.file,
   );
   const found = candidates.find((file) => {
