@@ -1,5 +1,19 @@
 import { describe, expect, it } from "vitest";
-import { formatClock, formatDate, formatDateTime, formatExact, formatRelative, formatSpan, fromZonedInput, isTimeZone, toZonedInput, zoneLabel } from "./format";
+import {
+  DATE_TIME_INPUT_EXAMPLE,
+  formatClock,
+  formatDate,
+  formatDateTime,
+  formatDateTimeInput,
+  formatExact,
+  formatRelative,
+  formatSpan,
+  fromZonedInput,
+  isTimeZone,
+  parseDateTimeInput,
+  toZonedInput,
+  zoneLabel,
+} from "./format";
 
 const at = new Date("2026-11-29T12:36:05Z");
 
@@ -91,5 +105,40 @@ describe("clock times (Retrying at …)", () => {
     expect(formatClock(new Date("2026-11-30T00:38:37Z"), now, { seconds: true })).toBe("30 Nov 2026, 00:38:37 UTC");
     // 23:30 UTC is already tomorrow in Paris.
     expect(formatClock(new Date("2026-11-29T23:30:00Z"), now, { timeZone: "Europe/Paris" })).toBe("30 Nov 2026, 00:30 CET");
+  });
+});
+
+describe("typed date-time fields", () => {
+  it("show the app's one format on the person's clock, without the zone (the label names it)", () => {
+    expect(formatDateTimeInput(at, "UTC")).toBe("29 Nov 2026, 12:36");
+    expect(formatDateTimeInput(at, "Europe/Paris")).toBe("29 Nov 2026, 13:36");
+    expect(formatDateTimeInput(new Date("2026-07-05T08:05:59Z"), "America/New_York")).toBe("5 Jul 2026, 04:05");
+    // The same text as everywhere else, less the zone's name.
+    expect(formatDateTime(at, { timeZone: "Europe/Paris" })).toBe(`${formatDateTimeInput(at, "Europe/Paris")} CET`);
+    expect(formatDateTimeInput(undefined)).toBe("");
+    expect(parseDateTimeInput(DATE_TIME_INPUT_EXAMPLE, "UTC")?.toISOString()).toBe("2026-11-29T13:36:00.000Z");
+  });
+
+  it("read back what they show, in the zone they are labelled with", () => {
+    for (const zone of ["UTC", "Europe/Paris", "Asia/Kolkata", "America/New_York"]) {
+      expect(parseDateTimeInput(formatDateTimeInput(at, zone), zone)?.toISOString()).toBe("2026-11-29T12:36:00.000Z");
+    }
+    expect(parseDateTimeInput("15 Jan 2026, 13:00", "Europe/Paris")?.toISOString()).toBe("2026-01-15T12:00:00.000Z");
+  });
+
+  it("accept the usual variations: case, no comma, the month's full name, ISO, a date alone (midnight)", () => {
+    const paris = (text: string) => parseDateTimeInput(text, "Europe/Paris")?.toISOString();
+    expect(paris("29 nov 2026 13:36")).toBe("2026-11-29T12:36:00.000Z");
+    expect(paris("  29 November 2026,  13:36 ")).toBe("2026-11-29T12:36:00.000Z");
+    expect(paris("29 Nov 2026, 9:05")).toBe("2026-11-29T08:05:00.000Z");
+    expect(paris("2026-11-29 13:36")).toBe("2026-11-29T12:36:00.000Z");
+    expect(paris("2026-11-29T13:36")).toBe("2026-11-29T12:36:00.000Z");
+    expect(paris("29 Nov 2026")).toBe("2026-11-28T23:00:00.000Z");
+  });
+
+  it("refuse what they cannot read, or a date that does not exist", () => {
+    for (const text of ["", "   ", "yesterday", "11/28/2026, 12:35 PM", "29 Novx 2026, 13:36", "30 Feb 2026, 10:00", "29 Nov 2026, 24:00", "29 Nov 2026, 13:60", "2026-13-01 10:00", "29 Nov 26, 13:36"]) {
+      expect(parseDateTimeInput(text, "UTC"), text).toBeUndefined();
+    }
   });
 });

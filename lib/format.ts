@@ -4,8 +4,9 @@
  *   zone's short name ("CET", "UTC", "GMT+5:30");
  * - relative times ("3 min ago", "in 40 s") in lists, with the exact time (and UTC) on hover;
  * - the person's time zone (the browser's, or the one chosen in Settings), never the server's.
- * Date inputs (`datetime-local`) hold a wall-clock time without a zone: `toZonedInput` / `fromZonedInput` convert
- * between that and an instant in a given zone, so an input labelled with a zone really is in that zone.
+ * Date fields are typed in the same format ("29 Nov 2026, 13:36") on the wall clock of the zone their label names:
+ * `formatDateTimeInput` / `parseDateTimeInput`. URLs and actions carry "2026-11-29T12:36" in UTC: `toZonedInput` /
+ * `fromZonedInput` convert between such a wall-clock text and an instant in a given zone.
  */
 
 export const UTC = "UTC";
@@ -192,4 +193,53 @@ export function zoneLabel(timeZone: string, at: Date = new Date()): string {
     .formatToParts(at)
     .find((p) => p.type === "timeZoneName")?.value;
   return short && short !== timeZone ? `${timeZone}, ${short}` : timeZone;
+}
+
+const MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
+
+/** What a typed date-time field shows as its placeholder: the app's one format, without the zone (the label says it). */
+export const DATE_TIME_INPUT_EXAMPLE = "29 Nov 2026, 13:36";
+
+/**
+ * A typed date-time field's text: the app's one format on `timeZone`'s wall clock without the zone name ("29 Nov 2026,
+ * 13:36"); "" for no time.
+ */
+export function formatDateTimeInput(value: TimeValue, timeZone: string = UTC): string {
+  const wall = toZonedInput(value, timeZone);
+  const match = INPUT_PATTERN.exec(wall);
+  if (!match) return "";
+  const [, y, mo, d, h, mi] = match as unknown as [string, string, string, string, string, string];
+  const month = MONTHS[Number(mo) - 1]!;
+  return `${Number(d)} ${month[0]!.toUpperCase()}${month.slice(1)} ${y}, ${h}:${mi}`;
+}
+
+const TYPED_APP = /^(\d{1,2})\s+([a-z]{3,9})\.?\s+(\d{4})(?:\s*,?\s*(?:at\s+)?(\d{1,2}):(\d{2}))?$/i;
+const TYPED_ISO = /^(\d{4})-(\d{1,2})-(\d{1,2})(?:[t\s]+(\d{1,2}):(\d{2}))?$/i;
+
+/**
+ * The instant a typed date-time means on `timeZone`'s wall clock: the app's format ("29 Nov 2026, 13:36", the comma
+ * and month case optional, the month's full name too), or ISO ("2026-11-29 13:36"); a date alone means its midnight.
+ * Undefined for empty or unreadable text, or a date that does not exist (30 Feb).
+ */
+export function parseDateTimeInput(text: string, timeZone: string = UTC): Date | undefined {
+  const value = text.trim().replace(/\s+/g, " ");
+  if (!value) return undefined;
+  let parts: [number, number, number, number, number] | undefined;
+  const app = TYPED_APP.exec(value);
+  if (app) {
+    const name = app[2]!.toLowerCase();
+    const month = MONTHS.findIndex((m) => name.startsWith(m));
+    const full = new Intl.DateTimeFormat("en-GB", { month: "long", timeZone: UTC }).format(Date.UTC(2026, month, 1)).toLowerCase();
+    // "Nov" and "November" are the month; "Novx" is not.
+    if (month >= 0 && (name.length === 3 || full === name)) {
+      parts = [Number(app[3]), month + 1, Number(app[1]), Number(app[4] ?? 0), Number(app[5] ?? 0)];
+    }
+  } else {
+    const iso = TYPED_ISO.exec(value);
+    if (iso) parts = [Number(iso[1]), Number(iso[2]), Number(iso[3]), Number(iso[4] ?? 0), Number(iso[5] ?? 0)];
+  }
+  if (!parts) return undefined;
+  const pad = (n: number) => String(n).padStart(2, "0");
+  const [y, mo, d, h, mi] = parts;
+  return fromZonedInput(`${y}-${pad(mo)}-${pad(d)}T${pad(h)}:${pad(mi)}`, timeZone);
 }
