@@ -15,25 +15,25 @@ test.describe("Logs filters follow the URL", () => {
     const logs = new LogsPage(page);
     await logs.goto();
     // Filters apply as they change, each change a step of Back/Forward.
-    await logs.status.selectOption("succeeded");
+    await logs.choose(logs.status, "succeeded");
     await expect(page).toHaveURL(/\/webhooks\/logs\?status=succeeded$/);
-    await logs.type.selectOption("session.completed");
+    await logs.choose(logs.type, "session.completed");
     await expect(page).toHaveURL(/\/webhooks\/logs\?status=succeeded&type=session\.completed$/);
     await expect(page.getByRole("button", { name: "Apply" })).toHaveCount(0);
 
     await page.goBack();
     await expect(page).toHaveURL(/\/webhooks\/logs\?status=succeeded$/);
-    await expect(logs.status).toHaveValue("succeeded");
-    await expect(logs.type).toHaveValue("");
+    await expect(logs.status).toHaveText("succeeded");
+    await expect(logs.type).toHaveText("Any type");
     await page.goBack();
     await expect(page).toHaveURL(/\/webhooks\/logs$/);
-    await expect(logs.status).toHaveValue("");
+    await expect(logs.status).toHaveText("Any status");
 
     await page.goForward();
     await page.goForward();
     await expect(page).toHaveURL(/status=succeeded&type=/);
-    await expect(logs.status).toHaveValue("succeeded");
-    await expect(logs.type).toHaveValue("session.completed");
+    await expect(logs.status).toHaveText("succeeded");
+    await expect(logs.type).toHaveText("session.completed");
 
     // Typing searches after a pause; Back brings the box back to what the URL says.
     await logs.search.fill("evt_nothing");
@@ -43,13 +43,13 @@ test.describe("Logs filters follow the URL", () => {
     await expect(logs.search).toHaveValue("");
 
     // Empty filters never reach the URL; Clear removes them all.
-    await logs.status.selectOption("pending");
+    await logs.choose(logs.status, "pending");
     await expect(page).toHaveURL(/\/webhooks\/logs\?status=pending&type=session\.completed$/);
-    await logs.type.selectOption("");
+    await logs.choose(logs.type, "Any type");
     await expect(page).toHaveURL(/\/webhooks\/logs\?status=pending$/);
     await logs.filters.getByRole("button", { name: "Clear" }).click();
     await expect(page).toHaveURL(/\/webhooks\/logs$/);
-    await expect(logs.status).toHaveValue("");
+    await expect(logs.status).toHaveText("Any status");
   });
 
   test("the admin's organization filter and organization search follow the URL too", async ({ page, signInAs }) => {
@@ -57,12 +57,12 @@ test.describe("Logs filters follow the URL", () => {
     const logs = new LogsPage(page);
     await logs.goto("", "/admin/logs");
     const org = logs.filters.getByLabel("Organization");
-    await org.selectOption({ label: "Acme Verify" });
+    await logs.choose(org, "Acme Verify");
     await expect(page).toHaveURL(/\/admin\/logs\?org=org_/);
     await page.goBack();
-    await expect(org).toHaveValue("");
+    await expect(org).toHaveText("All organizations");
     await page.goForward();
-    await expect(org).not.toHaveValue("");
+    await expect(org).toHaveText("Acme Verify");
 
     // Admin -> Organizations: its search box follows the URL the same way.
     await page.goto("/admin");
@@ -117,7 +117,7 @@ test.describe("Logs with a receiver", () => {
     await expect(page).toHaveURL(/\/webhooks$/);
     await logs.goto();
     await expect(logs.rows(`${id}-first`).getByTestId("endpoint-cell")).toContainText("(deleted)");
-    await logs.endpoint.selectOption({ label: `${host}/…/${id}-first (deleted)` });
+    await logs.choose(logs.endpoint, `${host}/…/${id}-first (deleted)`);
     await expect(page).toHaveURL(new RegExp(`endpoint=${first}`));
     await expect(logs.rows("session.completed")).toHaveCount(1);
     await expect(logs.rows(`${id}-second`)).toHaveCount(0);
@@ -246,10 +246,39 @@ test.describe("Logs with a receiver", () => {
       await expect(logs.from).toBeVisible();
       await expect(logs.filters.getByText("From (Europe/Paris, CET)")).toBeVisible();
 
-      // The date inputs are in the zone they are labelled with; the URL keeps UTC.
-      await logs.from.fill("2026-01-15T13:00");
+      // The date fields show and take the app's one format, in the zone they are labelled with; the URL keeps UTC.
+      await expect(logs.from).toHaveAttribute("placeholder", "29 Nov 2026, 13:36");
+      await logs.from.fill("15 Jan 2026, 13:00");
       await expect(page).toHaveURL(/from=2026-01-15T12%3A00/);
-      await expect(logs.from).toHaveValue("2026-01-15T13:00");
+      await expect(logs.from).toHaveValue("15 Jan 2026, 13:00");
+      // Typed another way, it is read and rewritten in the app's format on leaving the field.
+      await logs.to.fill("2026-01-16 9:30");
+      await logs.to.press("Tab");
+      await expect(page).toHaveURL(/from=2026-01-15T12%3A00&to=2026-01-16T08%3A30$/);
+      await expect(logs.to).toHaveValue("16 Jan 2026, 09:30");
+      // Back and Forward move the fields with the URL.
+      await page.goBack();
+      await expect(page).not.toHaveURL(/to=/);
+      await expect(logs.to).toHaveValue("");
+      await expect(logs.from).toHaveValue("15 Jan 2026, 13:00");
+      await page.goBack();
+      await expect(page).not.toHaveURL(/from=/);
+      await expect(logs.from).toHaveValue("");
+      await page.goForward();
+      await page.goForward();
+      await expect(page).toHaveURL(/to=2026-01-16T08%3A30/);
+      await expect(logs.to).toHaveValue("16 Jan 2026, 09:30");
+      // The browser's format is not the app's: said plainly, and the URL keeps the last good range.
+      await logs.to.fill("11/28/2026, 12:35 PM");
+      await logs.to.press("Enter");
+      await expect(logs.filters.getByRole("alert")).toHaveText("To: Write a date and time like 29 Nov 2026, 13:36.");
+      await expect(logs.to).toHaveAttribute("aria-invalid", "true");
+      await page.waitForTimeout(800);
+      await expect(page).toHaveURL(/to=2026-01-16T08%3A30/);
+      // A preset replaces the custom range.
+      await logs.choose(logs.time, "Last 24 hours");
+      await expect(page).toHaveURL(/\/webhooks\/logs\?range=24h$/);
+      await expect(logs.from).toHaveValue("");
 
       // Settings: a chosen zone wins over the browser's, everywhere. Another account, so that the partner's times stay
       // in the browser's zone for every other test running meanwhile.

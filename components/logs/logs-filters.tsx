@@ -3,12 +3,14 @@
 import { SlidersHorizontal } from "lucide-react";
 import { useEffect, useId, useRef, useState } from "react";
 import { useUrlState } from "@/components/hooks/use-url-state";
+import { DATE_TIME_INPUT_HELP, DateTimeInput } from "@/components/time/date-time-input";
 import { useTimeZone } from "@/components/time/time-zone";
 import { Button } from "@/components/ui/button";
+import { ChoiceSelect } from "@/components/ui/choice-select";
 import { cn } from "@/components/ui/cn";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
-import { fromZonedInput, toZonedInput, UTC, zoneLabel } from "@/lib/format";
+import { formatDateTimeInput, fromZonedInput, parseDateTimeInput, toZonedInput, UTC, zoneLabel } from "@/lib/format";
 
 const FILTER_KEYS = ["org", "endpoint", "status", "type", "q", "range", "from", "to"] as const;
 type FilterKey = (typeof FILTER_KEYS)[number];
@@ -16,8 +18,8 @@ type FilterKey = (typeof FILTER_KEYS)[number];
 /** Typing pauses this long before the URL (and the table) follow. */
 const TYPING_DELAY_MS = 500;
 
-const selectClass =
-  "h-9 w-full rounded-md border border-input bg-background px-3 text-sm shadow-sm focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-ring";
+/** A Radix Select value cannot be empty: this one stands for "no filter" (and never reaches the URL). */
+const ANY = "__any__";
 
 export interface FilterOption {
   value: string;
@@ -42,21 +44,22 @@ function FilterSelect({
   return (
     <div className="space-y-1">
       <Label htmlFor={`filter-${name}`}>{label}</Label>
-      <select id={`filter-${name}`} name={name} value={value} onChange={(e) => onChange(e.target.value)} className={selectClass}>
-        <option value="">{anyLabel}</option>
-        {options.map((o) => (
-          <option key={o.value} value={o.value}>
-            {o.label}
-          </option>
-        ))}
-      </select>
+      <ChoiceSelect
+        id={`filter-${name}`}
+        value={value || ANY}
+        onValueChange={(v) => onChange(v === ANY ? "" : v)}
+        choices={[{ value: ANY, label: anyLabel }, ...options]}
+        data-testid={`filter-${name}`}
+      />
     </div>
   );
 }
 
-/** The URL keeps times in UTC ("2026-11-29T12:36"); the inputs show them on the person's clock. */
-const utcToZoned = (value: string | undefined, zone: string) => (value ? toZonedInput(fromZonedInput(value, UTC), zone) : "");
-const zonedToUtc = (value: string, zone: string) => (value ? toZonedInput(fromZonedInput(value, zone), UTC) : "");
+/** The URL keeps times in UTC ("2026-11-29T12:36"); the fields show them on the person's clock, in the app's format. */
+const utcToText = (value: string | undefined, zone: string) => (value ? formatDateTimeInput(fromZonedInput(value, UTC), zone) : "");
+const textToUtc = (text: string, zone: string) => (text.trim() ? toZonedInput(parseDateTimeInput(text, zone), UTC) : "");
+/** Text that is there but cannot be read. */
+const unreadable = (text: string, zone: string) => text.trim() !== "" && !parseDateTimeInput(text, zone);
 
 /**
  * A typed value that follows the URL: what the person types is kept while they type and sent after a pause (or at
@@ -118,8 +121,8 @@ export function LogsFilters({ endpoints, organizations, statuses, types, ranges,
   const apply = (patch: Partial<Record<FilterKey, string | null>>) => set({ ...patch, before: null, after: null });
 
   const q = useTypedValue(state.q ?? "", (value) => apply({ q: value }));
-  const urlFrom = utcToZoned(state.from, zone);
-  const urlTo = utcToZoned(state.to, zone);
+  const urlFrom = utcToText(state.from, zone);
+  const urlTo = utcToText(state.to, zone);
   const [rangeDraft, setRangeDraft] = useState({ from: urlFrom, to: urlTo });
   const [seenRange, setSeenRange] = useState(`${urlFrom}|${urlTo}`);
   if (seenRange !== `${urlFrom}|${urlTo}`) {
@@ -134,20 +137,31 @@ export function LogsFilters({ endpoints, organizations, statuses, types, ranges,
     applyRef.current = apply;
   });
   useEffect(() => () => clearTimeout(rangeTimer.current), []);
-  const rangeProblem =
-    rangeDraft.from && rangeDraft.to && fromZonedInput(rangeDraft.from, zone)! >= fromZonedInput(rangeDraft.to, zone)!
-      ? "From must be before To: change one of them."
-      : undefined;
+  // Unreadable text is said once the person leaves the field (not while they are still typing it).
+  const [left, setLeft] = useState({ from: false, to: false });
+  const rangeCheck = (range: typeof rangeDraft) => {
+    const from = parseDateTimeInput(range.from, zone);
+    const to = parseDateTimeInput(range.to, zone);
+    return {
+      fromBad: unreadable(range.from, zone),
+      toBad: unreadable(range.to, zone),
+      order: Boolean(from && to && from >= to),
+    };
+  };
+  const check = rangeCheck(rangeDraft);
+  const fromProblem = check.fromBad && left.from ? `From: ${DATE_TIME_INPUT_HELP}` : undefined;
+  const toProblem = check.toBad && left.to ? `To: ${DATE_TIME_INPUT_HELP}` : undefined;
+  const rangeProblem = check.order ? "From must be before To: change one of them." : undefined;
   const changeRange = (patch: Partial<typeof rangeDraft>) => {
     const next = { ...rangeDraft, ...patch };
     setRangeDraft(next);
+    setLeft((l) => ({ from: "from" in patch ? false : l.from, to: "to" in patch ? false : l.to }));
     clearTimeout(rangeTimer.current);
-    const bad = next.from && next.to && fromZonedInput(next.from, zone)! >= fromZonedInput(next.to, zone)!;
-    if (bad) return;
-    // A date typed field by field changes many times: the URL follows once the typing pauses. A custom range
-    // replaces a preset.
+    const bad = rangeCheck(next);
+    if (bad.fromBad || bad.toBad || bad.order) return;
+    // A date is typed a character at a time: the URL follows once the typing pauses. A custom range replaces a preset.
     rangeTimer.current = setTimeout(
-      () => applyRef.current({ from: zonedToUtc(next.from, zone), to: zonedToUtc(next.to, zone), range: null }),
+      () => applyRef.current({ from: textToUtc(next.from, zone), to: textToUtc(next.to, zone), range: null }),
       TYPING_DELAY_MS,
     );
   };
@@ -219,30 +233,30 @@ export function LogsFilters({ endpoints, organizations, statuses, types, ranges,
             {searchHelp}
           </p>
         </div>
-        <div className="space-y-1">
-          <Label htmlFor="filter-from">From ({zoneText})</Label>
-          <Input
-            id="filter-from"
-            name="from"
-            type="datetime-local"
-            value={rangeDraft.from}
-            aria-invalid={rangeProblem ? true : undefined}
-            aria-describedby={rangeProblem ? "filter-range-error" : undefined}
-            onChange={(e) => changeRange({ from: e.target.value })}
-          />
-        </div>
-        <div className="space-y-1">
-          <Label htmlFor="filter-to">To ({zoneText})</Label>
-          <Input
-            id="filter-to"
-            name="to"
-            type="datetime-local"
-            value={rangeDraft.to}
-            aria-invalid={rangeProblem ? true : undefined}
-            aria-describedby={rangeProblem ? "filter-range-error" : undefined}
-            onChange={(e) => changeRange({ to: e.target.value })}
-          />
-        </div>
+        {(["from", "to"] as const).map((side) => {
+          const problem = side === "from" ? fromProblem : toProblem;
+          const invalid = Boolean(problem || rangeProblem);
+          return (
+            <div key={side} className="space-y-1">
+              <Label htmlFor={`filter-${side}`}>
+                {side === "from" ? "From" : "To"} ({zoneText})
+              </Label>
+              <DateTimeInput
+                id={`filter-${side}`}
+                name={side}
+                zone={zone}
+                value={rangeDraft[side]}
+                aria-invalid={invalid ? true : undefined}
+                aria-describedby={invalid ? "filter-range-error" : undefined}
+                onValueChange={(text) => changeRange({ [side]: text })}
+                onBlur={() => setLeft((l) => ({ ...l, [side]: true }))}
+                onKeyDown={(e) => {
+                  if (e.key === "Enter") setLeft((l) => ({ ...l, [side]: true }));
+                }}
+              />
+            </div>
+          );
+        })}
         {active > 0 ? (
           <div className="hidden justify-end sm:col-span-2 sm:flex lg:col-span-4">
             <Button type="button" variant="ghost" onClick={clear}>
@@ -250,8 +264,12 @@ export function LogsFilters({ endpoints, organizations, statuses, types, ranges,
             </Button>
           </div>
         ) : null}
-        <p id="filter-range-error" role="alert" className={cn("text-sm text-destructive sm:col-span-2 lg:col-span-4", rangeProblem ? "" : "hidden")}>
-          {rangeProblem}
+        <p
+          id="filter-range-error"
+          role="alert"
+          className={cn("text-sm text-destructive sm:col-span-2 lg:col-span-4", fromProblem || toProblem || rangeProblem ? "" : "hidden")}
+        >
+          {[fromProblem, toProblem, rangeProblem].filter(Boolean).join(" ")}
         </p>
       </form>
     </div>

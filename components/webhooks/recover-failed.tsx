@@ -5,11 +5,11 @@ import { useRouter } from "next/navigation";
 import { useEffect, useId, useState, useTransition } from "react";
 import { deliveryProgressAction, redeliverFailedAction } from "@/app/(portal)/webhooks/actions";
 import { Button } from "@/components/ui/button";
-import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { toast } from "@/components/ui/toast";
+import { DATE_TIME_INPUT_HELP, DateTimeInput, useDateTimeField } from "@/components/time/date-time-input";
 import { useTimeZone } from "@/components/time/time-zone";
-import { fromZonedInput, toZonedInput, UTC, zoneLabel } from "@/lib/format";
+import { toZonedInput, UTC, zoneLabel } from "@/lib/format";
 
 type Counts = { pending: number; delivering: number; succeeded: number; failed: number; cancelled: number };
 
@@ -23,7 +23,8 @@ export function RecoverFailed({ id }: { id: string }) {
   const inputId = useId();
   const zone = useTimeZone();
   // Kept as an instant: the input shows it on the person's clock (which may change after hydration), the action takes UTC.
-  const [since, setSince] = useState<Date | undefined>(() => new Date(Date.now() - 24 * 3_600_000));
+  const sinceField = useDateTimeField(() => new Date(Date.now() - 24 * 3_600_000), zone);
+  const since = sinceField.date;
   const [error, setError] = useState<string>();
   const [ids, setIds] = useState<string[]>();
   const [capped, setCapped] = useState(false);
@@ -52,6 +53,10 @@ export function RecoverFailed({ id }: { id: string }) {
 
   function submit(event: React.FormEvent<HTMLFormElement>) {
     event.preventDefault();
+    if (sinceField.problem) {
+      setError(DATE_TIME_INPUT_HELP);
+      return;
+    }
     startTransition(async () => {
       const result = await redeliverFailedAction({ id, since: toZonedInput(since, UTC) });
       if (!result.ok) {
@@ -74,11 +79,14 @@ export function RecoverFailed({ id }: { id: string }) {
       <form onSubmit={submit} noValidate className="flex flex-col gap-2 sm:flex-row sm:items-end">
         <div className="space-y-1.5">
           <Label htmlFor={inputId}>Failed since ({zoneLabel(zone)})</Label>
-          <Input
+          <DateTimeInput
             id={inputId}
-            type="datetime-local"
-            value={toZonedInput(since, zone)}
-            onChange={(e) => setSince(fromZonedInput(e.target.value, zone))}
+            zone={zone}
+            value={sinceField.text}
+            onValueChange={(text) => {
+              sinceField.onValueChange(text);
+              setError(undefined);
+            }}
             aria-invalid={error ? true : undefined}
             aria-describedby={error ? `${inputId}-error` : undefined}
           />

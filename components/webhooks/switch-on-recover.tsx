@@ -4,12 +4,12 @@ import { Power } from "lucide-react";
 import { useRouter } from "next/navigation";
 import { useId, useState, useTransition } from "react";
 import { switchOnAndRedeliverAction } from "@/app/(portal)/webhooks/actions";
+import { DATE_TIME_INPUT_HELP, DateTimeInput, useDateTimeField } from "@/components/time/date-time-input";
 import { useTimeZone } from "@/components/time/time-zone";
 import { Button } from "@/components/ui/button";
-import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { toast } from "@/components/ui/toast";
-import { formatDateTime, fromZonedInput, toZonedInput, UTC, zoneLabel } from "@/lib/format";
+import { formatDateTime, toZonedInput, UTC, zoneLabel } from "@/lib/format";
 
 /**
  * "Switch on and redeliver what failed since <time>": the disabled alert's link opens the endpoint with this ready
@@ -19,15 +19,18 @@ export function SwitchOnRecover({ id, since: initialSince }: { id: string; since
   const router = useRouter();
   const inputId = useId();
   const zone = useTimeZone();
-  const [since, setSince] = useState<Date | undefined>(() => {
-    const d = new Date(initialSince);
-    return Number.isNaN(d.getTime()) ? undefined : d;
-  });
+  const initial = new Date(initialSince);
+  const sinceField = useDateTimeField(Number.isNaN(initial.getTime()) ? undefined : initial, zone);
+  const since = sinceField.date;
   const [error, setError] = useState<string>();
   const [pending, startTransition] = useTransition();
 
   function submit(event: React.FormEvent<HTMLFormElement>) {
     event.preventDefault();
+    if (sinceField.problem) {
+      setError(DATE_TIME_INPUT_HELP);
+      return;
+    }
     startTransition(async () => {
       // Minutes, in UTC: what the redelivery schema takes. Rounded down, so nothing of the named minute is missed.
       const result = await switchOnAndRedeliverAction({ id, since: toZonedInput(since, UTC) });
@@ -54,11 +57,14 @@ export function SwitchOnRecover({ id, since: initialSince }: { id: string; since
       <div className="flex flex-col gap-2 sm:flex-row sm:items-end">
         <div className="space-y-1.5">
           <Label htmlFor={inputId}>Failed since ({zoneLabel(zone)})</Label>
-          <Input
+          <DateTimeInput
             id={inputId}
-            type="datetime-local"
-            value={toZonedInput(since, zone)}
-            onChange={(e) => setSince(fromZonedInput(e.target.value, zone))}
+            zone={zone}
+            value={sinceField.text}
+            onValueChange={(text) => {
+              sinceField.onValueChange(text);
+              setError(undefined);
+            }}
             aria-invalid={error ? true : undefined}
             aria-describedby={error ? `${inputId}-error` : undefined}
           />

@@ -24,6 +24,11 @@ export class LogsPage {
     this.total = page.getByTestId("logs-total");
   }
 
+  /** Picks a choice in one of the filters' styled selects, as a person does: open it, click the choice. */
+  async choose(select: Locator, choice: string | RegExp) {
+    await chooseOption(this.page, select, choice);
+  }
+
   async goto(query = "", path = "/webhooks/logs") {
     await this.page.goto(query ? `${path}?${query}` : path);
     await expect(this.filters).toBeVisible();
@@ -53,4 +58,11 @@ export class LogsPage {
   attempts(): Locator {
     return this.page.getByTestId("attempt");
   }
+}
+
+/** Opens a styled select (Radix Select: a combobox button and a listbox) and clicks the choice named `choice`. */
+export async function chooseOption(page: Page, select: Locator, choice: string | RegExp) {
+  await select.click();
+  await page.getByRole("listbox").getByRole("option", { name: choice, exact: typeof choice === "string" }).click();
+  await expect(page.getByRole("listbox")).toHaveCount(0);
 }
