@@ -80,6 +80,10 @@ async function runMigrations(handle: Handle, url: string | undefined): Promise<v
       await client.end({ timeout: 5 });
     }
   }
+  // Day partitions of delivery_attempts for today and the days ahead (db/partitions.ts); the retention scheduler
+  // repeats this hourly, so a process that runs for weeks keeps them ahead too.
+  const { ensureAttemptPartitions } = await import("./partitions");
+  await ensureAttemptPartitions(handle.db);
   logger.debug("database migrations applied", { driver: handle.driver, ms: Date.now() - started });
 }
 

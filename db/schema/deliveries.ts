@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { bigserial, boolean, index, integer, jsonb, pgEnum, pgTable, real, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import { bigserial, boolean, index, integer, jsonb, pgEnum, pgTable, primaryKey, real, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
 import { organizations } from "./organizations";
 import { webhookEndpoints } from "./webhooks";
 
@@ -77,7 +77,7 @@ export type ErrorClass = (typeof ERROR_CLASSES)[number];
 export const deliveryAttempts = pgTable(
   "delivery_attempts",
   {
-    id: bigserial("id", { mode: "number" }).primaryKey(),
+    id: bigserial("id", { mode: "number" }).notNull(),
     deliveryId: text("delivery_id")
       .notNull()
       .references(() => deliveries.id, { onDelete: "cascade" }),
@@ -104,7 +104,12 @@ export const deliveryAttempts = pgTable(
     ttfbMs: real("ttfb_ms"),
   },
   (t) => [
-    uniqueIndex("delivery_attempts_delivery_number_key").on(t.deliveryId, t.attemptNumber),
+    // Range-partitioned by started_at (migration 0025, db/partitions.ts): every unique key must hold the partition
+    // key, so the primary key is (id, started_at) and an attempt number is unique per delivery and start time. Only
+    // the delivery's one claimed run writes its attempts, and it checks for a recorded attempt before sending, so
+    // two rows with one number cannot arise; an exact replay of a recorded attempt (same start) still conflicts.
+    primaryKey({ name: "delivery_attempts_pkey", columns: [t.id, t.startedAt] }),
+    uniqueIndex("delivery_attempts_delivery_number_key").on(t.deliveryId, t.attemptNumber, t.startedAt),
     index("delivery_attempts_org_started_idx").on(t.organizationId, t.startedAt),
     index("delivery_attempts_started_idx").on(t.startedAt),
   ],

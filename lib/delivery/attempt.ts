@@ -232,7 +232,14 @@ const recordAttempts = createBatcher(
           request_headers, response_status, response_headers, response_body, response_body_truncated, error_class,
           error_message, succeeded, dns_ms, connect_ms, tls_ms, ttfb_ms
         from x
-        on conflict (delivery_id, attempt_number) do nothing
+        -- delivery_attempts is partitioned by started_at, so its unique key holds started_at too (migration 0025):
+        -- the same attempt number recorded by another run with another start is refused here instead, looking only
+        -- at the partitions a day either side of this start (a duplicate run starts within its lease, minutes).
+        where not exists (
+          select 1 from delivery_attempts p where p.delivery_id = x.delivery_id and p.attempt_number = x.attempt_number
+            and p.started_at > x.started_at - interval '1 day' and p.started_at < x.started_at + interval '1 day'
+        )
+        on conflict (delivery_id, attempt_number, started_at) do nothing
         returning delivery_id, attempt_number
       ),
       -- Only attempts stored now count: a replay of a recorded attempt counts nothing twice.

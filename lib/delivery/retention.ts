@@ -1,9 +1,9 @@
 import { sql } from "drizzle-orm";
 import { getDb, rowsOf } from "@/db";
+import { ensureAttemptPartitions, purgeAttemptPartitions } from "@/db/partitions";
 import { env } from "@/lib/env";
 import { logger } from "@/lib/logger";
 
-const BATCH = 5000;
 /** Failed sign-ins only matter inside the throttling window; a day is plenty. */
 const LOGIN_ATTEMPTS_KEPT_MS = 24 * 60 * 60 * 1000;
 /**
@@ -13,24 +13,17 @@ const LOGIN_ATTEMPTS_KEPT_MS = 24 * 60 * 60 * 1000;
 const STRIPE_EVENTS_KEPT_MS = 180 * 24 * 60 * 60 * 1000;
 
 /**
- * Purges delivery attempts older than LOG_RETENTION_DAYS and sign-in attempts older than a day. Deletes in batches
- * so that a large backlog never holds long locks; safe to run from several processes at once.
+ * Purges delivery attempts older than LOG_RETENTION_DAYS (whole day partitions, so an attempt may stay up to a day
+ * longer; see db/partitions.ts) and sign-in attempts older than a day. Deletes in batches so that a large backlog
+ * never holds long locks; safe to run from several processes at once.
  */
 export async function purgeOldLogs(now = new Date()): Promise<{ attempts: number; loginAttempts: number; stripeEvents: number }> {
   const db = await getDb();
   const cutoff = new Date(now.getTime() - env.logRetentionDays * 24 * 60 * 60 * 1000);
-  let attempts = 0;
-  for (;;) {
-    const result = await db.execute(sql`
-      with doomed as (
-        select id from delivery_attempts where started_at < ${cutoff.toISOString()}::timestamptz limit ${BATCH}
-      )
-      delete from delivery_attempts where id in (select id from doomed) returning 1 as gone
-    `);
-    const removed = rowsOf(result).length;
-    attempts += removed;
-    if (removed < BATCH) break;
-  }
+  // Day partitions ahead first (so the next days' attempts never pile up in the DEFAULT partition), then whole days
+  // past the cutoff are dropped; see db/partitions.ts.
+  await ensureAttemptPartitions(db, { now });
+  const { rows: attempts } = await purgeAttemptPartitions(db, cutoff);
   const logins = await db.execute(sql`
     delete from login_attempts where created_at < ${new Date(now.getTime() - LOGIN_ATTEMPTS_KEPT_MS).toISOString()}::timestamptz
     returning 1 as gone
