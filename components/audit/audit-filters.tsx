@@ -34,9 +34,9 @@ export function AuditFilters(props: AuditFiltersProps) {
       {...props}
       initial={initial}
       filtered={FILTER_KEYS.some((k) => state[k])}
-      onClear={() => set({ org: null, actor: null, action: null, before: null })}
+      onClear={() => set({ org: null, actor: null, action: null, before: null, after: null })}
       // A new filter starts from the newest events: an older page's cursor means nothing for it.
-      onApply={(draft) => set({ ...draft, before: null })}
+      onApply={(draft) => set({ ...draft, before: null, after: null })}
     />
   );
 }

@@ -1,11 +1,14 @@
 import { History } from "lucide-react";
-import Link from "next/link";
 import { EmptyState } from "@/components/ui/empty-state";
-import { encodeAuditCursor, actorFilterValue, type AdminAuditLogFilters } from "@/app/(portal)/settings/audit-log/schemas";
+import { ListTotal, PageNav } from "@/components/ui/page-nav";
+import { actorFilterValue, type AdminAuditLogFilters } from "@/app/(portal)/settings/audit-log/schemas";
+import { encodeCursor } from "@/app/(portal)/webhooks/logs/schemas";
 import { AUDIT_PAGE_SIZE, type AuditActorOption, type AuditListRow } from "@/db/queries/audit";
+import type { ListCount } from "@/db/queries/keyset";
 import type { AuditChange } from "@/db/schema";
 import { AUDIT_ACTIONS, auditActionLabel } from "@/lib/audit/actions";
 import { AuditFilters } from "./audit-filters";
+import { countText, listHref, pageWindow } from "@/lib/paging";
 import { AuditTable, type AuditRow } from "./audit-table";
 
 const MAX_SHOWN = 120;
@@ -51,25 +54,22 @@ export function toAuditRow(r: AuditListRow): AuditRow {
 interface AuditLogViewProps {
   basePath: string;
   filters: AdminAuditLogFilters;
-  /** One row more than a page, as the query returns it: the extra row only says that an older page exists. */
+  /** One row more than a page, as the query returns it: the extra row only says that a further page exists. */
   rows: AuditListRow[];
+  /** How many events match the filters. */
+  total: ListCount;
   actors: AuditActorOption[];
   /** Admin only: the organization filter and column. */
   organizations?: { id: string; name: string }[];
 }
 
 /** The audit log's filters (kept in the URL), table and keyset paging, for owners and platform admins. */
-export function AuditLogView({ basePath, filters, rows, actors, organizations }: AuditLogViewProps) {
-  const page = rows.slice(0, AUDIT_PAGE_SIZE);
+export function AuditLogView({ basePath, filters, rows, total, actors, organizations }: AuditLogViewProps) {
+  const { page, hasNewer, hasOlder } = pageWindow(rows, filters, AUDIT_PAGE_SIZE);
+  const first = page[0];
   const last = page.at(-1);
-  const hasMore = rows.length > AUDIT_PAGE_SIZE;
   const kept = { org: filters.org, actor: filters.actor, action: filters.action };
-  const href = (extra: Record<string, string | undefined>) => {
-    const params = new URLSearchParams();
-    for (const [k, v] of Object.entries({ ...kept, ...extra })) if (v) params.set(k, v);
-    const text = params.toString();
-    return text ? `${basePath}?${text}` : basePath;
-  };
+  const href = (extra: Record<string, string | undefined>) => listHref(basePath, { ...kept, ...extra });
   const filtered = Object.values(kept).some(Boolean);
   return (
     <>
@@ -78,6 +78,7 @@ export function AuditLogView({ basePath, filters, rows, actors, organizations }:
         actors={actors.map((a) => ({ value: actorFilterValue(a), label: actorLabel(a) }))}
         actions={Object.entries(AUDIT_ACTIONS).map(([value, label]) => ({ value, label: `${label} (${value})` }))}
       />
+      <ListTotal testId="audit-total" text={`${countText(total, ["event", "events"])}${filtered ? " match" : ""}`} exact={total.exact} />
       <AuditTable
         rows={page.map(toAuditRow)}
         showOrganization={Boolean(organizations)}
@@ -93,20 +94,11 @@ export function AuditLogView({ basePath, filters, rows, actors, organizations }:
           />
         }
       />
-      <nav aria-label="Pages" className="mt-4 flex items-center justify-between text-sm">
-        {filters.before ? (
-          <Link href={href({})} className="text-primary hover:underline">
-            ← Newest
-          </Link>
-        ) : (
-          <span />
-        )}
-        {hasMore && last ? (
-          <Link href={href({ before: encodeAuditCursor(last) })} className="text-primary hover:underline">
-            Older →
-          </Link>
-        ) : null}
-      </nav>
+      <PageNav
+        newestHref={href({})}
+        newerHref={hasNewer && first ? href({ after: encodeCursor(first) }) : undefined}
+        olderHref={hasOlder && last ? href({ before: encodeCursor(last) }) : undefined}
+      />
     </>
   );
 }

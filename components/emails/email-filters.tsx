@@ -24,8 +24,8 @@ export function EmailFilters(props: { statuses: { value: string; label: string }
       {...props}
       initial={initial}
       filtered={FILTER_KEYS.some((k) => state[k])}
-      onClear={() => set({ status: null, template: null, to: null, before: null, view: null })}
-      onApply={(draft) => set({ ...draft, before: null, view: null })}
+      onClear={() => set({ status: null, template: null, to: null, before: null, after: null, view: null })}
+      onApply={(draft) => set({ ...draft, before: null, after: null, view: null })}
     />
   );
 }

@@ -1,11 +1,12 @@
 import { ScrollText } from "lucide-react";
-import Link from "next/link";
 import { EmptyState } from "@/components/ui/empty-state";
+import { ListTotal, PageNav } from "@/components/ui/page-nav";
 import { encodeCursor, TIME_RANGE_LABELS, TIME_RANGES, type LogFilters } from "@/app/(portal)/webhooks/logs/schemas";
 import { LOGS_PAGE_SIZE, SEARCHED_FIELDS, type DeliveryCount, type DeliveryListRow } from "@/db/queries/deliveries";
 import { DELIVERY_STATUSES } from "@/db/schema";
 import { endpointLabel } from "@/lib/endpoints/label";
 import { EVENT_TYPES } from "@/lib/events/catalog";
+import { countText, listHref, pageWindow } from "@/lib/paging";
 import { DeliveriesTable, type DeliveryRow } from "./deliveries-table";
 import { LogsFilters } from "./logs-filters";
 
@@ -50,19 +51,12 @@ export function toDeliveryRow(r: DeliveryListRow, retryNow = false): DeliveryRow
 
 /** "1 delivery", "120 deliveries", "about 12,400 deliveries" (estimates to three significant figures). */
 export function totalText(total: DeliveryCount): string {
-  if (total.exact) return `${total.count.toLocaleString("en")} ${total.count === 1 ? "delivery" : "deliveries"}`;
-  const magnitude = 10 ** Math.max(0, Math.floor(Math.log10(total.count)) - 2);
-  return `about ${(Math.round(total.count / magnitude) * magnitude).toLocaleString("en")} deliveries`;
+  return countText(total, ["delivery", "deliveries"]);
 }
 
 /** The Logs filters (kept in the URL), the total, the table and keyset paging (Newer / Older), for partners and admins. */
 export function LogsView({ basePath, filters, rows, total, rangeError, endpoints, organizations, retryNow = false, emptyHint }: LogsViewProps) {
-  // Rows come newest first with one extra: past the page's end (Older exists), or before its start on a Newer page.
-  const newerMode = Boolean(filters.after && !filters.before);
-  const extra = rows.length > LOGS_PAGE_SIZE;
-  const page = newerMode && extra ? rows.slice(1) : rows.slice(0, LOGS_PAGE_SIZE);
-  const hasOlder = newerMode ? page.length > 0 : extra;
-  const hasNewer = newerMode ? extra : Boolean(filters.before);
+  const { page, hasNewer, hasOlder } = pageWindow(rows, filters, LOGS_PAGE_SIZE);
   const kept = {
     org: filters.org,
     endpoint: filters.endpoint,
@@ -74,12 +68,7 @@ export function LogsView({ basePath, filters, rows, total, rangeError, endpoints
     to: filters.to,
     live: filters.live,
   };
-  const href = (extra: Record<string, string | undefined>) => {
-    const params = new URLSearchParams();
-    for (const [k, v] of Object.entries({ ...kept, ...extra })) if (v) params.set(k, v);
-    const text = params.toString();
-    return text ? `${basePath}?${text}` : basePath;
-  };
+  const href = (extra: Record<string, string | undefined>) => listHref(basePath, { ...kept, ...extra });
   const filtered = Object.entries(kept).some(([k, v]) => k !== "live" && Boolean(v));
   const first = page[0];
   const last = page.at(-1);
@@ -99,10 +88,7 @@ export function LogsView({ basePath, filters, rows, total, rangeError, endpoints
           {rangeError}
         </p>
       ) : (
-        <p className="mb-2 text-sm text-muted-foreground" data-testid="logs-total" aria-live="polite">
-          {total ? (filtered ? `${totalText(total)} match` : `${totalText(total)}`) : null}
-          {total && !total.exact ? <span title="Counted exactly up to 1,000; above that PostgreSQL's estimate"> (estimated)</span> : null}
-        </p>
+        <ListTotal testId="logs-total" text={total ? `${totalText(total)}${filtered ? " match" : ""}` : ""} exact={total?.exact ?? true} />
       )}
       <DeliveriesTable
         basePath={basePath}
@@ -122,25 +108,11 @@ export function LogsView({ basePath, filters, rows, total, rangeError, endpoints
           />
         }
       />
-      <nav aria-label="Pages" className="mt-4 flex items-center justify-between gap-2 text-sm">
-        <span className="flex gap-4">
-          {hasNewer && first ? (
-            <>
-              <Link href={href({})} className="text-primary hover:underline">
-                « Newest
-              </Link>
-              <Link href={href({ after: encodeCursor(first) })} className="text-primary hover:underline" rel="prev">
-                ‹ Newer
-              </Link>
-            </>
-          ) : null}
-        </span>
-        {hasOlder && last ? (
-          <Link href={href({ before: encodeCursor(last) })} className="text-primary hover:underline" rel="next">
-            Older ›
-          </Link>
-        ) : null}
-      </nav>
+      <PageNav
+        newestHref={href({})}
+        newerHref={hasNewer && first ? href({ after: encodeCursor(first) }) : undefined}
+        olderHref={hasOlder && last ? href({ before: encodeCursor(last) }) : undefined}
+      />
     </>
   );
 }

@@ -1,5 +1,6 @@
-import { and, desc, eq, isNull, sql, type SQL } from "drizzle-orm";
+import { and, eq, isNull, sql, type SQL } from "drizzle-orm";
 import { getDb } from "@/db";
+import { countCapped, keysetCondition, keysetOrder, micros, newestFirst, type KeysetPage, type ListCount } from "./keyset";
 import { auditEvents, organizations, type AuditActorType, type AuditEventRow } from "@/db/schema";
 
 export const AUDIT_PAGE_SIZE = 50;
@@ -8,11 +9,12 @@ export interface AuditFilters {
   action?: string;
   /** A type alone ("system") or a type and id ("user" + "usr_..."). */
   actor?: { type: AuditActorType; id?: string };
-  /** Keyset cursor: events strictly older than this one. */
-  before?: { createdAt: Date; id: string };
+  /** Keyset cursors (see KeysetPage): events strictly older than `before`, or newer than `after`. */
+  before?: KeysetPage["before"];
+  after?: KeysetPage["after"];
 }
 
-export type AuditListRow = AuditEventRow & { organizationName: string | null };
+export type AuditListRow = AuditEventRow & { organizationName: string | null; createdAtMicros: string };
 
 function conditions(filters: AuditFilters): SQL[] {
   const out: SQL[] = [];
@@ -21,9 +23,8 @@ function conditions(filters: AuditFilters): SQL[] {
     out.push(eq(auditEvents.actorType, filters.actor.type));
     if (filters.actor.id) out.push(eq(auditEvents.actorId, filters.actor.id));
   }
-  if (filters.before) {
-    out.push(sql`(${auditEvents.createdAt}, ${auditEvents.id}) < (${filters.before.createdAt.toISOString()}::timestamptz, ${filters.before.id})`);
-  }
+  const cursor = keysetCondition(auditEvents.createdAt, auditEvents.id, filters);
+  if (cursor) out.push(cursor);
   return out;
 }
 
@@ -34,12 +35,22 @@ function conditions(filters: AuditFilters): SQL[] {
 export async function listAuditEvents({ orgId }: { orgId: string }, filters: AuditFilters = {}): Promise<AuditListRow[]> {
   const db = await getDb();
   const rows = await db
-    .select()
+    .select({ event: auditEvents, createdAtMicros: micros(auditEvents.createdAt) })
     .from(auditEvents)
     .where(and(eq(auditEvents.organizationId, orgId), ...conditions(filters)))
-    .orderBy(desc(auditEvents.createdAt), desc(auditEvents.id))
+    .orderBy(...keysetOrder(auditEvents.createdAt, auditEvents.id, filters))
     .limit(AUDIT_PAGE_SIZE + 1);
-  return rows.map((r) => ({ ...r, organizationName: null }));
+  return newestFirst(rows, filters).map((r) => ({ ...r.event, createdAtMicros: r.createdAtMicros, organizationName: null }));
+}
+
+/** How many of the organization's events match the filters (cursors aside): exact up to a cap, else estimated. */
+export async function countAuditEvents({ orgId }: { orgId: string }, filters: AuditFilters = {}): Promise<ListCount> {
+  const db = await getDb();
+  const where = and(eq(auditEvents.organizationId, orgId), ...conditions({ ...filters, before: undefined, after: undefined }));
+  return countCapped(db, (limit) => {
+    const query = db.select({ one: sql`1` }).from(auditEvents).where(where);
+    return limit === undefined ? query : query.limit(limit);
+  });
 }
 
 /**
@@ -52,15 +63,32 @@ export async function listAuditEventsForAdmin(
 ): Promise<AuditListRow[]> {
   if (!isPlatformAdmin) return [];
   const db = await getDb();
-  const scope = filters.platformOnly ? isNull(auditEvents.organizationId) : filters.orgId ? eq(auditEvents.organizationId, filters.orgId) : undefined;
   const rows = await db
-    .select({ event: auditEvents, organizationName: organizations.name })
+    .select({ event: auditEvents, organizationName: organizations.name, createdAtMicros: micros(auditEvents.createdAt) })
     .from(auditEvents)
     .leftJoin(organizations, eq(organizations.id, auditEvents.organizationId))
-    .where(and(scope, ...conditions(filters)))
-    .orderBy(desc(auditEvents.createdAt), desc(auditEvents.id))
+    .where(and(adminScope(filters), ...conditions(filters)))
+    .orderBy(...keysetOrder(auditEvents.createdAt, auditEvents.id, filters))
     .limit(AUDIT_PAGE_SIZE + 1);
-  return rows.map((r) => ({ ...r.event, organizationName: r.organizationName }));
+  return newestFirst(rows, filters).map((r) => ({ ...r.event, createdAtMicros: r.createdAtMicros, organizationName: r.organizationName }));
+}
+
+function adminScope(filters: { orgId?: string; platformOnly?: boolean }): SQL | undefined {
+  return filters.platformOnly ? isNull(auditEvents.organizationId) : filters.orgId ? eq(auditEvents.organizationId, filters.orgId) : undefined;
+}
+
+/** The admin list's total, for platform admins only: fails closed like the list. */
+export async function countAuditEventsForAdmin(
+  { isPlatformAdmin }: { isPlatformAdmin: boolean },
+  filters: AuditFilters & { orgId?: string; platformOnly?: boolean } = {},
+): Promise<ListCount> {
+  if (!isPlatformAdmin) return { count: 0, exact: true };
+  const db = await getDb();
+  const where = and(adminScope(filters), ...conditions({ ...filters, before: undefined, after: undefined }));
+  return countCapped(db, (limit) => {
+    const query = db.select({ one: sql`1` }).from(auditEvents).where(where);
+    return limit === undefined ? query : query.limit(limit);
+  });
 }
 
 export interface AuditActorOption {

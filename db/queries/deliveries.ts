@@ -1,5 +1,6 @@
-import { and, asc, desc, eq, gte, inArray, lt, sql, type SQL } from "drizzle-orm";
+import { and, asc, eq, gte, inArray, lt, sql, type SQL } from "drizzle-orm";
 import { getDb, rowsOf, type Db } from "@/db";
+import { countCapped, EXACT_COUNT_CAP, keysetCondition, keysetOrder, micros, newestFirst, planRows, type KeysetCursor, type ListCount } from "./keyset";
 import { deliveries, deliveryAttempts, events, organizations, webhookEndpoints, type DeliveryStatus } from "@/db/schema";
 
 export const LOGS_PAGE_SIZE = 50;
@@ -19,20 +20,8 @@ export interface DeliveryFilters {
   after?: DeliveryCursor;
 }
 
-/**
- * A row's place in the newest-first order. `micros` (microseconds since the epoch, as PostgreSQL stores it) makes
- * the cursor exact; without it the millisecond of `createdAt` is used.
- */
-export interface DeliveryCursor {
-  createdAt: Date;
-  id: string;
-  micros?: string;
-}
-
-function cursorTime(cursor: DeliveryCursor) {
-  const micros = cursor.micros ?? String(cursor.createdAt.getTime() * 1000);
-  return sql`(timestamptz 'epoch' + ${micros}::bigint * interval '1 microsecond')`;
-}
+/** A row's place in the newest-first order (see KeysetCursor). */
+export type DeliveryCursor = KeysetCursor;
 
 /** What the Logs search box looks in, as the page tells people. */
 export const SEARCHED_FIELDS = [
@@ -133,7 +122,7 @@ async function queryDeliveries(orgId: string | undefined, filters: DeliveryFilte
   const db = await getDb();
   const rows = await buildDeliveriesQuery(db, await whereFor(db, orgId, filters), filters);
   // Newer pages are read oldest first from their cursor (the rows nearest it), and shown newest first like any page.
-  return filters.after && !filters.before ? rows.reverse() : rows;
+  return newestFirst(rows, filters);
 }
 
 /** The Logs query's SQL for one organization, unexecuted: the benchmark prints its EXPLAIN. */
@@ -143,12 +132,8 @@ export async function deliveriesSqlFor({ orgId }: { orgId: string }, filters: De
 }
 
 /** The total that Logs shows: exact up to `cap`, the planner's estimate above it. */
-export interface DeliveryCount {
-  count: number;
-  exact: boolean;
-}
-
-export const EXACT_COUNT_CAP = 1000;
+export type DeliveryCount = ListCount;
+export { EXACT_COUNT_CAP };
 
 /**
  * How many deliveries match the filters (cursors aside): PostgreSQL's own row estimate for the query when it is over
@@ -171,39 +156,16 @@ async function countMatching(orgId: string | undefined, filters: DeliveryFilters
   const db = await getDb();
   const where = await whereFor(db, orgId, { ...filters, before: undefined, after: undefined });
   const needsEvents = Boolean(filters.eventType || filters.search);
-  const matching = (limit?: number) => {
-    const base = db.select({ one: sql`1` }).from(deliveries);
-    const joined = needsEvents ? base.innerJoin(events, eq(events.id, deliveries.eventId)) : base;
-    const query = joined.where(where);
-    return limit === undefined ? query : query.limit(limit);
-  };
-  // The estimate first: a capped count is cheap only while matches are dense or few, and the estimate says which.
-  const query = matching().toSQL();
-  const plan = rowsOf<{ "QUERY PLAN": unknown }>(await db.execute(sql.raw(`explain (format json) ${inlineParams(query.sql, query.params)}`)));
-  const estimate = planRows(plan[0]?.["QUERY PLAN"]) ?? 0;
-  if (estimate > cap) return { count: estimate, exact: false };
-  const capped = matching(cap + 1).as("capped");
-  const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(capped);
-  const exact = Number(row?.n ?? 0);
-  return exact <= cap ? { count: exact, exact: true } : { count: Math.max(cap + 1, estimate), exact: false };
-}
-
-/** EXPLAIN cannot take bind parameters: they go in as literals (only the app's own values reach here). */
-function inlineParams(text: string, params: unknown[]): string {
-  return text.replace(/\$(\d+)/g, (_, n: string) => {
-    const value = params[Number(n) - 1];
-    if (value === null || value === undefined) return "null";
-    if (typeof value === "number") return String(value);
-    if (value instanceof Date) return `'${value.toISOString()}'`;
-    if (Array.isArray(value)) return `array[${value.map((v) => `'${String(v).replaceAll("'", "''")}'`).join(",")}]::text[]`;
-    return `'${String(value).replaceAll("'", "''")}'`;
-  });
-}
-
-function planRows(plan: unknown): number | undefined {
-  const parsed = typeof plan === "string" ? (JSON.parse(plan) as unknown) : plan;
-  const top = (parsed as { Plan?: { "Plan Rows"?: number } }[] | undefined)?.[0]?.Plan?.["Plan Rows"];
-  return typeof top === "number" ? Math.round(top) : undefined;
+  return countCapped(
+    db,
+    (limit) => {
+      const base = db.select({ one: sql`1` }).from(deliveries);
+      const joined = needsEvents ? base.innerJoin(events, eq(events.id, deliveries.eventId)) : base;
+      const query = joined.where(where);
+      return limit === undefined ? query : query.limit(limit);
+    },
+    cap,
+  );
 }
 
 /** The filters as one WHERE condition; a search is resolved first (see searchCondition). */
@@ -215,12 +177,8 @@ async function whereFor(db: Db, orgId: string | undefined, filters: DeliveryFilt
   if (filters.search) conditions.push(await searchCondition(db, orgId, parseDeliverySearch(filters.search)));
   if (filters.from) conditions.push(gte(deliveries.createdAt, filters.from));
   if (filters.to) conditions.push(lt(deliveries.createdAt, filters.to));
-  if (filters.before) {
-    // A row comparison, which the (organization, created_at, id) index serves as one range scan.
-    conditions.push(sql`(${deliveries.createdAt}, ${deliveries.id}) < (${cursorTime(filters.before)}, ${filters.before.id})`);
-  } else if (filters.after) {
-    conditions.push(sql`(${deliveries.createdAt}, ${deliveries.id}) > (${cursorTime(filters.after)}, ${filters.after.id})`);
-  }
+  // A row comparison, which the (organization, created_at, id) index serves as one range scan.
+  conditions.push(keysetCondition(deliveries.createdAt, deliveries.id, filters));
   return and(...conditions);
 }
 
@@ -263,7 +221,6 @@ async function searchCondition(db: Db, orgId: string | undefined, search: Delive
 }
 
 function buildDeliveriesQuery(db: Db, where: SQL | undefined, filters: Pick<DeliveryFilters, "before" | "after">, limit = LOGS_PAGE_SIZE + 1) {
-  const newer = Boolean(filters.after && !filters.before);
   return db
     .select({
       id: deliveries.id,
@@ -282,14 +239,14 @@ function buildDeliveriesQuery(db: Db, where: SQL | undefined, filters: Pick<Deli
       endpointDescription: webhookEndpoints.description,
       endpointDeletedAt: webhookEndpoints.deletedAt,
       organizationName: organizations.name,
-      createdAtMicros: sql<string>`(extract(epoch from ${deliveries.createdAt}) * 1000000)::bigint::text`,
+      createdAtMicros: micros(deliveries.createdAt),
     })
     .from(deliveries)
     .innerJoin(events, eq(events.id, deliveries.eventId))
     .innerJoin(webhookEndpoints, eq(webhookEndpoints.id, deliveries.endpointId))
     .innerJoin(organizations, eq(organizations.id, deliveries.organizationId))
     .where(where)
-    .orderBy(...(newer ? [asc(deliveries.createdAt), asc(deliveries.id)] : [desc(deliveries.createdAt), desc(deliveries.id)]))
+    .orderBy(...keysetOrder(deliveries.createdAt, deliveries.id, filters))
     .limit(limit);
 }
 

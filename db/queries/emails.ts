@@ -1,5 +1,6 @@
-import { and, desc, eq, sql, type SQL } from "drizzle-orm";
+import { and, eq, sql, type SQL } from "drizzle-orm";
 import { getDb } from "@/db";
+import { countCapped, keysetCondition, keysetOrder, micros, newestFirst, type KeysetPage, type ListCount } from "./keyset";
 import { emails, organizations, type EmailRow, type EmailStatus } from "@/db/schema";
 
 export const EMAILS_PAGE_SIZE = 50;
@@ -9,13 +10,15 @@ export interface EmailFilters {
   template?: string;
   /** Part of the recipient's address. */
   to?: string;
-  before?: { createdAt: Date; id: string };
+  /** Keyset cursors (see KeysetPage): older than `before`, or newer than `after`. */
+  before?: KeysetPage["before"];
+  after?: KeysetPage["after"];
 }
 
 export type EmailListRow = Pick<
   EmailRow,
   "id" | "to" | "template" | "subject" | "status" | "attempts" | "lastError" | "link" | "sentAt" | "createdAt" | "organizationId"
-> & { organizationName: string | null };
+> & { organizationName: string | null; createdAtMicros: string };
 
 const listColumns = {
   id: emails.id,
@@ -30,6 +33,7 @@ const listColumns = {
   createdAt: emails.createdAt,
   organizationId: emails.organizationId,
   organizationName: organizations.name,
+  createdAtMicros: micros(emails.createdAt),
 };
 
 /**
@@ -39,20 +43,34 @@ const listColumns = {
 export async function listEmailsForAdmin({ isPlatformAdmin }: { isPlatformAdmin: boolean }, filters: EmailFilters = {}): Promise<EmailListRow[]> {
   if (!isPlatformAdmin) return [];
   const db = await getDb();
-  const conditions: SQL[] = [];
-  if (filters.status) conditions.push(eq(emails.status, filters.status));
-  if (filters.template) conditions.push(eq(emails.template, filters.template));
-  if (filters.to) conditions.push(sql`lower(${emails.to}) like ${`%${filters.to.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`}`);
-  if (filters.before) {
-    conditions.push(sql`(${emails.createdAt}, ${emails.id}) < (${filters.before.createdAt.toISOString()}::timestamptz, ${filters.before.id})`);
-  }
-  return db
+  const cursor = keysetCondition(emails.createdAt, emails.id, filters);
+  const rows = await db
     .select(listColumns)
     .from(emails)
     .leftJoin(organizations, eq(organizations.id, emails.organizationId))
-    .where(and(...conditions))
-    .orderBy(desc(emails.createdAt), desc(emails.id))
+    .where(and(...conditions(filters), cursor))
+    .orderBy(...keysetOrder(emails.createdAt, emails.id, filters))
     .limit(EMAILS_PAGE_SIZE + 1);
+  return newestFirst(rows, filters);
+}
+
+function conditions(filters: EmailFilters): SQL[] {
+  const out: SQL[] = [];
+  if (filters.status) out.push(eq(emails.status, filters.status));
+  if (filters.template) out.push(eq(emails.template, filters.template));
+  if (filters.to) out.push(sql`lower(${emails.to}) like ${`%${filters.to.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`}`);
+  return out;
+}
+
+/** How many emails match the filters (cursors aside), for platform admins only: exact up to a cap, else estimated. */
+export async function countEmailsForAdmin({ isPlatformAdmin }: { isPlatformAdmin: boolean }, filters: EmailFilters = {}): Promise<ListCount> {
+  if (!isPlatformAdmin) return { count: 0, exact: true };
+  const db = await getDb();
+  const where = and(...conditions(filters));
+  return countCapped(db, (limit) => {
+    const query = db.select({ one: sql`1` }).from(emails).where(where);
+    return limit === undefined ? query : query.limit(limit);
+  });
 }
 
 /** One email with its rendered bodies, for platform admins only; undefined for anyone else or an unknown id. */

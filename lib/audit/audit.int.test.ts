@@ -7,7 +7,9 @@ vi.hoisted(() => {
 });
 
 const { closeDb, getDb, rowsOf } = await import("@/db");
-const { AUDIT_PAGE_SIZE, listAuditActors, listAuditEvents, listAuditEventsForAdmin } = await import("@/db/queries/audit");
+const { AUDIT_PAGE_SIZE, countAuditEvents, countAuditEventsForAdmin, listAuditActors, listAuditEvents, listAuditEventsForAdmin } = await import("@/db/queries/audit");
+const { pageWindow } = await import("@/lib/paging");
+const { decodeCursor, encodeCursor } = await import("@/app/(portal)/webhooks/logs/schemas");
 const { auditEvents } = await import("@/db/schema");
 const { runAction } = await import("@/lib/action");
 const { createEndpointSchema, endpointRefSchema, setEndpointActiveSchema, updateEndpointSchema } = await import("@/app/(portal)/webhooks/schemas");
@@ -244,6 +246,39 @@ describe("audit log queries and the table's rules", () => {
     expect(seen).toHaveLength(130);
     expect(new Set(seen).size).toBe(130);
     expect(seen).toEqual([...seen].sort().reverse());
+
+    // Older to the end, then Newer back to the start, with the URL's cursors (microseconds): the same pages, no row
+    // twice or lost, and Newer / Older offered exactly where further pages exist.
+    const walk = async (cursors: { before?: string; after?: string }) => {
+      const rows = await listAuditEvents({ orgId: ctx.org.id }, { before: decodeCursor(cursors.before), after: cursors.before ? undefined : decodeCursor(cursors.after) });
+      return pageWindow(rows, cursors, AUDIT_PAGE_SIZE);
+    };
+    const pages: string[][] = [];
+    let cursors: { before?: string; after?: string } = {};
+    let lastPage: Awaited<ReturnType<typeof walk>>["page"] = [];
+    for (;;) {
+      const w = await walk(cursors);
+      pages.push(w.page.map((r) => r.id));
+      lastPage = w.page;
+      expect(w.hasNewer).toBe(pages.length > 1);
+      if (!w.hasOlder) break;
+      cursors = { before: encodeCursor(w.page.at(-1)!) };
+    }
+    expect(pages.map((p) => p.length)).toEqual([50, 50, 30]);
+    expect(pages.flat()).toEqual(seen);
+    let w = await walk({ after: encodeCursor(lastPage[0]!) });
+    expect(w.page.map((r) => r.id)).toEqual(pages[1]);
+    expect(w.hasNewer && w.hasOlder).toBe(true);
+    w = await walk({ after: encodeCursor(w.page[0]!) });
+    expect(w.page.map((r) => r.id)).toEqual(pages[0]);
+    expect(w.hasNewer).toBe(false);
+    expect(w.hasOlder).toBe(true);
+
+    // The total: exact, filters applied, cursors aside; a capped count says "estimated" past its cap; admins only.
+    expect(await countAuditEvents({ orgId: ctx.org.id }, { before: decodeCursor(cursors.before) })).toEqual({ count: 130, exact: true });
+    expect(await countAuditEvents({ orgId: ctx.org.id }, { action: "api_key.created" })).toEqual({ count: 0, exact: true });
+    expect(await countAuditEventsForAdmin({ isPlatformAdmin: true }, { orgId: ctx.org.id })).toEqual({ count: 130, exact: true });
+    expect(await countAuditEventsForAdmin({ isPlatformAdmin: false }, { orgId: ctx.org.id })).toEqual({ count: 0, exact: true });
   });
 
   it("refuses updates and deletes in the database; only the retention purge removes old events", async () => {

@@ -1,18 +1,19 @@
 import type { Metadata } from "next";
 import { Mail } from "lucide-react";
-import Link from "next/link";
 import { EmailFilters } from "@/components/emails/email-filters";
 import { EmailPreview } from "@/components/emails/email-preview";
 import { EmailsTable } from "@/components/emails/emails-table";
 import { PageHeader } from "@/components/portal/page-header";
 import { EmptyState } from "@/components/ui/empty-state";
-import { EMAILS_PAGE_SIZE, getEmailForAdmin, listEmailsForAdmin } from "@/db/queries/emails";
+import { ListTotal, PageNav } from "@/components/ui/page-nav";
+import { countEmailsForAdmin, EMAILS_PAGE_SIZE, getEmailForAdmin, listEmailsForAdmin } from "@/db/queries/emails";
 import { EMAIL_STATUSES } from "@/db/schema";
 import { requireAdmin } from "@/lib/auth/session";
 import { EMAIL_TEMPLATE_NAMES } from "@/lib/email/templates";
 import { smtpConfigured } from "@/lib/email/transport";
-import { firstValues } from "@/app/(portal)/webhooks/logs/schemas";
-import { decodeEmailCursor, emailFiltersSchema, encodeEmailCursor } from "./schemas";
+import { countText, listHref, pageWindow } from "@/lib/paging";
+import { decodeCursor, encodeCursor, firstValues } from "@/app/(portal)/webhooks/logs/schemas";
+import { emailFiltersSchema } from "./schemas";
 
 export const metadata: Metadata = { title: "Emails" };
 
@@ -22,21 +23,26 @@ export default async function AdminEmailsPage({ searchParams }: { searchParams: 
   const { user } = await requireAdmin();
   const filters = emailFiltersSchema.parse(firstValues(await searchParams));
   const scope = { isPlatformAdmin: user.isPlatformAdmin };
-  const [rows, viewed] = await Promise.all([
-    listEmailsForAdmin(scope, { status: filters.status, template: filters.template, to: filters.to, before: decodeEmailCursor(filters.before) }),
+  const query = {
+    status: filters.status,
+    template: filters.template,
+    to: filters.to,
+    before: decodeCursor(filters.before),
+    after: filters.before ? undefined : decodeCursor(filters.after),
+  };
+  const [rows, total, viewed] = await Promise.all([
+    listEmailsForAdmin(scope, query),
+    countEmailsForAdmin(scope, query),
     filters.view ? getEmailForAdmin(scope, filters.view) : undefined,
   ]);
   const smtp = smtpConfigured();
-  const page = rows.slice(0, EMAILS_PAGE_SIZE);
+  const { page, hasNewer, hasOlder } = pageWindow(rows, filters, EMAILS_PAGE_SIZE);
+  const first = page[0];
   const last = page.at(-1);
-  const hasMore = rows.length > EMAILS_PAGE_SIZE;
   const kept = { status: filters.status, template: filters.template, to: filters.to };
-  const href = (extra: Record<string, string | undefined>) => {
-    const params = new URLSearchParams();
-    for (const [k, v] of Object.entries({ ...kept, ...extra })) if (v) params.set(k, v);
-    const text = params.toString();
-    return text ? `/admin/emails?${text}` : "/admin/emails";
-  };
+  // The page being looked at stays while an email is opened or closed.
+  const at = { before: filters.before, after: filters.after };
+  const href = (extra: Record<string, string | undefined>) => listHref("/admin/emails", { ...kept, ...extra });
   const filtered = Object.values(kept).some(Boolean);
   return (
     <>
@@ -52,11 +58,12 @@ export default async function AdminEmailsPage({ searchParams }: { searchParams: 
         <EmailPreview
           email={viewed}
           organizationName={viewed.organizationName}
-          closeHref={href({ before: filters.before })}
+          closeHref={href(at)}
           resendable={smtp && viewed.status !== "queued"}
         />
       ) : null}
       <EmailFilters statuses={EMAIL_STATUSES.map((s) => ({ value: s, label: STATUS_LABELS[s] }))} templates={EMAIL_TEMPLATE_NAMES} />
+      <ListTotal testId="emails-total" text={`${countText(total, ["email", "emails"])}${filtered ? " match" : ""}`} exact={total.exact} />
       <EmailsTable
         rows={page.map((r) => ({
           id: r.id,
@@ -68,7 +75,7 @@ export default async function AdminEmailsPage({ searchParams }: { searchParams: 
           attempts: r.attempts,
           lastError: r.lastError,
           organizationName: r.organizationName,
-          viewHref: href({ before: filters.before, view: r.id }),
+          viewHref: href({ ...at, view: r.id }),
           resendable: smtp && r.status !== "queued",
         }))}
         emptyState={
@@ -79,20 +86,11 @@ export default async function AdminEmailsPage({ searchParams }: { searchParams: 
           />
         }
       />
-      <nav aria-label="Pages" className="mt-4 flex items-center justify-between text-sm">
-        {filters.before ? (
-          <Link href={href({})} className="text-primary hover:underline">
-            ← Newest
-          </Link>
-        ) : (
-          <span />
-        )}
-        {hasMore && last ? (
-          <Link href={href({ before: encodeEmailCursor(last) })} className="text-primary hover:underline">
-            Older →
-          </Link>
-        ) : null}
-      </nav>
+      <PageNav
+        newestHref={href({})}
+        newerHref={hasNewer && first ? href({ after: encodeCursor(first) }) : undefined}
+        olderHref={hasOlder && last ? href({ before: encodeCursor(last) }) : undefined}
+      />
     </>
   );
 }

@@ -2,6 +2,12 @@ import { z } from "zod";
 import { EMAIL_STATUSES } from "@/db/schema";
 import { EMAIL_TEMPLATE_NAMES } from "@/lib/email/templates";
 
+const emailCursor = z
+  .string()
+  .regex(/^\d{13,}_eml_[0-9a-z]{20}$/)
+  .optional()
+  .catch(undefined);
+
 export const emailIdSchema = z.string({ error: "Choose an email." }).regex(/^eml_[0-9a-z]{20}$/, "That email does not exist.");
 
 /** Admin -> Emails: send a stored email again. */
@@ -18,20 +24,8 @@ export const emailFiltersSchema = z.object({
   to: z.string().trim().max(320).optional().catch(undefined).transform((v) => v || undefined),
   /** The email whose body is shown above the list. */
   view: emailIdSchema.optional().catch(undefined),
-  before: z
-    .string()
-    .regex(/^\d{13,}_eml_[0-9a-z]{20}$/)
-    .optional()
-    .catch(undefined),
+  /** Keyset cursors, as Logs writes them (`<createdAt µs>_<email id>`): Older and Newer. */
+  before: emailCursor,
+  after: emailCursor,
 });
 export type EmailListFilters = z.infer<typeof emailFiltersSchema>;
-
-export function encodeEmailCursor(row: { createdAt: Date; id: string }): string {
-  return `${row.createdAt.getTime()}_${row.id}`;
-}
-
-export function decodeEmailCursor(cursor: string | undefined): { createdAt: Date; id: string } | undefined {
-  if (!cursor) return undefined;
-  const at = cursor.indexOf("_");
-  return { createdAt: new Date(Number(cursor.slice(0, at))), id: cursor.slice(at + 1) };
-}

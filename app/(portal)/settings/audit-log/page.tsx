@@ -3,7 +3,7 @@ import { ShieldAlert } from "lucide-react";
 import { AuditLogView } from "@/components/audit/audit-log-view";
 import { PageHeader } from "@/components/portal/page-header";
 import { EmptyState } from "@/components/ui/empty-state";
-import { listAuditActors, listAuditEvents } from "@/db/queries/audit";
+import { countAuditEvents, listAuditActors, listAuditEvents } from "@/db/queries/audit";
 import { requireSession } from "@/lib/auth/session";
 import { canViewAuditLog } from "@/lib/audit/access";
 import { firstValues } from "@/app/(portal)/webhooks/logs/schemas";
@@ -27,11 +27,16 @@ export default async function AuditLogPage({ searchParams }: { searchParams: Pro
     );
   }
   const filters = auditFiltersSchema.parse(firstValues(await searchParams));
-  const [rows, actors] = await Promise.all([listAuditEvents({ orgId: ctx.org.id }, toAuditFilters(filters)), listAuditActors({ orgId: ctx.org.id })]);
+  const query = toAuditFilters(filters);
+  const [rows, total, actors] = await Promise.all([
+    listAuditEvents({ orgId: ctx.org.id }, query),
+    countAuditEvents({ orgId: ctx.org.id }, query),
+    listAuditActors({ orgId: ctx.org.id }),
+  ]);
   return (
     <>
       <PageHeader title="Audit log" description={description} />
-      <AuditLogView basePath="/settings/audit-log" filters={filters} rows={rows} actors={actors} />
+      <AuditLogView basePath="/settings/audit-log" filters={filters} rows={rows} total={total} actors={actors} />
     </>
   );
 }

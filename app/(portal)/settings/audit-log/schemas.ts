@@ -1,6 +1,13 @@
 import { z } from "zod";
 import { AUDIT_ACTOR_TYPES, type AuditActorType } from "@/db/schema";
 import type { AuditFilters } from "@/db/queries/audit";
+import { decodeCursor } from "@/app/(portal)/webhooks/logs/schemas";
+
+const auditCursor = z
+  .string()
+  .regex(/^\d{13,}_aud_[0-9a-z_]{1,40}$/)
+  .optional()
+  .catch(undefined);
 
 /** The Audit log filters as they travel in the URL; anything unreadable is dropped rather than failing the page. */
 export const auditFiltersSchema = z.object({
@@ -15,11 +22,9 @@ export const auditFiltersSchema = z.object({
     .regex(/^(user|api_key|platform_key|system)(:[A-Za-z0-9_]{1,64})?$/)
     .optional()
     .catch(undefined),
-  before: z
-    .string()
-    .regex(/^\d{13,}_aud_[0-9a-z_]{1,40}$/)
-    .optional()
-    .catch(undefined),
+  /** Keyset cursors, as Logs writes them (`<createdAt µs>_<event id>`): Older and Newer. */
+  before: auditCursor,
+  after: auditCursor,
 });
 export type AuditLogFilters = z.infer<typeof auditFiltersSchema>;
 
@@ -33,17 +38,6 @@ export const adminAuditFiltersSchema = auditFiltersSchema.extend({
 });
 export type AdminAuditLogFilters = z.infer<typeof adminAuditFiltersSchema>;
 
-/** Cursor text for the URL: `<createdAt ms>_<event id>`. */
-export function encodeAuditCursor(row: { createdAt: Date; id: string }): string {
-  return `${row.createdAt.getTime()}_${row.id}`;
-}
-
-function decodeCursor(cursor: string | undefined): { createdAt: Date; id: string } | undefined {
-  if (!cursor) return undefined;
-  const at = cursor.indexOf("_");
-  return { createdAt: new Date(Number(cursor.slice(0, at))), id: cursor.slice(at + 1) };
-}
-
 /** An actor filter value as its parts. */
 export function actorFilterValue(actor: { type: AuditActorType; id: string | null }): string {
   return actor.type === "system" || !actor.id ? actor.type : `${actor.type}:${actor.id}`;
@@ -56,5 +50,5 @@ export function toAuditFilters(filters: AuditLogFilters): AuditFilters {
     const [type, id] = filters.actor.split(":") as [AuditActorType, string | undefined];
     if ((AUDIT_ACTOR_TYPES as readonly string[]).includes(type)) actor = { type, id };
   }
-  return { action: filters.action, actor, before: decodeCursor(filters.before) };
+  return { action: filters.action, actor, before: decodeCursor(filters.before), after: filters.before ? undefined : decodeCursor(filters.after) };
 }
