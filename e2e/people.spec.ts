@@ -210,6 +210,12 @@ test.describe("people (no SMTP: the first-run path)", () => {
     await new PortalShell(page).link("Emails").click();
     const row = page.getByTestId("emails-table").getByRole("row").filter({ hasText: email });
     await expect(row).toContainText("Kept");
+    // A total like Logs', and filters that count what they match.
+    await expect(page.getByTestId("emails-total")).toHaveText(/^[\d,]+ emails?$/);
+    await page.getByLabel("Recipient").fill(email);
+    await page.getByLabel("Recipient").press("Enter");
+    await expect(page.getByTestId("emails-total")).toHaveText("1 email match");
+    await expect(page.getByRole("navigation", { name: "Pages" }).getByRole("link")).toHaveCount(0);
     await row.getByRole("link", { name: new RegExp(`Join ${orgName}`) }).click();
     const link = await page.getByTestId("email-link").getAttribute("href");
     expect(link).toMatch(/\/invite\/[A-Za-z0-9_-]{43}$/);

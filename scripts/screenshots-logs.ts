@@ -1,7 +1,7 @@
 /**
  * The Logs and endpoints-list screenshots (issue 16, items 9, 12 and 18), taken by `npm run screenshots` after the
  * others: Webhooks -> Logs and the endpoints list at 1280 px and 390 px, light and dark (the `dark` class on <html>),
- * the phone's Logs with its filters open.
+ * the phone's Logs with its filters open, and a delivery's page in the same four ways.
  */
 import type { Browser, Page } from "@playwright/test";
 
@@ -57,6 +57,16 @@ export async function logsScreenshots(browser: Browser, baseURL: string, out: st
       await page.getByTestId("logs-total").waitFor();
       await setDark(page, dark);
       await page.screenshot({ path: `${out}/logs${suffix}${mode}.png` });
+      // The newest delivery's page: its endpoint, Retrying at, each attempt to the second.
+      const open = width < 640 ? page.getByTestId("delivery-item").first() : page.getByRole("row").nth(1);
+      await open.getByRole("link").first().click();
+      await page.waitForURL(/\/logs\/dlv_/);
+      await page.getByTestId("attempt").first().waitFor();
+      await setDark(page, dark);
+      await page.screenshot({ path: `${out}/delivery${suffix}${mode}.png` });
+      await page.goto(`${baseURL}/webhooks/logs?range=7d`);
+      await page.getByTestId("logs-total").waitFor();
+      await setDark(page, dark);
       if (width < 640) {
         await page.getByRole("button", { name: /^Filters/ }).click();
         await page.screenshot({ path: `${out}/logs-filters${suffix}${mode}.png` });
