@@ -122,7 +122,7 @@ const loadForAttempt = createBatcher(
           updated_at = now()
         from x where deliveries.id = x.delivery_id
         returning deliveries.id, deliveries.organization_id, deliveries.event_id, deliveries.endpoint_id, deliveries.status,
-          deliveries.next_attempt_at, x.attempt_number
+          deliveries.next_attempt_at, deliveries.created_at, x.attempt_number
       )
       select d.id, d.organization_id, d.status, d.next_attempt_at, d.attempt_number,
         e.id as endpoint_id, e.url, e.headers, e.timeout_seconds, e.max_retries, e.active, e.deleted_at,
@@ -136,7 +136,14 @@ const loadForAttempt = createBatcher(
       join events ev on ev.id = d.event_id
       join organizations o on o.id = d.organization_id
       left join organization_billing b on b.organization_id = d.organization_id
-      left join delivery_attempts a on a.delivery_id = d.id and a.attempt_number = d.attempt_number
+      -- delivery_attempts is partitioned by day (migration 0025): bounding the start by the delivery's creation (an
+      -- hour of clock skew either way) lets PostgreSQL look in the days since then only, not in every partition.
+      left join lateral (
+        select a.succeeded from delivery_attempts a
+        where a.delivery_id = d.id and a.attempt_number = d.attempt_number
+          and a.started_at >= d.created_at - interval '1 hour' and a.started_at < now() + interval '1 hour'
+        limit 1
+      ) a on true
       left join endpoint_throttles th on th.endpoint_id = d.endpoint_id
     `);
     const byKey = new Map(rowsOf<LoadedRow & { attempt_number: number }>(result).map((r) => [`${r.id}:${r.attempt_number}`, r]));
