@@ -247,7 +247,7 @@ test.describe("Logs with a receiver", () => {
       await expect(logs.filters.getByText("From (Europe/Paris, CET)")).toBeVisible();
 
       // The date fields show and take the app's one format, in the zone they are labelled with; the URL keeps UTC.
-      await expect(logs.from).toHaveAttribute("placeholder", "29 Nov 2026, 13:36");
+      await expect(logs.from).toHaveAttribute("placeholder", "e.g. 5 Jan 2026, 09:30");
       await logs.from.fill("15 Jan 2026, 13:00");
       await expect(page).toHaveURL(/from=2026-01-15T12%3A00/);
       await expect(logs.from).toHaveValue("15 Jan 2026, 13:00");
@@ -271,7 +271,7 @@ test.describe("Logs with a receiver", () => {
       // The browser's format is not the app's: said plainly, and the URL keeps the last good range.
       await logs.to.fill("11/28/2026, 12:35 PM");
       await logs.to.press("Enter");
-      await expect(logs.filters.getByRole("alert")).toHaveText("To: Write a date and time like 29 Nov 2026, 13:36.");
+      await expect(logs.filters.getByRole("alert")).toHaveText("To: Write a date and time like 5 Jan 2026, 09:30.");
       await expect(logs.to).toHaveAttribute("aria-invalid", "true");
       await page.waitForTimeout(800);
       await expect(page).toHaveURL(/to=2026-01-16T08%3A30/);

@@ -116,7 +116,8 @@ describe("typed date-time fields", () => {
     // The same text as everywhere else, less the zone's name.
     expect(formatDateTime(at, { timeZone: "Europe/Paris" })).toBe(`${formatDateTimeInput(at, "Europe/Paris")} CET`);
     expect(formatDateTimeInput(undefined)).toBe("");
-    expect(parseDateTimeInput(DATE_TIME_INPUT_EXAMPLE, "UTC")?.toISOString()).toBe("2026-11-29T13:36:00.000Z");
+    expect(parseDateTimeInput(DATE_TIME_INPUT_EXAMPLE, "UTC")?.toISOString()).toBe("2026-01-05T09:30:00.000Z");
+    expect(formatDateTimeInput(new Date("2026-01-05T09:30:00Z"), "UTC")).toBe(DATE_TIME_INPUT_EXAMPLE);
   });
 
   it("read back what they show, in the zone they are labelled with", () => {

@@ -197,8 +197,11 @@ export function zoneLabel(timeZone: string, at: Date = new Date()): string {
 
 const MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
 
-/** What a typed date-time field shows as its placeholder: the app's one format, without the zone (the label says it). */
-export const DATE_TIME_INPUT_EXAMPLE = "29 Nov 2026, 13:36";
+/**
+ * A typed date-time field's example of the app's one format, without the zone (the label says it): its placeholder
+ * ("e.g. 5 Jan 2026, 09:30") and its error message. A fixed date, so that it is never mistaken for a value.
+ */
+export const DATE_TIME_INPUT_EXAMPLE = "5 Jan 2026, 09:30";
 
 /**
  * A typed date-time field's text: the app's one format on `timeZone`'s wall clock without the zone name ("29 Nov 2026,

@@ -15,7 +15,7 @@ type DateTimeInputProps = Omit<ComponentProps<typeof Input>, "type" | "value" | 
 };
 
 /**
- * A date and time typed in the app's one format ("29 Nov 2026, 13:36", the format as placeholder) on the clock of the
+ * A date and time typed in the app's one format ("29 Nov 2026, 13:36", an example as placeholder) on the clock of the
  * zone its label names, instead of the browser's own date input (which shows "11/28/2026, 12:35 PM"). A text field:
  * typed and edited with the keyboard alone, read with `parseDateTimeInput`.
  */
@@ -27,7 +27,7 @@ export function DateTimeInput({ value, onValueChange, zone, onBlur, ...props }: 
       inputMode="text"
       autoComplete="off"
       spellCheck={false}
-      placeholder={DATE_TIME_INPUT_EXAMPLE}
+      placeholder={`e.g. ${DATE_TIME_INPUT_EXAMPLE}`}
       value={value}
       onChange={(e) => onValueChange(e.target.value)}
       onBlur={(e) => {

@@ -39,7 +39,9 @@ export function ChoiceSelect({ value, onValueChange, choices, id, name, disabled
         aria-describedby={aria["aria-describedby"]}
         data-testid={aria["data-testid"]}
       >
-        <SelectValue />
+        {/* The chosen label is written out: Radix fills it in only after hydration, which left the trigger empty in the
+            server-rendered page (a blank select until the script ran). */}
+        <SelectValue>{choices.find((choice) => choice.value === value)?.label}</SelectValue>
       </SelectTrigger>
       <SelectContent>
         {choices.map((choice) => (
