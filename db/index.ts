@@ -123,10 +123,7 @@ export async function closeDb(): Promise<void> {
   if (pending) await (await pending).close();
 }
 
-/** The rows of a raw `db.execute()`: postgres.js returns them as the result itself, PGlite under `.rows`. */
-export function rowsOf<T>(result: unknown): T[] {
-  return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
-}
+export { rowsOf } from "./rows";
 
 /** Round-trips to the database within `timeoutMs`; false when it is down or too slow. */
 export async function pingDatabase(timeoutMs = 2_000): Promise<boolean> {

@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
-import { rowsOf, type Db } from "./index";
+import type { Db } from "./index";
+import { rowsOf } from "./rows";
 
 /**
  * delivery_attempts is range-partitioned by started_at, one partition per UTC day (migration 0025), plus a DEFAULT
