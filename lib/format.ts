@@ -161,7 +161,7 @@ export function zoneOffsetMs(date: Date, timeZone: string): number {
 
 const INPUT_PATTERN = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})$/;
 
-/** The `datetime-local` value ("2026-11-29T13:36") that shows `value` on `timeZone`'s wall clock. */
+/** The wall-clock text ("2026-11-29T13:36") that shows `value` on `timeZone`'s clock: URLs and actions carry it. */
 export function toZonedInput(value: TimeValue, timeZone: string = UTC): string {
   const date = toDate(value);
   if (!date) return "";
@@ -170,7 +170,7 @@ export function toZonedInput(value: TimeValue, timeZone: string = UTC): string {
 }
 
 /**
- * The instant a `datetime-local` value means on `timeZone`'s wall clock; undefined when unreadable. A wall-clock time
+ * The instant a wall-clock text ("2026-11-29T13:36") means on `timeZone`'s clock; undefined when unreadable. A wall-clock time
  * skipped by a daylight-saving change resolves to the instant after the jump.
  */
 export function fromZonedInput(value: string | undefined, timeZone: string = UTC): Date | undefined {

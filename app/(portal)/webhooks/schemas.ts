@@ -165,7 +165,7 @@ export const setSignatureSchemeSchema = z.object({
 
 export const sendTestEventSchema = z.object({ id: endpointIdSchema, type: eventTypeSchema });
 
-/** "Redeliver failed since…": a UTC time from a datetime-local input, not in the future. */
+/** "Redeliver failed since…": a UTC minute ("YYYY-MM-DDTHH:mm", what the typed field sends), not in the future. */
 export const redeliverFailedSchema = z.object({
   id: endpointIdSchema,
   since: z

@@ -24,7 +24,7 @@ export const logFiltersSchema = z.object({
   type: eventTypeSchema.optional().catch(undefined),
   /** Whatever was typed: NUL and other control characters would otherwise reach PostgreSQL and fail the page. */
   q: z.string().optional().catch(undefined).transform((v) => sanitiseSearch(v) || undefined),
-  /** "YYYY-MM-DDTHH:mm" in UTC, as a datetime-local input sends it. */
+  /** "YYYY-MM-DDTHH:mm" in UTC, as the From and To fields put it in the URL (they show it in the person's zone). */
   from: z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/).optional().catch(undefined),
   to: z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/).optional().catch(undefined),
   /** A time preset relative to now (last hour, 24 hours, 7 days); From and To, when set, win over it. */
@@ -52,7 +52,7 @@ export function decodeCursor(cursor: string | undefined): { createdAt: Date; id:
   return { createdAt: new Date(Math.floor(Number(digits) / 1000)), id, micros: digits };
 }
 
-/** A datetime-local value read as UTC; undefined when absent or not a real time. */
+/** A "YYYY-MM-DDTHH:mm" value read as UTC; undefined when absent or not a real time. */
 export function utcMinute(value: string | undefined): Date | undefined {
   if (!value) return undefined;
   const date = new Date(`${value}:00Z`);
