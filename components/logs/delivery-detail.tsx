@@ -1,5 +1,5 @@
 import Link from "next/link";
-import type { ReactNode } from "react";
+import { Fragment, type ReactNode } from "react";
 import { Breadcrumb } from "@/components/portal/breadcrumb";
 import { PageHeader } from "@/components/portal/page-header";
 import { Badge } from "@/components/ui/badge";
@@ -114,7 +114,19 @@ export function DeliveryDetail({
               <span className="font-medium">{label}</span>
             )}
             {endpoint.deletedAt ? <span className="text-muted-foreground">(deleted)</span> : null}
-            <code className="break-all font-mono text-xs text-muted-foreground">{endpoint.url}</code>
+            <code className="break-words font-mono text-xs text-muted-foreground">
+              {/* A break allowed after each slash: a narrow screen wraps the URL between its parts, not mid-word. */}
+              {endpoint.url.split("/").map((part, i) => (
+                <Fragment key={i}>
+                  {i > 0 ? (
+                    <>
+                      /<wbr />
+                    </>
+                  ) : null}
+                  {part}
+                </Fragment>
+              ))}
+            </code>
           </dd>
         </dl>
       </div>

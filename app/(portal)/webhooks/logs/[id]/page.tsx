@@ -21,16 +21,19 @@ export default async function DeliveryPage({ params }: { params: Promise<{ id: s
       parent={{ href: "/webhooks/logs", label: "Logs" }}
       endpointHref={`/webhooks/${detail.endpoint.id}`}
       actions={({ redeliverBlocked, waitingForRetry }) => (
-        <div className="flex flex-wrap items-start justify-end gap-2">
-          {waitingForRetry ? (
-            retryNowSupported() ? (
-              <RetryNowButton id={detail.delivery.id} />
-            ) : (
-              <p className="max-w-xs text-xs text-muted-foreground">{RETRY_NOW_UNSUPPORTED}</p>
-            )
-          ) : null}
-          <RedeliverButton id={detail.delivery.id} disabledReason={redeliverBlocked} />
-        </div>
+        <RedeliverButton
+          id={detail.delivery.id}
+          disabledReason={redeliverBlocked}
+          before={
+            waitingForRetry ? (
+              retryNowSupported() ? (
+                <RetryNowButton id={detail.delivery.id} />
+              ) : (
+                <p className="max-w-xs text-xs text-muted-foreground">{RETRY_NOW_UNSUPPORTED}</p>
+              )
+            ) : null
+          }
+        />
       )}
     />
   );
