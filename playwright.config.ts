@@ -68,9 +68,11 @@ export default defineConfig({
   retries: process.env.CI ? 1 : 0,
   workers: 2,
   // Specs that walk a whole flow (create, edit, rotate, delete) make dozens of server round trips; on 2 busy cores
-  // that passes 30 s without anything being wrong.
-  timeout: 60_000,
-  expect: { timeout: 10_000 },
+  // that passes 30 s without anything being wrong. In CI two workers, each with its own headless Chromium, share the
+  // two cores with three app servers and PostgreSQL: a page that takes a second alone took 10 to 12 s there, so
+  // every wait is doubled (a failing wait still fails, only later).
+  timeout: process.env.CI ? 120_000 : 60_000,
+  expect: { timeout: process.env.CI ? 20_000 : 10_000 },
   reporter: process.env.CI ? [["list"]] : [["list"], ["html", { open: "never" }]],
   use: {
     baseURL,

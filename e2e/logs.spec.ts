@@ -81,7 +81,7 @@ test.describe("Logs filters follow the URL", () => {
 
 test.describe("Logs with a receiver", () => {
   // Several pages and real deliveries each: more than the default 30 s on a busy machine.
-  test.describe.configure({ timeout: 90_000 });
+  test.describe.configure({ timeout: 180_000 });
   let receiver: Awaited<ReturnType<typeof startReceiver>>;
 
   test.beforeAll(async () => {
