@@ -42,7 +42,7 @@ test.describe("when an endpoint struggles", () => {
   });
 
   test("the list and the endpoint page show Failing, Healthy again, then Disabled with a one-click Switch on and redeliver", async ({ page, signInAs }) => {
-    test.setTimeout(90_000);
+    test.setTimeout(180_000);
     await signInAs("partner");
     const webhooks = new WebhooksPage(page);
     const url = `${receiver.url}/struggling-${unique()}`;

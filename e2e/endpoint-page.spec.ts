@@ -19,7 +19,7 @@ test.afterAll(async () => {
 
 test.describe("the endpoint page follows what its actions change", () => {
   // Several pages and a real delivery each: more than the default 30 s on a busy machine.
-  test.describe.configure({ timeout: 90_000 });
+  test.describe.configure({ timeout: 180_000 });
 
   test("a test event answered 410 shows Disabled at once, keeps its result and links to its delivery, which links back", async ({ page, signInAs }) => {
     await signInAs("partner");

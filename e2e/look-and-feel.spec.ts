@@ -81,7 +81,7 @@ test.describe("dark mode", () => {
   });
 
   test("every portal page is readable in dark mode", async ({ page, signInAs }) => {
-    test.setTimeout(90_000);
+    test.setTimeout(180_000);
     await page.context().addCookies([{ name: "herald-theme", value: "dark", url: test.info().project.use.baseURL! }]);
     await page.goto("/login");
     expect(await headingContrast(page), "/login: heading contrast").toBeGreaterThan(7);

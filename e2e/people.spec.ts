@@ -200,7 +200,7 @@ test.describe("people (no SMTP: the first-run path)", () => {
   test.use({ baseURL: process.env.E2E_NO_SMTP_URL });
 
   test("the invitation is kept under Admin -> Emails, and its link works", async ({ page, browser }) => {
-    test.setTimeout(90_000);
+    test.setTimeout(180_000);
     const id = unique();
     const orgName = `Globodyne ${id}`;
     const email = `first-${id}@globodyne.example`;
