@@ -17,8 +17,13 @@ test.describe("webhook endpoints", () => {
     await signInAs("partner");
     const webhooks = new WebhooksPage(page);
     const url = `https://hooks-${unique()}.acme.example/herald`;
-    await webhooks.create({ url, header: { name: "X-API-Key", value: "sk_live_12345" } });
+    await webhooks.openCreate();
+    await webhooks.fillForm({ url, header: { name: "X-API-Key", value: "sk_live_12345" } });
+    await webhooks.submitCreate();
+    // The toast first: it lives 4 s, and on a busy machine the endpoint's page can take longer than that to show.
     await expect(webhooks.toast("Webhook created")).toBeVisible();
+    await expect(page).toHaveURL(/\/webhooks\/ep_[0-9a-z]{20}$/);
+    await expect(page.getByTestId("endpoint-url")).toHaveText(url);
     // Saved header values come back masked.
     await expect(page.getByLabel("Header value")).toHaveValue("sk••••••••");
     await webhooks.gotoList();
