@@ -1,6 +1,6 @@
 import { and, asc, eq, gte, inArray, lt, sql, type SQL } from "drizzle-orm";
 import { getDb, rowsOf, type Db } from "@/db";
-import { countCapped, EXACT_COUNT_CAP, keysetCondition, keysetOrder, micros, newestFirst, type KeysetCursor, type ListCount } from "./keyset";
+import { countCapped, EXACT_COUNT_CAP, keysetCondition, keysetOrder, micros, newestFirst, planRows, type KeysetCursor, type ListCount } from "./keyset";
 import { deliveries, deliveryAttempts, events, organizations, webhookEndpoints, type DeliveryStatus } from "@/db/schema";
 
 export const LOGS_PAGE_SIZE = 50;
@@ -62,6 +62,8 @@ export function parseDeliverySearch(term: string): DeliverySearch {
  * first instead of looking the matches up one by one: with that many, a page fills quickly.
  */
 export const SEARCH_LOOKUP_CAP = 500;
+/** Above this many events in the planner's estimate for a payload value, the search walks without looking them up. */
+const SEARCH_WALK_ESTIMATE = 10 * SEARCH_LOOKUP_CAP;
 
 /** The GIN-indexed expression of db/schema/deliveries.ts (events_search_keys_v2_gin), for events aliased `alias`. */
 function searchKeys(alias: string) {
@@ -210,10 +212,15 @@ async function searchCondition(db: Db, orgId: string | undefined, search: Delive
     sql`, `,
   )}]::text[]`;
   const walk = sql`${searchKeys("events")} && ${terms}`;
-  const lookup = sql`select e.id from events e where ${searchKeys("e")} && ${terms}${scope("e")} limit ${SEARCH_LOOKUP_CAP + 1}`;
-  // Through the GIN index whatever the planner estimates: it cannot know how many events hold a value, and at a
-  // million attempts it guessed about a thousand for a session id held by one event, then walked 250,000 events
-  // (1.3 s). A bitmap of the index's matches costs little even for a common value, and the limit stops the heap reads.
+  const matches = sql`select e.id from events e where ${searchKeys("e")} && ${terms}${scope("e")}`;
+  const lookup = sql`${matches} limit ${SEARCH_LOOKUP_CAP + 1}`;
+  // A value the planner expects on many events (a badge on every credential: its estimate follows the index's
+  // statistics) is walked at once. Below that, its estimate means little: at a million attempts it guessed about a
+  // thousand for a session id held by one event, then walked 250,000 events (1.3 s). So the matches are read through
+  // the GIN index, whatever the plan would be, and the limit stops the heap reads.
+  const planned = await db.execute(sql`explain (format json) ${matches}`);
+  const estimate = planRows(rowsOf<{ "QUERY PLAN": unknown }>(planned)[0]?.["QUERY PLAN"]) ?? 0;
+  if (estimate > SEARCH_WALK_ESTIMATE) return walk;
   const found = await db.transaction(async (tx) => {
     await tx.execute(sql`set local enable_seqscan = off`);
     await tx.execute(sql`set local enable_indexscan = off`);
