@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { count, eq, sql } from "drizzle-orm";
 import { afterAll, describe, expect, it } from "vitest";
-import { closeDb, getDb, getDriver, openDatabase, pingDatabase } from "@/db";
+import { closeDb, getDb, getDriver, openDatabase, pingDatabase, rowsOf } from "@/db";
 import { memberships, organizations, users } from "@/db/schema";
 import { prepareDatabase } from "@/lib/startup";
 import { DEMO_ACCOUNTS, seedDemoData } from "@/lib/startup/seed";
@@ -84,4 +84,28 @@ describe("database start-up", () => {
     expect(await pingDatabase()).toBe(true);
     expect(["postgres", "pglite"]).toContain(await getDriver());
   });
+
+  // PostgreSQL only: PGlite runs in this process and has no connection to prepare on.
+  it.runIf(Boolean(process.env.DATABASE_URL))(
+    "prepares a statement with parameters once per connection and reuses it, in transactions too",
+    async () => {
+      const db = await getDb();
+      const marker = `prepared_probe_${Date.now().toString(36)}`;
+      // A raw statement without parameters is not prepared; the same text with one parameter is.
+      const found = await db.transaction(async (tx) => {
+        await tx.execute(sql.raw(`select 1::int as n /* ${marker} */`));
+        for (const n of [1, 2, 3]) {
+          const rows = await tx.execute<{ n: number }>(sql`select ${n}::int as n /* ${sql.raw(marker)} */`);
+          expect(rowsOf(rows)[0]?.n).toBe(n);
+        }
+        return rowsOf<{ statement: string }>(
+          await tx.execute(sql`select statement from pg_prepared_statements where statement like ${`%${marker}%`}`),
+        );
+      });
+      // Three executions with a parameter, one prepared statement; the literal one stayed unprepared.
+      expect(found).toHaveLength(1);
+      expect(found[0]?.statement).toContain("$1");
+    },
+  );
 });
+

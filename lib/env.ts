@@ -65,6 +65,7 @@ const schema = z.object({
   ),
   PGLITE_DATA_DIR: optionalString,
   DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(100).default(20),
+  DATABASE_PREPARED_STATEMENTS: flag,
   SEED_DEMO: flag,
   AUTH_SECRET: optionalString.pipe(z.string().min(32, "AUTH_SECRET must be at least 32 characters").optional()),
   AUTH_GITHUB_ID: optionalString,
@@ -232,6 +233,11 @@ export const env = {
       ? "memory://"
       : path.resolve(/*turbopackIgnore: true*/ raw.PGLITE_DATA_DIR ?? path.join(dataDir, "pglite")),
   databasePoolMax: raw.DATABASE_POOL_MAX,
+  /**
+   * Statements with parameters are prepared once per connection and reused (see db/index.ts); 0 turns that off for a
+   * connection pooler in transaction mode that cannot keep prepared statements.
+   */
+  databasePreparedStatements: raw.DATABASE_PREPARED_STATEMENTS ?? true,
   /** Demo accounts are seeded into an empty database outside production, or anywhere SEED_DEMO=1 asks. */
   seedDemo: raw.SEED_DEMO ?? !isProduction,
   authSecret,
