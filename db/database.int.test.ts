@@ -96,7 +96,7 @@ describe("database start-up", () => {
         await tx.execute(sql.raw(`select 1::int as n /* ${marker} */`));
         for (const n of [1, 2, 3]) {
           const rows = await tx.execute<{ n: number }>(sql`select ${n}::int as n /* ${sql.raw(marker)} */`);
-          expect(rowsOf(rows)[0]?.n).toBe(n);
+          expect(rowsOf<{ n: number }>(rows)[0]?.n).toBe(n);
         }
         return rowsOf<{ statement: string }>(
           await tx.execute(sql`select statement from pg_prepared_statements where statement like ${`%${marker}%`}`),

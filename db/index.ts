@@ -2,6 +2,7 @@ import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { sql } from "drizzle-orm";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import type { Sql } from "postgres";
 import { env } from "@/lib/env";
 import { logger } from "@/lib/logger";
 import * as schema from "./schema";
@@ -49,7 +50,7 @@ async function openPostgres(url: string): Promise<Handle> {
   return { db, driver: "postgres", close: () => client.end({ timeout: 5 }) };
 }
 
-type PostgresClient = import("postgres").Sql;
+type PostgresClient = Sql;
 
 /**
  * drizzle sends every query through postgres.js unprepared. postgres.js then asks the server to describe a query
