@@ -45,23 +45,35 @@ export async function openDatabase(options: OpenOptions = {}): Promise<Handle> {
 async function openPostgres(url: string): Promise<Handle> {
   const { default: postgres } = await import("postgres");
   const { drizzle } = await import("drizzle-orm/postgres-js");
-  const client = postgres(url, { max: env.databasePoolMax, onnotice: () => undefined, connect_timeout: 10 });
-  const db = drizzle(env.databasePreparedStatements ? preparing(client) : client, { schema }) as unknown as Db;
+  const prepare = env.databasePreparedStatements;
+  const client = postgres(url, {
+    max: env.databasePoolMax,
+    onnotice: () => undefined,
+    connect_timeout: 10,
+    // A prepared statement is still planned for its parameters at every execution, as an unprepared one is (see
+    // `preparing`).
+    ...(prepare ? { connection: { plan_cache_mode: "force_custom_plan" } } : {}),
+  });
+  const db = drizzle(prepare ? preparing(client) : client, { schema }) as unknown as Db;
   return { db, driver: "postgres", close: () => client.end({ timeout: 5 }) };
 }
 
 type PostgresClient = Sql;
 
 /**
- * drizzle sends every query through postgres.js unprepared. postgres.js then asks the server to describe a query
- * with parameters before it binds them (two round trips), and the server parses and plans it every time: for the
- * delivery path's few large statements (load a batch of attempts, record them with the endpoint's health, settle
- * the runs) that was most of a statement's cost. Through this wrapper a query with parameters is prepared on its
- * connection the first time and only bound and executed after that (one round trip, no parsing; PostgreSQL keeps
- * the plan once a generic one is as good). Measured with `npm run bench:delivery`: 15-25% more deliveries/s and a
- * third of the p99 at 100 events/s. Transactions and savepoints get the same client. A query without parameters is
- * left to postgres.js (it sends those in one round trip anyway). postgres.js re-prepares a statement whose cached
- * plan a schema change invalidated (a day partition dropped, a migration).
+ * drizzle sends every query through postgres.js unprepared, and postgres.js then asks the server to describe a
+ * query with parameters before it binds them: two round trips, and the text parsed twice, for every statement.
+ * Through this wrapper a query with parameters is prepared on its connection the first time and only bound and
+ * executed after that (one round trip, no parsing). Transactions and savepoints get the same client; a query without
+ * parameters is left to postgres.js (it sends those in one round trip anyway), and postgres.js re-prepares a
+ * statement a schema change invalidated.
+ *
+ * The connections plan every execution for its parameters (`plan_cache_mode = force_custom_plan`): PostgreSQL's
+ * generic plans, cached for a connection's life, were built while a table (a new day's attempts partition, a fresh
+ * database) was small, and a hash join over sequential scans that was right for a thousand attempts was kept for a
+ * hundred thousand: `bench:delivery`'s backlog drained 30% slower with them (587 and 619 deliveries/s against 798
+ * and 898 unprepared, and 1,115 and 860 with custom plans), although the run without a backlog was 5-10% faster.
+ * Measured in the README (*Ordered delivery and per-endpoint concurrency across processes*).
  */
 function preparing(client: PostgresClient): PostgresClient {
   return new Proxy(client, {

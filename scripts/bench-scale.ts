@@ -335,6 +335,8 @@ async function main() {
     await publish();
     process.exit(0);
   }
+  // Read before this run starts anything: afterwards the load average counts the run's own workers and receiver.
+  const load = os.loadavg()[0]!;
   const baseUrl = process.env.DATABASE_URL;
   if (!baseUrl) throw new Error("Set DATABASE_URL to a PostgreSQL server (a database is created and dropped there for each round).");
   const admin = postgres(baseUrl, { max: 1, onnotice: () => undefined });
@@ -360,11 +362,10 @@ async function main() {
   const rowsPer = rounds.reduce((s, r) => s + r.rowsPerDelivery, 0) / rounds.length;
   const walPer = rounds.reduce((s, r) => s + r.walPerDelivery, 0) / rounds.length;
   const ceiling = ROW_WRITES / rowsPer;
-  const load = os.loadavg()[0]!;
   console.log(
     `\nbench:scale: ${EVENTS} deliveries over ${ENDPOINTS} endpoints per round, DELIVERY_CONCURRENCY ${CONCURRENCY} per process, ` +
       `DELIVERY_CONCURRENCY_PER_ENDPOINT ${PER_ENDPOINT} (across processes: at most ${PER_ENDPOINT * ENDPOINTS} in flight), pool ${POOL} per process, ` +
-      `sampled every ${SAMPLE_MS} ms; ${os.cpus().length} CPUs, load average ${load.toFixed(1)}, Node ${process.version}`,
+      `sampled every ${SAMPLE_MS} ms; ${os.cpus().length} CPUs, load average before the run ${load.toFixed(1)}, Node ${process.version}`,
   );
   if (PER_ENDPOINT * ENDPOINTS < MAX_PROCESSES * CONCURRENCY) {
     console.log(`(the per-endpoint limit caps the largest round below its ${MAX_PROCESSES * CONCURRENCY} slots)`);
@@ -411,7 +412,7 @@ async function main() {
     }
   }
   if (load > os.cpus().length) {
-    console.log(`\nThe load average (${load.toFixed(1)}) is above the CPU count: other work shared this machine, so these figures measure it, not Herald.`);
+    console.log(`\nThe load average before the run (${load.toFixed(1)}) was above the CPU count: other work shared this machine, so these figures measure it, not Herald.`);
   }
 }
 
