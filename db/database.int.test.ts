@@ -98,6 +98,10 @@ describe("database start-up", () => {
           const rows = await tx.execute<{ n: number }>(sql`select ${n}::int as n /* ${sql.raw(marker)} */`);
           expect(rowsOf<{ n: number }>(rows)[0]?.n).toBe(n);
         }
+        // A savepoint (a nested transaction) prepares on the same connection too.
+        await tx.transaction(async (nested) => {
+          expect(rowsOf<{ n: number }>(await nested.execute(sql`select ${4}::int as n /* ${sql.raw(marker)} */`))[0]?.n).toBe(4);
+        });
         // ... and planned for its parameters every time: a generic plan made while a table was small is never kept.
         expect(rowsOf<{ plan_cache_mode: string }>(await tx.execute(sql`show plan_cache_mode`))[0]?.plan_cache_mode).toBe("force_custom_plan");
         return rowsOf<{ statement: string }>(

@@ -58,8 +58,6 @@ async function openPostgres(url: string): Promise<Handle> {
   return { db, driver: "postgres", close: () => client.end({ timeout: 5 }) };
 }
 
-type PostgresClient = Sql;
-
 /**
  * drizzle sends every query through postgres.js unprepared, and postgres.js then asks the server to describe a
  * query with parameters before it binds them: two round trips, and the text parsed twice, for every statement.
@@ -75,23 +73,19 @@ type PostgresClient = Sql;
  * and 898 unprepared, and 1,115 and 860 with custom plans), although the run without a backlog was 5-10% faster.
  * Measured in the README (*Ordered delivery and per-endpoint concurrency across processes*).
  */
-function preparing(client: PostgresClient): PostgresClient {
+function preparing(client: Sql): Sql {
   return new Proxy(client, {
     get(target, property, receiver) {
       if (property === "unsafe") {
         return (query: string, args: unknown[] = [], options: Record<string, unknown> = {}) =>
           target.unsafe(query, args as never, args.length > 0 ? { ...options, prepare: true } : options);
       }
-      if (property === "begin") {
+      // Both hand their callback the transaction's own client: it gets the same wrapper.
+      if (property === "begin" || property === "savepoint") {
+        const original = Reflect.get(target, property, receiver) as (...a: unknown[]) => unknown;
         return (...params: unknown[]) => {
-          const callback = params.pop() as (sql: PostgresClient) => unknown;
-          return (target.begin as (...a: unknown[]) => unknown)(...params, (sql: PostgresClient) => callback(preparing(sql)));
-        };
-      }
-      if (property === "savepoint") {
-        return (...params: unknown[]) => {
-          const callback = params.pop() as (sql: PostgresClient) => unknown;
-          return (Reflect.get(target, property, receiver) as (...a: unknown[]) => unknown)(...params, (sql: PostgresClient) => callback(preparing(sql)));
+          const callback = params.pop() as (sql: Sql) => unknown;
+          return original.apply(target, [...params, (sql: Sql) => callback(preparing(sql))]);
         };
       }
       return Reflect.get(target, property, receiver);
