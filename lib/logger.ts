@@ -4,7 +4,18 @@ type Level = "debug" | "info" | "warn" | "error";
 const ORDER: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 
 function serialiseError(value: unknown): unknown {
-  if (value instanceof Error) return { name: value.name, message: value.message, stack: value.stack };
+  // drizzle wraps a database error in "Failed query: ..." and keeps PostgreSQL's own error (its code and message) as
+  // the cause: without it the log would not say why a query failed.
+  if (value instanceof Error) {
+    const code = (value as { code?: unknown }).code;
+    return {
+      name: value.name,
+      message: value.message,
+      ...(typeof code === "string" ? { code } : {}),
+      stack: value.stack,
+      ...(value.cause !== undefined ? { cause: serialiseError(value.cause) } : {}),
+    };
+  }
   return value;
 }
 
