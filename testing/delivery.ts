@@ -17,7 +17,7 @@ export async function waitForDelivery(deliveryId: string, timeoutMs = 15_000) {
 }
 
 /**
- * Waits until the embedded engine has finished a workflow run. A delivery's final status is recorded before the
+ * Waits until the embedded engine has finished a workflow run (call it once the run is stored). A delivery's final status is recorded before the
  * endpoint's failure count, so read endpoint state after this, not after waitForDelivery.
  */
 export async function waitForRun(runId: string, timeoutMs = 10_000): Promise<void> {
@@ -25,7 +25,8 @@ export async function waitForRun(runId: string, timeoutMs = 10_000): Promise<voi
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const [run] = await db.select({ status: workflowRuns.status }).from(workflowRuns).where(eq(workflowRuns.id, runId));
-    if (run && ["completed", "failed", "cancelled"].includes(run.status)) return;
+    // A completed run is deleted when it finishes (see EmbeddedEngine.settle): gone means done.
+    if (!run || ["completed", "failed", "cancelled"].includes(run.status)) return;
     if (Date.now() > deadline) throw new Error(`run ${runId} still ${run?.status} after ${timeoutMs} ms`);
     await poll();
   }

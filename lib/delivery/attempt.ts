@@ -9,7 +9,7 @@ import { logger } from "@/lib/logger";
 import { deliveryPause } from "@/lib/plans";
 import { parseRetryAfter, retryDelayMs } from "./backoff";
 import { stripInternalMetadata } from "@/lib/events/catalog";
-import { DISABLE_AFTER_CONSECUTIVE_FAILURES, DISABLE_AFTER_FAILING_MS, USER_AGENT } from "./constants";
+import { DELIVERING_AFTER_MS, DISABLE_AFTER_CONSECUTIVE_FAILURES, DISABLE_AFTER_FAILING_MS, USER_AGENT } from "./constants";
 import {
   DISABLED_REASONS,
   FAILING_ALERT_INTERVAL_SECONDS,
@@ -105,8 +105,9 @@ function toOutcome(status: "succeeded" | "failed" | "cancelled"): AttemptOutcome
   return { outcome: status };
 }
 
-// Attempts that start together load together: one statement marks their deliveries as being delivered (unless
-// they already ended) and reads each with its endpoint, its event and whether the attempt is already recorded.
+// Attempts that start together load together: one statement reads each delivery with its endpoint, its event and
+// whether the attempt is already recorded. It writes nothing: an attempt that takes a while marks its delivery
+// `delivering` on its own (see markDelivering).
 const loadForAttempt = createBatcher(
   async (items: { deliveryId: string; attemptNumber: number }[]): Promise<(LoadedRow | undefined)[]> => {
     const db = await getDb();
@@ -118,11 +119,9 @@ const loadForAttempt = createBatcher(
         limit ${items.length}
       ),
       d as (
-        update deliveries set status = case when deliveries.status = 'pending' then 'delivering'::delivery_status else deliveries.status end,
-          updated_at = now()
-        from x where deliveries.id = x.delivery_id
-        returning deliveries.id, deliveries.organization_id, deliveries.event_id, deliveries.endpoint_id, deliveries.status,
+        select deliveries.id, deliveries.organization_id, deliveries.event_id, deliveries.endpoint_id, deliveries.status,
           deliveries.next_attempt_at, deliveries.created_at, x.attempt_number
+        from x join deliveries on deliveries.id = x.delivery_id
       )
       select d.id, d.organization_id, d.status, d.next_attempt_at, d.attempt_number,
         e.id as endpoint_id, e.url, e.headers, e.timeout_seconds, e.max_retries, e.active, e.deleted_at,
@@ -151,6 +150,38 @@ const loadForAttempt = createBatcher(
   },
   { maxBatch: 64 },
 );
+
+// Attempts in flight for DELIVERING_AFTER_MS mark their deliveries `delivering`, together (unless they ended or
+// were cancelled meanwhile).
+const markDelivering = createBatcher(
+  async (ids: string[]): Promise<undefined[]> => {
+    const db = await getDb();
+    await db.execute(sql`
+      update deliveries set status = 'delivering', updated_at = now()
+      where id in (select jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb) limit ${ids.length}) and status = 'pending'
+    `);
+    return ids.map(() => undefined);
+  },
+  { maxBatch: 64 },
+);
+
+/**
+ * Marks the delivery `delivering` once its attempt has been in flight for DELIVERING_AFTER_MS. `settled()` stops the
+ * timer and waits for a mark already sent, so the mark never lands after the attempt's own result. Best effort: a
+ * mark that fails only leaves the delivery showing `pending` a little longer.
+ */
+function markDeliveringAfter(deliveryId: string): { settled: () => Promise<void> } {
+  let marked: Promise<void> | undefined;
+  const timer = setTimeout(() => {
+    marked = markDelivering(deliveryId).catch((error: unknown) => logger.warn("could not mark a delivery as delivering", { deliveryId, error }));
+  }, DELIVERING_AFTER_MS);
+  return {
+    settled: async () => {
+      clearTimeout(timer);
+      await marked;
+    },
+  };
+}
 
 /** Postgres text cannot hold NUL; a receiver's answer may contain it. */
 const noNul = (value: string | null) => (value === null ? null : value.replace(/\u0000/g, ""));
@@ -553,13 +584,14 @@ export async function performAttempt({
     ...(event.test ? { [`x-${brand.toLowerCase()}-test`]: "true" } : {}),
   });
 
+  const marking = markDeliveringAfter(deliveryId);
   const result = await sendAttempt({
     url: endpoint.url,
     headers,
     body,
     timeoutMs: endpoint.timeoutSeconds * 1000,
     allowPrivateTargets: env.delivery.allowPrivateTargets,
-  });
+  }).finally(() => marking.settled());
 
   const masked = { ...headers };
   for (const h of custom) masked[h.name] = maskSecret(h.value);

@@ -166,6 +166,25 @@ describe("delivery end to end (embedded engine, real HTTPS receiver)", () => {
     expect(attempt!.durationMs).toBeLessThan(2000);
   });
 
+  it("an attempt still in flight after a second shows as delivering, then as its result", async () => {
+    const endpointId = await endpointFor("/takes-a-while");
+    receiver.enqueue({ kind: "status", status: 200, delayMs: 1_800 });
+    const { deliveryId } = await publishTo(endpointId);
+    const db = await getDb();
+    const seen: string[] = [];
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      const [row] = await db.select({ status: deliveries.status }).from(deliveries).where(eq(deliveries.id, deliveryId));
+      if (seen.at(-1) !== row!.status) seen.push(row!.status);
+      if (row!.status === "succeeded" || Date.now() > deadline) break;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    // Pending while the attempt is young (nothing written), delivering once it has taken a second, then the result.
+    expect(seen).toEqual(["pending", "delivering", "succeeded"]);
+    const [attempt] = await attemptsOf(deliveryId);
+    expect(attempt).toMatchObject({ responseStatus: 200, succeeded: true });
+  });
+
   it("a redirect is a failure and is not followed", async () => {
     const endpointId = await endpointFor("/moved", { maxRetries: 0 });
     receiver.enqueue({ kind: "redirect", location: `${receiver.url}/elsewhere`, status: 302 });

@@ -1,7 +1,7 @@
 import { eq, inArray } from "drizzle-orm";
 import { afterAll, describe, expect, it } from "vitest";
 import { closeDb, getDb } from "@/db";
-import { deliveries, deliveryAttempts, events, loginAttempts, stripeEvents, webhookEndpoints } from "@/db/schema";
+import { deliveries, deliveryAttempts, events, loginAttempts, stripeEvents, webhookEndpoints, workflowRuns, workflowSteps } from "@/db/schema";
 import { encryptSecret } from "@/lib/crypto";
 import { env } from "@/lib/env";
 import { sessionContextFor } from "@/testing/session";
@@ -59,5 +59,37 @@ describe("purgeOldLogs", () => {
     expect(purged.stripeEvents).toBeGreaterThanOrEqual(1);
     const left = await db.select({ id: stripeEvents.id }).from(stripeEvents).where(inArray(stripeEvents.id, ["evt_retention_old", "evt_retention_new"]));
     expect(left.map((r) => r.id)).toEqual(["evt_retention_new"]);
+  });
+
+  it("drops failed and cancelled workflow runs past LOG_RETENTION_DAYS with their steps, completed ones at once, and keeps the rest", async () => {
+    const db = await getDb();
+    const day = 24 * 60 * 60 * 1000;
+    const old = new Date(Date.now() - (env.logRetentionDays + 1) * day);
+    const recent = new Date(Date.now() - day);
+    const run = (id: string, status: "queued" | "sleeping" | "completed" | "failed" | "cancelled", updatedAt: Date) => ({
+      id: `retention-run:${id}`,
+      workflow: "retention-test",
+      input: {},
+      status,
+      updatedAt,
+      // Not due: an engine another test file runs on this database must leave these alone.
+      wakeAt: new Date(Date.now() + day),
+    });
+    await db.insert(workflowRuns).values([
+      run("failed-old", "failed", old),
+      run("cancelled-old", "cancelled", old),
+      run("failed-recent", "failed", recent),
+      run("cancelled-recent", "cancelled", recent),
+      run("completed-recent", "completed", recent),
+      run("sleeping-old", "sleeping", old),
+      run("queued-old", "queued", old),
+    ]);
+    await db.insert(workflowSteps).values({ runId: "retention-run:failed-old", stepId: "attempt-1", result: { outcome: "retry" } });
+
+    const purged = await purgeOldLogs();
+    expect(purged.workflowRuns).toBeGreaterThanOrEqual(3);
+    const left = await db.select({ id: workflowRuns.id }).from(workflowRuns).where(eq(workflowRuns.workflow, "retention-test"));
+    expect(left.map((r) => r.id.replace("retention-run:", "")).sort()).toEqual(["cancelled-recent", "failed-recent", "queued-old", "sleeping-old"]);
+    expect(await db.select().from(workflowSteps).where(eq(workflowSteps.runId, "retention-run:failed-old"))).toEqual([]);
   });
 });

@@ -14,10 +14,12 @@ const STRIPE_EVENTS_KEPT_MS = 180 * 24 * 60 * 60 * 1000;
 
 /**
  * Purges delivery attempts older than LOG_RETENTION_DAYS (whole day partitions, so an attempt may stay up to a day
- * longer; see db/partitions.ts) and sign-in attempts older than a day. Deletes in batches so that a large backlog
+ * longer; see db/partitions.ts), the engine's failed and cancelled runs as old, and sign-in attempts older than a day. Deletes in batches so that a large backlog
  * never holds long locks; safe to run from several processes at once.
  */
-export async function purgeOldLogs(now = new Date()): Promise<{ attempts: number; loginAttempts: number; stripeEvents: number }> {
+export async function purgeOldLogs(
+  now = new Date(),
+): Promise<{ attempts: number; loginAttempts: number; stripeEvents: number; workflowRuns: number }> {
   const db = await getDb();
   const cutoff = new Date(now.getTime() - env.logRetentionDays * 24 * 60 * 60 * 1000);
   // Day partitions ahead first (so the next days' attempts never pile up in the DEFAULT partition), then whole days
@@ -34,10 +36,36 @@ export async function purgeOldLogs(now = new Date()): Promise<{ attempts: number
     returning 1 as gone
   `);
   const stripeEvents = rowsOf(stripe).length;
-  if (attempts + loginAttempts + stripeEvents > 0) {
-    logger.info("purged old logs", { attempts, loginAttempts, stripeEvents, retentionDays: env.logRetentionDays });
+  const workflowRuns = await purgeFinishedRuns(db, cutoff);
+  if (attempts + loginAttempts + stripeEvents + workflowRuns > 0) {
+    logger.info("purged old logs", { attempts, loginAttempts, stripeEvents, workflowRuns, retentionDays: env.logRetentionDays });
   }
-  return { attempts, loginAttempts, stripeEvents };
+  return { attempts, loginAttempts, stripeEvents, workflowRuns };
+}
+
+/** Rows deleted per statement by the purges that delete rows, so that no statement holds its locks for long. */
+const PURGE_BATCH = 10_000;
+
+/**
+ * The embedded engine deletes a run when it completes. A run that failed (a crashed workflow, given up) or was
+ * cancelled stays for diagnosis as long as the attempts do, then goes; completed runs left by versions that kept
+ * them go at once. Their steps go with them (foreign key, on delete cascade).
+ */
+async function purgeFinishedRuns(db: Awaited<ReturnType<typeof getDb>>, cutoff: Date): Promise<number> {
+  let purged = 0;
+  for (;;) {
+    const result = await db.execute(sql`
+      delete from workflow_runs where id in (
+        select id from workflow_runs
+        where status = 'completed' or (status in ('failed', 'cancelled') and updated_at < ${cutoff.toISOString()}::timestamptz)
+        limit ${PURGE_BATCH}
+      )
+      returning 1 as gone
+    `);
+    const n = rowsOf(result).length;
+    purged += n;
+    if (n < PURGE_BATCH) return purged;
+  }
 }
 
 const HOUR = 60 * 60 * 1000;

@@ -1,5 +1,5 @@
 import { eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createIsolatedDatabase } from "@/testing/isolated-database";
 import { startSmtpCapture } from "@/testing/smtp";
 
@@ -136,14 +136,21 @@ describe("email through SMTP", () => {
     const sent = await waitForStatus(id, "sent");
     expect(sent.attempts).toBe(2);
     expect(sent.lastError).toBeNull();
-    // A sent email can be sent again (a person lost it); a second run has its own id.
+    // A sent email can be sent again (a person lost it); a second run has its own id (a run id seen before would
+    // start nothing, and there would be no third attempt).
     await resendEmail(id);
     await smtp.waitFor(to);
     const again = await waitForStatus(id, "sent");
     expect(again.attempts).toBe(3);
+    // Each run is deleted as it completes (just after the email's status is written): none is left behind.
     const db = await getDb();
-    const runs = await db.select({ id: workflowRuns.id }).from(workflowRuns).where(eq(workflowRuns.workflow, "send-email"));
-    expect(runs.filter((r) => r.id.startsWith(`email:${id}:`))).toHaveLength(3);
+    await vi.waitFor(
+      async () => {
+        const runs = await db.select({ id: workflowRuns.id }).from(workflowRuns).where(eq(workflowRuns.workflow, "send-email"));
+        expect(runs.filter((r) => r.id.startsWith(`email:${id}:`))).toEqual([]);
+      },
+      { timeout: 5_000, interval: 25 },
+    );
   });
 
   it("queues atomically with the caller's transaction: a rollback leaves no email and sends nothing", async () => {

@@ -385,12 +385,19 @@ export class EmbeddedEngine {
         stored as (
           insert into workflow_steps (run_id, step_id, result)
           select x.run_id, s.step_id, s.result from x, jsonb_to_recordset(x.steps) as s(step_id text, result jsonb)
+          where x.status <> 'completed'
           on conflict do nothing
+        ),
+        -- A completed run is never read again: it is deleted (its steps with it), not kept as a row to update, scan
+        -- past and purge later. What it did is in the rows it wrote (a delivery's attempts and status).
+        finished as (
+          delete from workflow_runs r using x
+          where r.id = x.run_id and x.status = 'completed' and r.lease_owner = ${this.owner} and r.status <> 'cancelled'
         )
         update workflow_runs r set status = x.status::workflow_run_status, wake_at = coalesce(x.wake_at, r.wake_at),
           last_error = coalesce(x.last_error, r.last_error), lease_owner = null, lease_expires_at = null, updated_at = now()
         from x
-        where r.id = x.run_id and r.lease_owner = ${this.owner} and r.status <> 'cancelled'
+        where r.id = x.run_id and x.status <> 'completed' and r.lease_owner = ${this.owner} and r.status <> 'cancelled'
       `;
       const keys = [...new Set(items.map((i) => i.wakes_key).filter((k): k is string => k !== null))].sort();
       // Unordered runs (the common case) settle in one statement, as ever.

@@ -11,7 +11,7 @@ import { randomBytes, randomUUID } from "node:crypto";
 import type { Pool } from "pg";
 import { encryptSecret, decryptSecret } from "@/lib/crypto";
 import { eventEnvelope } from "@/lib/delivery/attempt";
-import { USER_AGENT } from "@/lib/delivery/constants";
+import { DELIVERING_AFTER_MS, USER_AGENT } from "@/lib/delivery/constants";
 import { sendAttempt } from "@/lib/delivery/send-attempt";
 import { bodySignaturesHex, standardSignature } from "@/lib/delivery/sign";
 import { env } from "@/lib/env";
@@ -88,10 +88,7 @@ export class AttemptFailed extends Error {}
  */
 export async function deliverPeerJob(pool: Pool, job: PeerJob, attemptNumber: number): Promise<void> {
   const { rows } = await pool.query<LoadedDelivery>(
-    `with d as (
-       update bench_deliveries set status = case when status = 'pending' then 'delivering' else status end, updated_at = now()
-       where id = $1 returning id, status, event_id, endpoint_id
-     )
+    `with d as (select id, status, event_id, endpoint_id from bench_deliveries where id = $1)
      select d.status, e.url, e.secret_encrypted, e.timeout_seconds, e.max_retries, ev.id as event_id, ev.type, ev.data, ev.created_at
      from d join bench_endpoints e on e.id = d.endpoint_id join bench_events ev on ev.id = d.event_id`,
     [job.deliveryId],
@@ -113,6 +110,13 @@ export async function deliverPeerJob(pool: Pool, job: PeerJob, attemptNumber: nu
     [`x-${brand}-signature`]: bodySignaturesHex(secrets, body),
     [`x-${brand}-event`]: row.type,
   };
+  // As Herald does: an attempt still in flight after DELIVERING_AFTER_MS marks its delivery `delivering`.
+  let marked: Promise<unknown> | undefined;
+  const timer = setTimeout(() => {
+    marked = pool
+      .query("update bench_deliveries set status = 'delivering', updated_at = now() where id = $1 and status = 'pending'", [job.deliveryId])
+      .catch(() => undefined);
+  }, DELIVERING_AFTER_MS);
   const result = await sendAttempt({
     url: row.url,
     headers,
@@ -120,6 +124,8 @@ export async function deliverPeerJob(pool: Pool, job: PeerJob, attemptNumber: nu
     timeoutMs: row.timeout_seconds * 1000,
     allowPrivateTargets: env.delivery.allowPrivateTargets,
   });
+  clearTimeout(timer);
+  await marked;
   const retriesLeft = attemptNumber <= row.max_retries;
   const status = result.ok ? "succeeded" : retriesLeft ? "pending" : "failed";
   await pool.query(
