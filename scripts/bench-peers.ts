@@ -15,7 +15,7 @@
  */
 import { fork, type ChildProcess } from "node:child_process";
 import os from "node:os";
-import { startReceiverProcess, waitForCount, type ReceiverProcess } from "./bench-receiver-client";
+import { startReceiverProcess, waitForCountOnly, type ReceiverProcess } from "./bench-receiver-client";
 import { lsnDiff, type DbCounters } from "./bench-peers/counters";
 
 const EVENTS = Number(process.env.EVENTS ?? 10_000);
@@ -137,7 +137,7 @@ async function runOne(system: string, round: number, receiver: ReceiverProcess):
     child.send({ type: "publish" });
     publishMs = (await once<{ ms: number }>(child, "published")).ms;
   }
-  await waitForCount(receiver.ask, deliveries, 1_800_000, 25);
+  await waitForCountOnly(receiver.ask, deliveries, 1_800_000, undefined, 25);
   const seconds = (performance.now() - started) / 1000;
   child.send({ type: "finish" });
   const { peakRss, before, after } = await once<{ peakRss: number; before: DbCounters; after: DbCounters }>(child, "finished");
