@@ -11,7 +11,7 @@ export const deliveryRequestedData = z.object({
   firstAttempt: z.number().int().min(1),
   /** A resumed delivery continues its chain: the attempt's place in it decides the retries left. */
   firstChainIndex: z.number().int().min(1).optional(),
-  /** Tells a resumed run apart from the run that paused at the same attempt. */
+  /** Tells a resumed run or a redelivery apart from an earlier run that started at the same attempt. */
   resumeKey: z.string().optional(),
 });
 

@@ -467,6 +467,29 @@ describe("an endpoint switched off or deleted while an attempt is in flight", ()
     expect((await settled(deliveryId)).status).toBe("cancelled");
   });
 
+  it("a delivery cancelled before its first attempt is sent when redelivered (its cancelled run does not block the new one)", async () => {
+    // Ordered: the second delivery waits behind the first, which is in flight, so it is cancelled unattempted.
+    const created = await runAction(ctx, createEndpointSchema, createEndpoint, { url: `${own.url}/never-tried`, maxRetries: 5, ordered: true });
+    if (!created.ok) throw new Error(JSON.stringify(created.error));
+    const endpointId = created.data.id;
+    own.enqueue({ kind: "status", status: 200, delayMs: 800 });
+    const first = await publishEvent(ctx.org.id, "session.completed", example, { endpointId });
+    await vi.waitFor(() => expect(own.requests.some((r) => r.path === "/never-tried")).toBe(true), { timeout: 5000 });
+    const second = await publishEvent(ctx.org.id, "session.completed", example, { endpointId });
+    const deliveryId = second.deliveryIds[0]!;
+    await runAction(ctx, webhookSchemas.setEndpointActiveSchema, setEndpointActive, { id: endpointId, active: false });
+    expect((await settled(deliveryId, 5000)).status).toBe("cancelled");
+    expect(await attemptsOf(deliveryId)).toEqual([]);
+    await vi.waitFor(async () => expect((await settled(first.deliveryIds[0]!)).status).toBe("succeeded"), { timeout: 5000 });
+
+    await runAction(ctx, webhookSchemas.setEndpointActiveSchema, setEndpointActive, { id: endpointId, active: true });
+    const again = await runAction(ctx, deliveryRefSchema, redeliver, { id: deliveryId });
+    // The same first attempt number as the cancelled run's: the new run takes its place.
+    expect(again).toEqual({ ok: true, data: { id: deliveryId, firstAttempt: 1 } });
+    expect((await settled(deliveryId)).status).toBe("succeeded");
+    expect((await attemptsOf(deliveryId)).map((a) => [a.attemptNumber, a.responseStatus])).toEqual([[1, 200]]);
+  });
+
   it("a single cancelled delivery can be redelivered once its endpoint is on again", async () => {
     const { endpointId, deliveryId } = await inFlight("/off-redeliver", { status: 503, delayMs: 800 });
     await runAction(ctx, webhookSchemas.setEndpointActiveSchema, setEndpointActive, { id: endpointId, active: false });

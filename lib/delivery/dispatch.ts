@@ -20,10 +20,20 @@ export function setLocalEngine(engine: EmbeddedEngine | undefined): void {
 
 /**
  * A redelivery starts a new run of the same delivery; the chain's first attempt number keeps run ids apart, and a
- * run resumed after a billing pause adds its resume key (it may resume at the attempt where an earlier run paused).
+ * run resumed after a billing pause adds its resume key (it may resume at the attempt where an earlier run paused),
+ * as a redelivery adds its own (see {@link redeliveryKey}).
  */
 export function runIdFor(run: DeliveryRunInput): string {
   return `${run.deliveryId}:${run.firstAttempt ?? 1}${run.resumeKey ? `:${run.resumeKey}` : ""}`;
+}
+
+/**
+ * The key of a redelivery's run: a delivery cancelled before it recorded an attempt restarts at the same attempt
+ * number as the chain that was cancelled, whose run (kept as `cancelled` by the embedded engine; its id seen within
+ * 24 hours by Inngest) would otherwise swallow the new one, leaving the delivery pending for ever.
+ */
+export function redeliveryKey(now = new Date()): string {
+  return `d${now.getTime().toString(36)}`;
 }
 
 /**

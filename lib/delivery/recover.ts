@@ -7,7 +7,7 @@ import type { SessionContext } from "@/db/queries/users";
 import { deliveries, type DeliveryStatus } from "@/db/schema";
 import { AppError } from "@/lib/errors";
 import { assertWebhooksAllowed } from "@/lib/plans";
-import { enqueueDeliveryRun, startDeliveryRuns } from "./dispatch";
+import { enqueueDeliveryRun, redeliveryKey, startDeliveryRuns } from "./dispatch";
 import type { DeliveryRunInput } from "./run-input";
 
 /** At most this many deliveries per recovery: a bounded burst, never an unbounded replay of history. */
@@ -51,10 +51,12 @@ export async function redeliverFailedSince(
   `);
   const [row] = rowsOf<{ picked: number; restarted: { id: string; attemptCount: number }[] | string }>(result);
   const restarted = typeof row?.restarted === "string" ? JSON.parse(row.restarted) : (row?.restarted ?? []);
+  const key = redeliveryKey();
   const runs: DeliveryRunInput[] = restarted.map((r: { id: string; attemptCount: number }) => ({
     deliveryId: r.id,
     endpointId: endpoint.id,
     firstAttempt: r.attemptCount + 1,
+    resumeKey: key,
   }));
   for (const run of runs) await enqueueDeliveryRun(run);
   await startDeliveryRuns(runs);

@@ -6,7 +6,7 @@ import type { SessionContext } from "@/db/queries/users";
 import { deliveries, webhookEndpoints } from "@/db/schema";
 import { AppError } from "@/lib/errors";
 import { assertWebhooksAllowed } from "@/lib/plans";
-import { enqueueDeliveryRun, startDeliveryRuns } from "./dispatch";
+import { enqueueDeliveryRun, redeliveryKey, startDeliveryRuns } from "./dispatch";
 
 /**
  * Redeliver: a fresh chain of attempts for the same event and endpoint, with the same `webhook-id`, recorded in the
@@ -36,7 +36,7 @@ export async function redeliver(input: z.output<typeof deliveryRefSchema>, ctx: 
   if (restarted.length === 0) {
     throw new AppError("conflict:delivery_in_progress", { message: "This delivery is still in progress; wait for it to finish." });
   }
-  const run = { deliveryId: input.id, endpointId: row.delivery.endpointId, firstAttempt };
+  const run = { deliveryId: input.id, endpointId: row.delivery.endpointId, firstAttempt, resumeKey: redeliveryKey() };
   await enqueueDeliveryRun(run);
   await startDeliveryRuns([run]);
   return { id: input.id, firstAttempt };

@@ -14,8 +14,9 @@ const STRIPE_EVENTS_KEPT_MS = 180 * 24 * 60 * 60 * 1000;
 
 /**
  * Purges delivery attempts older than LOG_RETENTION_DAYS (whole day partitions, so an attempt may stay up to a day
- * longer; see db/partitions.ts), the engine's failed and cancelled runs as old, and sign-in attempts older than a day. Deletes in batches so that a large backlog
- * never holds long locks; safe to run from several processes at once.
+ * longer; see db/partitions.ts), the embedded engine's failed and cancelled runs as old, and sign-in attempts older
+ * than a day. Deletes in batches so that a large backlog never holds long locks; safe to run from several processes
+ * at once.
  */
 export async function purgeOldLogs(
   now = new Date(),

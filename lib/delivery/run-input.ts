@@ -12,7 +12,7 @@ export const deliveryRunInputSchema = z.object({
    * pause (it keeps the retries it had left).
    */
   firstChainIndex: z.number().int().min(1).default(1),
-  /** Set on a resumed run, so that its run id differs from the run that paused (see runIdFor). */
+  /** Set on a resumed run and on a redelivery, so that its run id differs from an earlier run's (see runIdFor). */
   resumeKey: z.string().optional(),
 });
 export type DeliveryRunInput = z.input<typeof deliveryRunInputSchema>;
