@@ -33,7 +33,7 @@ export async function setPlanAs(
   const db = await getDb();
   const now = new Date();
   const updated = await db.transaction(async (tx) => {
-    const [before] = await tx.select({ plan: organizations.plan }).from(organizations).where(eq(organizations.id, input.organizationId)).for("update");
+    const [before] = await tx.select({ plan: organizations.plan }).from(organizations).where(eq(organizations.id, input.organizationId)).for("no key update");
     if (!before) return false;
     const rows = await tx
       .update(organizations)

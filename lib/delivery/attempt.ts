@@ -1,5 +1,6 @@
 import { and, eq, sql } from "drizzle-orm";
 import { getDb, rowsOf } from "@/db";
+import { retryOnDeadlock } from "@/db/deadlock";
 import { createBatcher } from "@/lib/batcher";
 import { deliveries, type DeliveryStatus, type Plan, type StoredHeader, type SubscriptionStatus } from "@/db/schema";
 import { pauseDelivery } from "@/lib/delivery/pause";
@@ -225,25 +226,6 @@ interface Recorded {
 
 const DISABLE_AFTER_FAILING_SECONDS = Math.round(DISABLE_AFTER_FAILING_MS / 1000);
 
-/** PostgreSQL's "deadlock detected" (40P01), on the error itself or on the one a driver wrapped. */
-function isDeadlock(error: unknown): boolean {
-  for (let e: unknown = error, depth = 0; e && depth < 3; e = (e as { cause?: unknown }).cause, depth += 1) {
-    if ((e as { code?: unknown }).code === "40P01") return true;
-  }
-  return false;
-}
-
-async function retryOnDeadlock<T>(statement: () => Promise<T>): Promise<T> {
-  for (let attempt = 1; ; attempt += 1) {
-    try {
-      return await statement();
-    } catch (error) {
-      if (attempt >= 5 || !isDeadlock(error)) throw error;
-      await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * attempt));
-    }
-  }
-}
-
 // Attempts that finish together are recorded together, in one statement: each attempt row, its delivery's new state,
 // its endpoint's failure counters and health state, the audit event of a health change and the notices that alert the
 // owners and the platform, so all are stored or none. Within one statement, an endpoint's attempts are taken in the
@@ -304,14 +286,16 @@ const recordAttempts = createBatcher(
       -- The endpoints this batch may change, locked, so that the values read here are the latest committed ones and
       -- stay so until this statement commits: concurrent attempts of one endpoint, in this process or another, each
       -- build on the other's counters (a stale read once lost 119 of 150). A healthy endpoint's successes lock and
-      -- write nothing.
+      -- write nothing. FOR NO KEY UPDATE, the lock the update itself takes: it excludes other recordings but not a
+      -- publish's foreign-key checks on these endpoints (KEY SHARE), which FOR UPDATE blocked, so that a publish
+      -- and a recording that met two endpoints in opposite orders deadlocked and the publish failed.
       cur as materialized (
         select e.id, e.organization_id, e.active, e.health, e.health_changed_at, e.consecutive_failures, e.failing_since,
           e.failed_attempts, e.last_failure, e.failing_alerted_at, e.disable_warned_at, e.disabled_reason,
           e.disabled_cause, e.disabled_at
         from webhook_endpoints e join ep on ep.endpoint_id = e.id
         where ep.failing or ep.gone or e.consecutive_failures > 0 or e.failing_since is not null or e.health <> 'healthy'
-        for update of e
+        for no key update of e
       ),
       -- The new counters: failing since the first failure after a success; a failed delivery counts towards 50.
       n1 as (

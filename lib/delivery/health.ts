@@ -86,7 +86,8 @@ export async function sweepDisablingSoon(): Promise<number> {
       where health = 'failing' and active and deleted_at is null and disable_warned_at is null
         and failing_since <= now() - ${WARN_AFTER_FAILING_SECONDS} * interval '1 second'
       limit 500
-      for update skip locked
+      -- NO KEY UPDATE: a publish's foreign-key checks on these endpoints go on meanwhile.
+      for no key update skip locked
     ),
     warned as (
       update webhook_endpoints e set disable_warned_at = now()

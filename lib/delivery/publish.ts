@@ -1,5 +1,6 @@
 import { and, eq, sql } from "drizzle-orm";
 import { getDb, rowsOf } from "@/db";
+import { retryOnDeadlock } from "@/db/deadlock";
 import { createBatcher } from "@/lib/batcher";
 import { events } from "@/db/schema";
 import { env } from "@/lib/env";
@@ -51,7 +52,9 @@ const storeEvent = createBatcher(
   async (items: EventToStore[]): Promise<StoredEvent[]> => {
     const db = await getDb();
     const embedded = env.delivery.engine === "embedded";
-    const result = await db.execute(sql`
+    // A deadlock with another statement on the same rows (endpoints, say) aborts this one, which stored nothing: it
+    // goes again, so a publish does not fail for it.
+    const result = await retryOnDeadlock(() => db.execute(sql`
       with x as (
         -- n: the order the events were published in (an ordered endpoint gets their runs in this order).
         select * from rows from (jsonb_to_recordset(${JSON.stringify(items)}::jsonb) as (id text, organization_id text, type text,
@@ -98,7 +101,7 @@ const storeEvent = createBatcher(
       )
       select ev.id, ev.created_at, coalesce(p.deliveries, '[]'::json) as deliveries
       from ev left join per_event p on p.event_id = ev.id
-    `);
+    `));
     const byId = new Map(rowsOf<{ id: string } & NonNullable<StoredEvent>>(result).map((r) => [r.id, r]));
     return items.map((i) => byId.get(i.id));
   },
