@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { getDb, rowsOf } from "@/db";
+import { getDb, rowsOf, type Db } from "@/db";
 import { ensureAttemptPartitions, purgeAttemptPartitions } from "@/db/partitions";
 import { env } from "@/lib/env";
 import { logger } from "@/lib/logger";
@@ -44,7 +44,7 @@ export async function purgeOldLogs(
   return { attempts, loginAttempts, stripeEvents, workflowRuns };
 }
 
-/** Rows deleted per statement by the purges that delete rows, so that no statement holds its locks for long. */
+/** Runs deleted per statement, so that a large first purge (runs kept by earlier versions) never holds long locks. */
 const PURGE_BATCH = 10_000;
 
 /**
@@ -52,7 +52,7 @@ const PURGE_BATCH = 10_000;
  * cancelled stays for diagnosis as long as the attempts do, then goes; completed runs left by versions that kept
  * them go at once. Their steps go with them (foreign key, on delete cascade).
  */
-async function purgeFinishedRuns(db: Awaited<ReturnType<typeof getDb>>, cutoff: Date): Promise<number> {
+async function purgeFinishedRuns(db: Db, cutoff: Date): Promise<number> {
   let purged = 0;
   for (;;) {
     const result = await db.execute(sql`
