@@ -1,5 +1,5 @@
 import { and, eq, sql } from "drizzle-orm";
-import { getDb, rowsOf } from "@/db";
+import { getDb, getDeliveryDb, rowsOf } from "@/db";
 import { retryOnDeadlock } from "@/db/deadlock";
 import { createBatcher } from "@/lib/batcher";
 import { deliveries, type DeliveryStatus, type Plan, type StoredHeader, type SubscriptionStatus } from "@/db/schema";
@@ -111,7 +111,7 @@ function toOutcome(status: "succeeded" | "failed" | "cancelled"): AttemptOutcome
 // `delivering` on its own (see markDelivering).
 const loadForAttempt = createBatcher(
   async (items: { deliveryId: string; attemptNumber: number }[]): Promise<(LoadedRow | undefined)[]> => {
-    const db = await getDb();
+    const db = await getDeliveryDb();
     const wanted = JSON.stringify(items.map((i) => ({ delivery_id: i.deliveryId, attempt_number: i.attemptNumber })));
     const result = await db.execute(sql`
       with x as (
@@ -121,14 +121,17 @@ const loadForAttempt = createBatcher(
       ),
       d as (
         select deliveries.id, deliveries.organization_id, deliveries.event_id, deliveries.endpoint_id, deliveries.status,
-          deliveries.next_attempt_at, deliveries.created_at, x.attempt_number
+          deliveries.next_attempt_at, deliveries.attempt_count, x.attempt_number
         from x join deliveries on deliveries.id = x.delivery_id
       )
       select d.id, d.organization_id, d.status, d.next_attempt_at, d.attempt_number,
         e.id as endpoint_id, e.url, e.headers, e.timeout_seconds, e.max_retries, e.active, e.deleted_at,
         e.consecutive_failures, e.failing_since, e.secret_encrypted, e.previous_secret_encrypted, e.previous_secret_expires_at,
         ev.id as event_id, ev.type, ev.data, ev.created_at as event_created_at, ev.test as event_test,
-        a.succeeded as recorded_succeeded, o.plan, o.deactivated_at is not null as organization_deactivated, b.status as subscription_status,
+        -- An attempt is recorded in the same statement that raises its delivery's attempt_count (recordAttempts):
+        -- a count at or past this attempt's number means it was recorded (and, when it was the last, it succeeded
+        -- if the delivery did). No need to look in the attempts' partitions.
+        case when d.attempt_count >= d.attempt_number then d.status = 'succeeded' end as recorded_succeeded, o.plan, o.deactivated_at is not null as organization_deactivated, b.status as subscription_status,
         e.rate_limit_per_second, coalesce(th.throttled_until > now()
           or th.adaptive_since > now() - ${ADAPTIVE_TTL_SECONDS}::float8 * interval '1 second', false) as throttled
       from d
@@ -136,14 +139,6 @@ const loadForAttempt = createBatcher(
       join events ev on ev.id = d.event_id
       join organizations o on o.id = d.organization_id
       left join organization_billing b on b.organization_id = d.organization_id
-      -- delivery_attempts is partitioned by day (migration 0025): bounding the start by the delivery's creation (an
-      -- hour of clock skew either way) lets PostgreSQL look in the days since then only, not in every partition.
-      left join lateral (
-        select a.succeeded from delivery_attempts a
-        where a.delivery_id = d.id and a.attempt_number = d.attempt_number
-          and a.started_at >= d.created_at - interval '1 hour' and a.started_at < now() + interval '1 hour'
-        limit 1
-      ) a on true
       left join endpoint_throttles th on th.endpoint_id = d.endpoint_id
     `);
     const byKey = new Map(rowsOf<LoadedRow & { attempt_number: number }>(result).map((r) => [`${r.id}:${r.attempt_number}`, r]));
@@ -156,7 +151,7 @@ const loadForAttempt = createBatcher(
 // were cancelled meanwhile).
 const markDelivering = createBatcher(
   async (ids: string[]): Promise<undefined[]> => {
-    const db = await getDb();
+    const db = await getDeliveryDb();
     await db.execute(sql`
       update deliveries set status = 'delivering', updated_at = now()
       where id in (select jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb) limit ${ids.length}) and status = 'pending'
@@ -218,7 +213,10 @@ interface RecordRow {
 }
 
 interface Recorded {
-  /** The delivery's status after this attempt (undefined: the delivery no longer exists). */
+  /**
+   * The delivery's status after this attempt (undefined: the delivery no longer exists, or this attempt was recorded
+   * already, by another run of the same delivery, and this one stored nothing).
+   */
   status: DeliveryStatus | undefined;
   /** Set when this statement switched the endpoint off (410, 50 failed deliveries in a row, 3 days failing). */
   disabledReason: string | null;
@@ -231,8 +229,11 @@ const DISABLE_AFTER_FAILING_SECONDS = Math.round(DISABLE_AFTER_FAILING_MS / 1000
 // owners and the platform, so all are stored or none. Within one statement, an endpoint's attempts are taken in the
 // order they finished.
 const recordAttempts = createBatcher(
-  async (rows: RecordRow[]): Promise<Recorded[]> => {
-    const db = await getDb();
+  async (batch: RecordRow[]): Promise<Recorded[]> => {
+    const db = await getDeliveryDb();
+    // One row per delivery: the same attempt twice in one batch (two runs of one delivery) is stored once.
+    const seen = new Set<string>();
+    const rows = batch.filter((row) => !seen.has(row.delivery_id) && seen.add(row.delivery_id));
     // Two statements touching the same endpoints or deliveries in another order can deadlock; PostgreSQL aborts one,
     // which stored nothing, so it is simply run again.
     const result = await retryOnDeadlock(() => db.execute(sql`
@@ -244,6 +245,17 @@ const recordAttempts = createBatcher(
           dns_ms real, connect_ms real, tls_ms real, ttfb_ms real, final_status text, counts_failure boolean, gone boolean, next_attempt_at timestamptz, completed_at timestamptz)
         limit ${rows.length}
       ),
+      -- The deliveries whose attempt is new, locked: an attempt is stored only while its delivery's attempt_count is
+      -- below its number, and this statement raises the count (the update at the end), so the same attempt recorded
+      -- again (a replayed step, a duplicate run) is refused. Under the lock, a recording of the same attempt that
+      -- committed meanwhile is seen (PostgreSQL re-reads a row it waited for), so two can never both store it.
+      -- delivery_attempts is partitioned by started_at (migration 0025), so its own unique key cannot say this.
+      fresh_deliveries as materialized (
+        select d.id from deliveries d join x on x.delivery_id = d.id
+        where d.attempt_count < x.attempt_number
+        order by d.id
+        for no key update of d
+      ),
       recorded as (
         insert into delivery_attempts (delivery_id, organization_id, endpoint_id, attempt_number, started_at, duration_ms,
           request_url, request_headers, response_status, response_headers, response_body, response_body_truncated,
@@ -251,15 +263,7 @@ const recordAttempts = createBatcher(
         select delivery_id, organization_id, endpoint_id, attempt_number, started_at, duration_ms, request_url,
           request_headers, response_status, response_headers, response_body, response_body_truncated, error_class,
           error_message, succeeded, dns_ms, connect_ms, tls_ms, ttfb_ms
-        from x
-        -- delivery_attempts is partitioned by started_at, so its unique key holds started_at too (migration 0025):
-        -- the same attempt number recorded by another run with another start is refused here instead, looking only
-        -- at the partitions a day either side of this start (a duplicate run starts within its lease, minutes).
-        where not exists (
-          select 1 from delivery_attempts p where p.delivery_id = x.delivery_id and p.attempt_number = x.attempt_number
-            and p.started_at > x.started_at - interval '1 day' and p.started_at < x.started_at + interval '1 day'
-        )
-        on conflict (delivery_id, attempt_number, started_at) do nothing
+        from x join fresh_deliveries f on f.id = x.delivery_id
         returning delivery_id, attempt_number
       ),
       -- Only attempts stored now count: a replay of a recorded attempt counts nothing twice.
@@ -424,6 +428,7 @@ const recordAttempts = createBatcher(
           and en.deleted_at is null and not coalesce(c.disabled_now, false) then null else coalesce(x.completed_at, now()) end,
         updated_at = now()
       from x
+      join recorded r on r.delivery_id = x.delivery_id and r.attempt_number = x.attempt_number
       join webhook_endpoints en on en.id = x.endpoint_id
       left join counted c on c.id = x.endpoint_id
       where d.id = x.delivery_id
@@ -440,8 +445,9 @@ const recordAttempts = createBatcher(
       // Its other deliveries end now too (waiting ones, and those mid-attempt when their attempt returns).
       await cancelEndpointDeliveries(endpointId);
     }
-    return rows.map((row) => {
-      const r = byId.get(row.delivery_id);
+    const kept = new Set(rows);
+    return batch.map((row) => {
+      const r = kept.has(row) ? byId.get(row.delivery_id) : undefined;
       return { status: r?.status, disabledReason: r?.disabled_reason ?? null };
     });
   },
