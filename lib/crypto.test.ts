@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { decryptSecret, encryptSecret, maskSecret } from "./crypto";
+import { decryptSecret, decryptSecretCached, encryptSecret, maskSecret } from "./crypto";
 
 const key = randomBytes(32);
 
@@ -25,6 +25,19 @@ describe("secrets at rest", () => {
     expect(() => decryptSecret([parts[0], parts[1], parts[2], body.toString("base64url")].join("."), key)).toThrow();
     expect(() => decryptSecret(stored, randomBytes(32))).toThrow();
     expect(() => decryptSecret("plaintext", key)).toThrow("unrecognised encrypted value");
+  });
+
+  it("decrypts the delivery path's values once, and still refuses a tampered one", () => {
+    // The app's own key (no override): the cache serves the delivery path, which uses it.
+    const first = encryptSecret("whsec_first");
+    const rotated = encryptSecret("whsec_rotated");
+    expect(decryptSecretCached(first)).toBe("whsec_first");
+    expect(decryptSecretCached(first)).toBe("whsec_first");
+    expect(decryptSecretCached(rotated)).toBe("whsec_rotated");
+    const parts = first.split(".");
+    const body = Buffer.from(parts[3]!, "base64url");
+    body[0] = body[0]! ^ 1;
+    expect(() => decryptSecretCached([parts[0], parts[1], parts[2], body.toString("base64url")].join("."))).toThrow();
   });
 
   it("masks to two characters and dots", () => {

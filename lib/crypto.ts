@@ -28,6 +28,28 @@ export function decryptSecret(stored: string, keyOverride?: Buffer): string {
   return Buffer.concat([decipher.update(Buffer.from(body, "base64url")), decipher.final()]).toString("utf8");
 }
 
+const DECRYPTED_CACHE_SIZE = 5_000;
+const decrypted = new Map<string, string>();
+
+/**
+ * decryptSecret for the delivery path, which decrypts the same endpoint's secret and headers for every attempt: a
+ * stored value (its own random IV, so a rotated secret is a new value) is decrypted once and kept, for the last
+ * DECRYPTED_CACHE_SIZE values used. AES-GCM and its key setup were 5% of the process's time under load.
+ */
+export function decryptSecretCached(stored: string): string {
+  const hit = decrypted.get(stored);
+  if (hit !== undefined) {
+    // Most recently used last, so the oldest is the first to go.
+    decrypted.delete(stored);
+    decrypted.set(stored, hit);
+    return hit;
+  }
+  const value = decryptSecret(stored);
+  decrypted.set(stored, value);
+  if (decrypted.size > DECRYPTED_CACHE_SIZE) decrypted.delete(decrypted.keys().next().value as string);
+  return value;
+}
+
 /** "ab••••••••": the first two characters, then dots, so a partner recognises a value without seeing it. */
 export function maskSecret(value: string): string {
   return `${value.slice(0, 2)}${"•".repeat(8)}`;

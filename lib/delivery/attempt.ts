@@ -4,7 +4,7 @@ import { retryOnDeadlock } from "@/db/deadlock";
 import { createBatcher } from "@/lib/batcher";
 import { deliveries, type DeliveryStatus, type Plan, type StoredHeader, type SubscriptionStatus } from "@/db/schema";
 import { pauseDelivery } from "@/lib/delivery/pause";
-import { decryptSecret, maskSecret } from "@/lib/crypto";
+import { decryptSecretCached, maskSecret } from "@/lib/crypto";
 import { env } from "@/lib/env";
 import { logger } from "@/lib/logger";
 import { deliveryPause } from "@/lib/plans";
@@ -95,9 +95,9 @@ function toDate(value: Date | string | null | undefined): Date | null {
 
 /** The secrets that sign right now: the current one, plus the previous one during a rotation's 24 hours. */
 function signingSecrets(endpoint: EndpointState, now: Date): string[] {
-  const secrets = [decryptSecret(endpoint.secretEncrypted)];
+  const secrets = [decryptSecretCached(endpoint.secretEncrypted)];
   if (endpoint.previousSecretEncrypted && endpoint.previousSecretExpiresAt && endpoint.previousSecretExpiresAt > now) {
-    secrets.push(decryptSecret(endpoint.previousSecretEncrypted));
+    secrets.push(decryptSecretCached(endpoint.previousSecretEncrypted));
   }
   return secrets;
 }
@@ -559,7 +559,7 @@ export async function performAttempt({
   const brand = env.webhookBrand;
   // Empty for an endpoint that signs with ed25519 only: the header is then left out (lib/delivery/sign.ts says why).
   const brandSignature = bodySignaturesHex(secrets, body);
-  const custom = endpoint.headers.map((h) => ({ name: h.name, value: decryptSecret(h.valueEncrypted) }));
+  const custom = endpoint.headers.map((h) => ({ name: h.name, value: decryptSecretCached(h.valueEncrypted) }));
   const headers: Record<string, string> = {};
   for (const h of custom) headers[h.name] = h.value;
   Object.assign(headers, {
