@@ -14,8 +14,6 @@ export type Driver = "postgres" | "pglite";
 
 interface Handle {
   db: Db;
-  /** The delivery path's connections (see DELIVERY_PATH_SETTINGS); the same handle as `db` on PGlite. */
-  deliveryDb: Db;
   driver: Driver;
   close: () => Promise<void>;
 }
@@ -44,54 +42,20 @@ export async function openDatabase(options: OpenOptions = {}): Promise<Handle> {
   return handle;
 }
 
-/**
- * The delivery path's statements (publish, claim, load, record, settle) run on connections of their own, half of
- * DATABASE_POOL_MAX, whose plans are made once and kept: they run thousands of times a second, always the same few
- * statements looking up rows by primary key, and on the app's other connections (below) PostgreSQL plans every
- * execution, which was about 30% of its time on this path, foreign-key checks included. A plan kept for a
- * connection's life must not depend on how big the tables were when it was made (a fresh database, a new day's
- * partition; see `preparing` for the plan that did), so these connections allow nested loops over index scans only:
- * every statement here starts from the rows it was handed (a JSON list) and reaches each other row by its key.
- * Without prepared statements (DATABASE_PREPARED_STATEMENTS=0) each execution is planned, under the same limits.
- */
-export const DELIVERY_PATH_SETTINGS = {
-  enable_seqscan: "off",
-  enable_bitmapscan: "off",
-  enable_hashjoin: "off",
-  enable_mergejoin: "off",
-  // A plan that had to take a disabled path (a catalog query at connect, say) carries a huge cost estimate, which
-  // would otherwise have PostgreSQL compile it to machine code on every execution: 400 ms each time.
-  jit: "off",
-} as const;
-
 async function openPostgres(url: string): Promise<Handle> {
   const { default: postgres } = await import("postgres");
   const { drizzle } = await import("drizzle-orm/postgres-js");
   const prepare = env.databasePreparedStatements;
-  const deliveryMax = Math.ceil(env.databasePoolMax / 2);
-  const options = { onnotice: () => undefined, connect_timeout: 10 } as const;
   const client = postgres(url, {
-    ...options,
-    max: Math.max(1, env.databasePoolMax - deliveryMax),
+    max: env.databasePoolMax,
+    onnotice: () => undefined,
+    connect_timeout: 10,
     // A prepared statement is still planned for its parameters at every execution, as an unprepared one is (see
     // `preparing`).
     ...(prepare ? { connection: { plan_cache_mode: "force_custom_plan" } } : {}),
   });
-  const deliveryClient = postgres(url, {
-    ...options,
-    max: deliveryMax,
-    connection: { ...DELIVERY_PATH_SETTINGS, ...(prepare ? { plan_cache_mode: "force_generic_plan" } : {}) },
-  });
   const db = drizzle(prepare ? preparing(client) : client, { schema }) as unknown as Db;
-  const deliveryDb = drizzle(prepare ? preparing(deliveryClient) : deliveryClient, { schema }) as unknown as Db;
-  return {
-    db,
-    deliveryDb,
-    driver: "postgres",
-    close: async () => {
-      await Promise.all([client.end({ timeout: 5 }), deliveryClient.end({ timeout: 5 })]);
-    },
-  };
+  return { db, driver: "postgres", close: () => client.end({ timeout: 5 }) };
 }
 
 /**
@@ -136,8 +100,7 @@ async function openPglite(dataDir: string): Promise<Handle> {
   const client = new PGlite(dataDir);
   await client.waitReady;
   const db = drizzle(client, { schema }) as unknown as Db;
-  // One connection: the delivery path shares it.
-  return { db, deliveryDb: db, driver: "pglite", close: () => client.close() };
+  return { db, driver: "pglite", close: () => client.close() };
 }
 
 async function runMigrations(handle: Handle, url: string | undefined): Promise<void> {
@@ -191,15 +154,6 @@ function appHandle(): Promise<Handle> {
 /** The app's database, opened lazily on first use with pending migrations applied (demo data is start-up's job). */
 export async function getDb(): Promise<Db> {
   return (await appHandle()).db;
-}
-
-/**
- * The delivery path's database: the same tables through connections that keep one plan per statement (see
- * DELIVERY_PATH_SETTINGS). Only for the few hot statements written for it: each starts from the rows it is handed
- * and reaches every other row by its key.
- */
-export async function getDeliveryDb(): Promise<Db> {
-  return (await appHandle()).deliveryDb;
 }
 
 export async function getDriver(): Promise<Driver> {

@@ -1,5 +1,5 @@
 import { and, eq, sql } from "drizzle-orm";
-import { getDb, getDeliveryDb, rowsOf } from "@/db";
+import { getDb, rowsOf } from "@/db";
 import { retryOnDeadlock } from "@/db/deadlock";
 import { createBatcher } from "@/lib/batcher";
 import { deliveries, type DeliveryStatus, type Plan, type StoredHeader, type SubscriptionStatus } from "@/db/schema";
@@ -111,7 +111,7 @@ function toOutcome(status: "succeeded" | "failed" | "cancelled"): AttemptOutcome
 // `delivering` on its own (see markDelivering).
 const loadForAttempt = createBatcher(
   async (items: { deliveryId: string; attemptNumber: number }[]): Promise<(LoadedRow | undefined)[]> => {
-    const db = await getDeliveryDb();
+    const db = await getDb();
     const wanted = JSON.stringify(items.map((i) => ({ delivery_id: i.deliveryId, attempt_number: i.attemptNumber })));
     const result = await db.execute(sql`
       with x as (
@@ -151,7 +151,7 @@ const loadForAttempt = createBatcher(
 // were cancelled meanwhile).
 const markDelivering = createBatcher(
   async (ids: string[]): Promise<undefined[]> => {
-    const db = await getDeliveryDb();
+    const db = await getDb();
     await db.execute(sql`
       update deliveries set status = 'delivering', updated_at = now()
       where id in (select jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb) limit ${ids.length}) and status = 'pending'
@@ -230,7 +230,7 @@ const DISABLE_AFTER_FAILING_SECONDS = Math.round(DISABLE_AFTER_FAILING_MS / 1000
 // order they finished.
 const recordAttempts = createBatcher(
   async (batch: RecordRow[]): Promise<Recorded[]> => {
-    const db = await getDeliveryDb();
+    const db = await getDb();
     // One row per delivery: the same attempt twice in one batch (two runs of one delivery) is stored once.
     const seen = new Set<string>();
     const rows = batch.filter((row) => !seen.has(row.delivery_id) && seen.add(row.delivery_id));

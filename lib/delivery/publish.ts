@@ -1,5 +1,5 @@
 import { and, eq, sql } from "drizzle-orm";
-import { getDb, getDeliveryDb, rowsOf } from "@/db";
+import { getDb, rowsOf } from "@/db";
 import { retryOnDeadlock } from "@/db/deadlock";
 import { createBatcher } from "@/lib/batcher";
 import { events } from "@/db/schema";
@@ -50,7 +50,7 @@ type StoredEvent = { created_at: Date | string | null; deliveries: DeliveryRunIn
 // An event whose idempotency key was seen before inserts nothing and comes back without a row.
 const storeEvent = createBatcher(
   async (items: EventToStore[]): Promise<StoredEvent[]> => {
-    const db = await getDeliveryDb();
+    const db = await getDb();
     const embedded = env.delivery.engine === "embedded";
     // A deadlock with another statement on the same rows (endpoints, say) aborts this one, which stored nothing: it
     // goes again, so a publish does not fail for it.

@@ -1,4 +1,4 @@
-import { getDeliveryDb } from "@/db";
+import { getDb } from "@/db";
 import { scheduleResumeSweep, stopResumeSweep } from "@/lib/delivery/pause";
 import { SEND_EMAIL_WORKFLOW } from "@/lib/email/constants";
 import { runSendEmailWorkflow } from "@/lib/email/workflow";
@@ -34,7 +34,7 @@ export async function startDeliveryEngine(
   const existing = localEngine();
   if (existing) return existing;
   const engine = new EmbeddedEngine({
-    db: await getDeliveryDb(),
+    db: await getDb(),
     workflows: {
       [DELIVERY_WORKFLOW]: runDeliveryWorkflow,
       [BULK_ISSUANCE_WORKFLOW]: runBulkIssuanceWorkflow,
