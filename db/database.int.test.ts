@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { count, eq, sql } from "drizzle-orm";
 import { afterAll, describe, expect, it } from "vitest";
-import { closeDb, getDb, getDriver, openDatabase, pingDatabase, rowsOf } from "@/db";
+import { closeDb, getDb, getDeliveryDb, getDriver, openDatabase, pingDatabase, rowsOf } from "@/db";
 import { memberships, organizations, users } from "@/db/schema";
 import { prepareDatabase } from "@/lib/startup";
 import { DEMO_ACCOUNTS, seedDemoData } from "@/lib/startup/seed";
@@ -84,6 +84,43 @@ describe("database start-up", () => {
     expect(await pingDatabase()).toBe(true);
     expect(["postgres", "pglite"]).toContain(await getDriver());
   });
+
+  // PostgreSQL only: on PGlite the delivery path shares the one connection.
+  it.runIf(Boolean(process.env.DATABASE_URL))(
+    "runs the delivery path on connections that keep one plan per statement, index lookups only",
+    async () => {
+      const deliveryDb = await getDeliveryDb();
+      const settings = rowsOf<{ name: string; setting: string }>(
+        await deliveryDb.execute(sql`
+          select name, setting from pg_settings
+          where name in ('plan_cache_mode', 'enable_seqscan', 'enable_bitmapscan', 'enable_hashjoin', 'enable_mergejoin', 'jit')
+          order by name
+        `),
+      );
+      expect(Object.fromEntries(settings.map((s) => [s.name, s.setting]))).toEqual({
+        enable_bitmapscan: "off",
+        enable_hashjoin: "off",
+        enable_mergejoin: "off",
+        enable_seqscan: "off",
+        jit: "off",
+        plan_cache_mode: "force_generic_plan",
+      });
+      // A key lookup from a handed list, planned whatever the table holds: a nested loop over an index of the key,
+      // which stays right however big the table grows (the plan is kept for the connection's life).
+      const plan = await deliveryDb.transaction(async (tx) => {
+        await tx.execute(sql.raw(`prepare probe_lookup(jsonb) as
+          select d.id from jsonb_to_recordset($1) as x(id text) join deliveries d on d.id = x.id`));
+        const lines = rowsOf<{ "QUERY PLAN": string }>(await tx.execute(sql.raw(`explain execute probe_lookup('[{"id":"dlv_x"}]')`)));
+        await tx.execute(sql.raw("deallocate probe_lookup"));
+        return lines.map((l) => l["QUERY PLAN"]).join("\n");
+      });
+      expect(plan).toMatch(/Nested Loop/);
+      expect(plan).toMatch(/Index (Only )?Scan using \w+ on deliveries d/);
+      expect(plan).not.toMatch(/Seq Scan|Hash Join|Merge Join/);
+      // The app's other connections still plan every execution for its parameters.
+      expect(rowsOf<{ plan_cache_mode: string }>(await (await getDb()).execute(sql`show plan_cache_mode`))[0]?.plan_cache_mode).toBe("force_custom_plan");
+    },
+  );
 
   // PostgreSQL only: PGlite runs in this process and has no connection to prepare on.
   it.runIf(Boolean(process.env.DATABASE_URL))(

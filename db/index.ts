@@ -14,6 +14,8 @@ export type Driver = "postgres" | "pglite";
 
 interface Handle {
   db: Db;
+  /** The delivery path's connections (see DELIVERY_PATH_SETTINGS); the same handle as `db` on PGlite. */
+  deliveryDb: Db;
   driver: Driver;
   close: () => Promise<void>;
 }
@@ -42,20 +44,59 @@ export async function openDatabase(options: OpenOptions = {}): Promise<Handle> {
   return handle;
 }
 
+/**
+ * The delivery path's busiest statements (publish, load an attempt, record attempts) run on connections of their own,
+ * half of DATABASE_POOL_MAX, whose plans are made once and kept. They run hundreds of times a second, and on the
+ * app's other connections (below) PostgreSQL plans every execution: planning was about 30% of its time on this
+ * path, the foreign-key checks of the rows they insert included (those are planned with their statement's
+ * connection's settings too).
+ *
+ * A plan kept for a connection's life must not depend on how big the tables were when it was made: a fresh database,
+ * a new day's partition, a queue that was empty (see `preparing` for the plan that did, and the claim's below). So
+ * these connections allow nested loops over index scans only, and every statement written for them bounds each
+ * table it joins by the keys at hand (`t.id = any(array(select ... from x))`): whichever side of a join the planner
+ * starts from, it reads only those rows. The claim stays on the other connections: a kept plan of it once walked the
+ * whole due index as the outer side of a join (726 ms a claim). Without prepared statements
+ * (DATABASE_PREPARED_STATEMENTS=0) each execution is planned, under the same limits.
+ */
+export const DELIVERY_PATH_SETTINGS = {
+  enable_seqscan: "off",
+  enable_bitmapscan: "off",
+  enable_hashjoin: "off",
+  enable_mergejoin: "off",
+  // A plan that had to take a disabled path (a catalog query at connect, say) carries a huge cost estimate, which
+  // would otherwise have PostgreSQL compile it to machine code on every execution: 400 ms each time.
+  jit: "off",
+} as const;
+
 async function openPostgres(url: string): Promise<Handle> {
   const { default: postgres } = await import("postgres");
   const { drizzle } = await import("drizzle-orm/postgres-js");
   const prepare = env.databasePreparedStatements;
+  const deliveryMax = Math.ceil(env.databasePoolMax / 2);
+  const options = { onnotice: () => undefined, connect_timeout: 10 } as const;
   const client = postgres(url, {
-    max: env.databasePoolMax,
-    onnotice: () => undefined,
-    connect_timeout: 10,
+    ...options,
+    max: Math.max(1, env.databasePoolMax - deliveryMax),
     // A prepared statement is still planned for its parameters at every execution, as an unprepared one is (see
     // `preparing`).
     ...(prepare ? { connection: { plan_cache_mode: "force_custom_plan" } } : {}),
   });
+  const deliveryClient = postgres(url, {
+    ...options,
+    max: deliveryMax,
+    connection: { ...DELIVERY_PATH_SETTINGS, ...(prepare ? { plan_cache_mode: "force_generic_plan" } : {}) },
+  });
   const db = drizzle(prepare ? preparing(client) : client, { schema }) as unknown as Db;
-  return { db, driver: "postgres", close: () => client.end({ timeout: 5 }) };
+  const deliveryDb = drizzle(prepare ? preparing(deliveryClient) : deliveryClient, { schema }) as unknown as Db;
+  return {
+    db,
+    deliveryDb,
+    driver: "postgres",
+    close: async () => {
+      await Promise.all([client.end({ timeout: 5 }), deliveryClient.end({ timeout: 5 })]);
+    },
+  };
 }
 
 /**
@@ -100,7 +141,8 @@ async function openPglite(dataDir: string): Promise<Handle> {
   const client = new PGlite(dataDir);
   await client.waitReady;
   const db = drizzle(client, { schema }) as unknown as Db;
-  return { db, driver: "pglite", close: () => client.close() };
+  // One connection: the delivery path shares it.
+  return { db, deliveryDb: db, driver: "pglite", close: () => client.close() };
 }
 
 async function runMigrations(handle: Handle, url: string | undefined): Promise<void> {
@@ -154,6 +196,14 @@ function appHandle(): Promise<Handle> {
 /** The app's database, opened lazily on first use with pending migrations applied (demo data is start-up's job). */
 export async function getDb(): Promise<Db> {
   return (await appHandle()).db;
+}
+
+/**
+ * The delivery path's database: the same tables through connections that keep one plan per statement (see
+ * DELIVERY_PATH_SETTINGS). Only for statements written for it: each bounds every table it joins by the keys at hand.
+ */
+export async function getDeliveryDb(): Promise<Db> {
+  return (await appHandle()).deliveryDb;
 }
 
 export async function getDriver(): Promise<Driver> {

@@ -1,5 +1,5 @@
 import { and, eq, sql } from "drizzle-orm";
-import { getDb, rowsOf } from "@/db";
+import { getDb, getDeliveryDb, rowsOf } from "@/db";
 import { retryOnDeadlock } from "@/db/deadlock";
 import { createBatcher } from "@/lib/batcher";
 import { deliveries, type DeliveryStatus, type Plan, type StoredHeader, type SubscriptionStatus } from "@/db/schema";
@@ -111,7 +111,7 @@ function toOutcome(status: "succeeded" | "failed" | "cancelled"): AttemptOutcome
 // `delivering` on its own (see markDelivering).
 const loadForAttempt = createBatcher(
   async (items: { deliveryId: string; attemptNumber: number }[]): Promise<(LoadedRow | undefined)[]> => {
-    const db = await getDb();
+    const db = await getDeliveryDb();
     const wanted = JSON.stringify(items.map((i) => ({ delivery_id: i.deliveryId, attempt_number: i.attemptNumber })));
     const result = await db.execute(sql`
       with x as (
@@ -119,10 +119,13 @@ const loadForAttempt = createBatcher(
         -- The limit tells the planner how few rows this is (it guesses 100), so it picks index lookups.
         limit ${items.length}
       ),
-      d as (
+      -- Every table below is also bounded by the keys at hand (= any(array(...))): these plans are kept for the
+      -- connection's life (db/index.ts), so whichever side of a join PostgreSQL starts from, it reads only those rows.
+      d as materialized (
         select deliveries.id, deliveries.organization_id, deliveries.event_id, deliveries.endpoint_id, deliveries.status,
           deliveries.next_attempt_at, deliveries.attempt_count, x.attempt_number
         from x join deliveries on deliveries.id = x.delivery_id
+        where deliveries.id = any(array(select delivery_id from x))
       )
       select d.id, d.organization_id, d.status, d.next_attempt_at, d.attempt_number,
         e.id as endpoint_id, e.url, e.headers, e.timeout_seconds, e.max_retries, e.active, e.deleted_at,
@@ -135,9 +138,9 @@ const loadForAttempt = createBatcher(
         e.rate_limit_per_second, coalesce(th.throttled_until > now()
           or th.adaptive_since > now() - ${ADAPTIVE_TTL_SECONDS}::float8 * interval '1 second', false) as throttled
       from d
-      join webhook_endpoints e on e.id = d.endpoint_id
-      join events ev on ev.id = d.event_id
-      join organizations o on o.id = d.organization_id
+      join webhook_endpoints e on e.id = d.endpoint_id and e.id = any(array(select endpoint_id from d))
+      join events ev on ev.id = d.event_id and ev.id = any(array(select event_id from d))
+      join organizations o on o.id = d.organization_id and o.id = any(array(select organization_id from d))
       left join organization_billing b on b.organization_id = d.organization_id
       left join endpoint_throttles th on th.endpoint_id = d.endpoint_id
     `);
@@ -151,10 +154,10 @@ const loadForAttempt = createBatcher(
 // were cancelled meanwhile).
 const markDelivering = createBatcher(
   async (ids: string[]): Promise<undefined[]> => {
-    const db = await getDb();
+    const db = await getDeliveryDb();
     await db.execute(sql`
       update deliveries set status = 'delivering', updated_at = now()
-      where id in (select jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb) limit ${ids.length}) and status = 'pending'
+      where id = any(array(select jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb))) and status = 'pending'
     `);
     return ids.map(() => undefined);
   },
@@ -230,7 +233,7 @@ const DISABLE_AFTER_FAILING_SECONDS = Math.round(DISABLE_AFTER_FAILING_MS / 1000
 // order they finished.
 const recordAttempts = createBatcher(
   async (batch: RecordRow[]): Promise<Recorded[]> => {
-    const db = await getDb();
+    const db = await getDeliveryDb();
     // One row per delivery: the same attempt twice in one batch (two runs of one delivery) is stored once.
     const seen = new Set<string>();
     const rows = batch.filter((row) => !seen.has(row.delivery_id) && seen.add(row.delivery_id));
@@ -252,7 +255,7 @@ const recordAttempts = createBatcher(
       -- delivery_attempts is partitioned by started_at (migration 0025), so its own unique key cannot say this.
       fresh_deliveries as materialized (
         select d.id from deliveries d join x on x.delivery_id = d.id
-        where d.attempt_count < x.attempt_number
+        where d.attempt_count < x.attempt_number and d.id = any(array(select delivery_id from x))
         order by d.id
         for no key update of d
       ),
@@ -298,7 +301,7 @@ const recordAttempts = createBatcher(
           e.failed_attempts, e.last_failure, e.failing_alerted_at, e.disable_warned_at, e.disabled_reason,
           e.disabled_cause, e.disabled_at
         from webhook_endpoints e join ep on ep.endpoint_id = e.id
-        where ep.failing or ep.gone or e.consecutive_failures > 0 or e.failing_since is not null or e.health <> 'healthy'
+        where e.id = any(array(select endpoint_id from ep)) and (ep.failing or ep.gone or e.consecutive_failures > 0 or e.failing_since is not null or e.health <> 'healthy')
         for no key update of e
       ),
       -- The new counters: failing since the first failure after a success; a failed delivery counts towards 50.
@@ -360,7 +363,7 @@ const recordAttempts = createBatcher(
           failing_alerted_at = case when n.failing_alert then now() else n.failing_alerted_at end,
           disable_warned_at = case when n.warn_now then now() when n.new_health = 'failing' then n.spell_warned_at end
         from n
-        where e.id = n.id
+        where e.id = n.id and e.id = any(array(select id from n))
         returning e.id, (n.disable_now is not null) as disabled_now, e.disabled_reason
       ),
       -- Each health change is an audit event (by the system), in this same statement.
@@ -429,9 +432,9 @@ const recordAttempts = createBatcher(
         updated_at = now()
       from x
       join recorded r on r.delivery_id = x.delivery_id and r.attempt_number = x.attempt_number
-      join webhook_endpoints en on en.id = x.endpoint_id
+      join webhook_endpoints en on en.id = x.endpoint_id and en.id = any(array(select endpoint_id from x))
       left join counted c on c.id = x.endpoint_id
-      where d.id = x.delivery_id
+      where d.id = x.delivery_id and d.id = any(array(select delivery_id from recorded))
       returning d.id, d.status, case when c.disabled_now then c.disabled_reason end as disabled_reason,
         (select count(*) from noticed)::int + (select count(*) from exhausted)::int as notices
     `));

@@ -1,5 +1,5 @@
 import { and, eq, sql } from "drizzle-orm";
-import { getDb, rowsOf } from "@/db";
+import { getDb, getDeliveryDb, rowsOf } from "@/db";
 import { retryOnDeadlock } from "@/db/deadlock";
 import { createBatcher } from "@/lib/batcher";
 import { events } from "@/db/schema";
@@ -50,7 +50,7 @@ type StoredEvent = { created_at: Date | string | null; deliveries: DeliveryRunIn
 // An event whose idempotency key was seen before inserts nothing and comes back without a row.
 const storeEvent = createBatcher(
   async (items: EventToStore[]): Promise<StoredEvent[]> => {
-    const db = await getDb();
+    const db = await getDeliveryDb();
     const embedded = env.delivery.engine === "embedded";
     // A deadlock with another statement on the same rows (endpoints, say) aborts this one, which stored nothing: it
     // goes again, so a publish does not fail for it.
@@ -76,7 +76,9 @@ const storeEvent = createBatcher(
           ev.organization_id, e.id as endpoint_id, e.ordered, x.n
         from ev
         join x on x.id = ev.id
+        -- Bounded by the organizations at hand as well: the plan is kept for the connection's life (db/index.ts).
         join webhook_endpoints e on e.organization_id = ev.organization_id and e.active and e.deleted_at is null
+          and e.organization_id = any(array(select organization_id from x))
           and (e.event_types is null or ev.type = any(e.event_types))
           and (x.endpoint_id is null or e.id = x.endpoint_id)
       ),
