@@ -57,7 +57,7 @@ export async function openDatabase(options: OpenOptions = {}): Promise<Handle> {
  * table it joins by the keys at hand (`t.id = any(array(select ... from x))`): whichever side of a join the planner
  * starts from, it reads only those rows. The claim stays on the other connections: a kept plan of it once walked the
  * whole due index as the outer side of a join (726 ms a claim). Without prepared statements
- * (DATABASE_PREPARED_STATEMENTS=0) each execution is planned, under the same limits.
+ * (DATABASE_PREPARED_STATEMENTS=0) nothing is kept, and these connections plan each execution like the others.
  */
 export const DELIVERY_PATH_SETTINGS = {
   enable_seqscan: "off",
@@ -85,7 +85,9 @@ async function openPostgres(url: string): Promise<Handle> {
   const deliveryClient = postgres(url, {
     ...options,
     max: deliveryMax,
-    connection: { ...DELIVERY_PATH_SETTINGS, ...(prepare ? { plan_cache_mode: "force_generic_plan" } : {}) },
+    // Without prepared statements nothing is kept, and nothing is sent: a pooler in transaction mode (the reason to
+    // turn them off) may refuse startup parameters it does not know.
+    ...(prepare ? { connection: { ...DELIVERY_PATH_SETTINGS, plan_cache_mode: "force_generic_plan" } } : {}),
   });
   const db = drizzle(prepare ? preparing(client) : client, { schema }) as unknown as Db;
   const deliveryDb = drizzle(prepare ? preparing(deliveryClient) : deliveryClient, { schema }) as unknown as Db;
