@@ -515,8 +515,18 @@ describe("failure counters under concurrency", () => {
       );
       const ids = published.map((p) => p.deliveryIds[0]!);
       for (const id of ids) await settled(id, 30_000);
-
       const db = await getDb();
+      // A delivery cancelled while its attempt was in flight is already final, as `cancelled`; its attempt is recorded
+      // when it returns, and then makes it `failed`. Wait until every request sent is recorded (on embedded PGlite, one
+      // connection, two of them were still queued when the last delivery settled).
+      await vi.waitFor(
+        async () => {
+          const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(deliveryAttempts).where(eq(deliveryAttempts.endpointId, endpointId));
+          expect(Number(row?.n)).toBe(failing.requests.length);
+        },
+        { timeout: 10_000 },
+      );
+
       const [endpoint] = await db.select().from(webhookEndpoints).where(eq(webhookEndpoints.id, endpointId));
       const counts = await db
         .select({ status: deliveries.status, n: sql<number>`count(*)::int` })
