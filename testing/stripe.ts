@@ -3,6 +3,7 @@ import { getDb } from "@/db";
 import { getSessionContext, type SessionContext } from "@/db/queries/users";
 import { memberships, organizations, users, type Plan } from "@/db/schema";
 import { newId } from "@/lib/ids";
+import { prepareDatabase } from "@/lib/startup";
 
 /** The signing secret the Stripe integration tests configure (STRIPE_WEBHOOK_SECRET). */
 export const TEST_WEBHOOK_SECRET = "whsec_herald_integration_tests_only";
@@ -16,6 +17,9 @@ export const PRO_PRICE = "price_pro_test";
  * other test files running at the same time, so billing tests never touch them.
  */
 export async function createTestOrganization(plan: Plan = "free"): Promise<SessionContext> {
+  // Demo data is seeded only into a database without organizations: seed first, or this one would prevent it (on
+  // embedded PGlite each test file has a database of its own, and a file that signs in as the demo admin found none).
+  await prepareDatabase();
   const db = await getDb();
   const orgId = newId("org");
   const userId = newId("usr");
