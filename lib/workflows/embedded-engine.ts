@@ -34,6 +34,12 @@ export interface EngineOptions {
   pollMs: number;
   /** How long a claimed run stays this process's; a crashed process's runs are taken over after it. */
   leaseMs: number;
+  /**
+   * Runs claimed beyond the free slots, waiting in the process for one: a slot that frees starts the next at once,
+   * and the claim that refills them runs while the slots are busy. A quarter of `concurrency` unless set. They are
+   * leased like runs executing, so they count towards their key's limit in every process.
+   */
+  claimAhead?: number;
 }
 
 /** A step that ran past `stepTimeoutMs`: the run's execution fails and is retried like a crash. */
@@ -100,14 +106,33 @@ const MAX_EXECUTIONS = 25;
  * process's count comes back when its leases expire) and holds a transaction-scoped advisory lock per key while it
  * claims, so two processes never both fill the same key's last slot; a key another process is claiming right now is
  * skipped, not waited for. Runs of an ordered key run one at a time in `seq` order (see {@link ORDERED_PARK_MS}).
+ *
+ * Slots are kept busy: a quarter of them is claimed ahead (`claimAhead`), so a slot that frees starts the next run
+ * at once and the claim runs while the slots are busy; and a run frees its slot as soon as its workflow code returns,
+ * while the settle that stores its outcome is on its way. A claim could otherwise only start once runs had ended,
+ * and every run it took waited for it with its slot empty.
  */
 export class EmbeddedEngine {
   readonly owner = `${hostname()}:${process.pid}:${randomBytes(3).toString("hex")}`;
   private running = false;
+  /** Every execution not yet settled (what `stop` waits for). */
   private inFlight = new Set<Promise<void>>();
+  /** Slots taken: runs whose workflow code is running (a run whose code returned frees its slot while it settles). */
+  private slots = 0;
+  /** Runs whose workflow code returned, whose slot is free and whose settle is still on its way (see `begin`). */
+  private settlingCount = 0;
+  /** Those of them that no longer count towards their key's limit (the unordered ones), handed to each claim. */
+  private settling = new Set<string>();
+  /**
+   * Runs claimed ahead, waiting in this process for a slot (see `ahead`): a slot that frees starts the next one at
+   * once, and the claim that refills this list runs while every slot is busy, not while slots sit empty.
+   */
+  private ready: ClaimedRun[] = [];
   /** Runs executing in this process per group (the per-key count is read from the database, across processes). */
   private perGroup = new Map<string, number>();
-  /** Ids of the runs executing now, whose leases the heartbeat renews. */
+  /** Runs executing or ready in this process per group: what a claim may still add for the group. */
+  private heldPerGroup = new Map<string, number>();
+  /** Ids of the runs this process holds (executing, ready or settling), whose leases the heartbeat renews. */
   private executing = new Set<string>();
   private heartbeat: NodeJS.Timeout | undefined;
   private wakeUp: (() => void) | undefined;
@@ -117,11 +142,14 @@ export class EmbeddedEngine {
 
   private readonly claimBatch: number;
   private readonly concurrencyPerGroup: number;
+  private readonly ahead: number;
 
   constructor(private readonly options: EngineOptions) {
     this.concurrencyPerGroup = Math.min(options.concurrencyPerGroup ?? options.concurrency, options.concurrency);
-    // A batch's worth of what one group may hold: a single busy group (the common case) still claims in batches.
-    this.claimBatch = Math.max(1, Math.floor((this.concurrencyPerGroup * 3) / 4));
+    this.ahead = Math.max(0, options.claimAhead ?? Math.floor(options.concurrency / 4));
+    // A claim goes out once this many runs are missing (free slots plus the runs claimed ahead that were started):
+    // one claim query per finished run would cost as much as the runs themselves.
+    this.claimBatch = Math.max(1, Math.floor(options.concurrency / 4));
   }
 
   start(): void {
@@ -148,6 +176,7 @@ export class EmbeddedEngine {
     this.running = false;
     this.wakeUp?.();
     await this.loopDone;
+    await this.handBackReady();
     logger.debug("embedded engine: claim counts", { owner: this.owner, ...this.counts });
     const drained = Promise.allSettled([...this.inFlight]).then(() => true);
     let finished = true;
@@ -172,9 +201,28 @@ export class EmbeddedEngine {
     return { released: ids.length };
   }
 
+  /**
+   * Hands the runs claimed ahead back at once (leases released, the claim's execution count undone): they never
+   * started, and another process, or this one after a restart, takes them without waiting for the lease.
+   */
+  private async handBackReady(): Promise<void> {
+    const runs = this.ready.splice(0);
+    if (runs.length === 0) return;
+    for (const run of runs) {
+      this.executing.delete(run.id);
+      if (run.group_key) increment(this.heldPerGroup, run.group_key, -1);
+    }
+    await this.options.db
+      .execute(
+        sql`update workflow_runs set lease_owner = null, lease_expires_at = null, executions = greatest(executions - 1, 0), updated_at = now()
+          where lease_owner = ${this.owner} and id in (select jsonb_array_elements_text(${JSON.stringify(runs.map((r) => r.id))}::jsonb))`,
+      )
+      .catch((error: unknown) => logger.error("embedded engine: could not hand back the runs claimed ahead", { error }));
+  }
+
   /** Runs executing now in this process (the health check reads it). */
   busy(): { executing: number; concurrency: number } {
-    return { executing: this.inFlight.size, concurrency: this.options.concurrency };
+    return { executing: this.slots, concurrency: this.options.concurrency };
   }
 
   /** This process's claim counters since it started (see {@link ClaimCounts}). */
@@ -201,7 +249,7 @@ export class EmbeddedEngine {
    * claim happens anyway when a batch of slots frees up; claiming for every single new run would cost more.
    */
   wake(): void {
-    if (this.inFlight.size === 0 || this.options.concurrency - this.inFlight.size >= this.claimBatch) this.signal();
+    if (this.slots === 0 || this.wanted() >= this.claimBatch) this.signal();
   }
 
   /**
@@ -213,15 +261,20 @@ export class EmbeddedEngine {
     else this.wakePending = true;
   }
 
+  /** Runs a claim would take now: the free slots, plus the runs claimed ahead that are missing. */
+  private wanted(): number {
+    return this.options.concurrency - this.slots + this.ahead - this.ready.length;
+  }
+
   private async loop(): Promise<void> {
     while (this.running) {
       let claimed: ClaimedRun[] = [];
       this.wakePending = false;
-      const free = this.options.concurrency - this.inFlight.size;
-      if (free > 0) {
+      const wanted = this.wanted();
+      if (wanted > 0) {
         this.counts.claims += 1;
         try {
-          claimed = await this.claim(free);
+          claimed = await this.claim(wanted);
           this.counts.claimed += claimed.length;
           if (claimed.length === 0) this.counts.empty += 1;
         } catch (error) {
@@ -230,22 +283,13 @@ export class EmbeddedEngine {
         }
       }
       for (const run of claimed) {
-        const group = run.group_key;
-        if (group) increment(this.perGroup, group, 1);
         this.executing.add(run.id);
-        const execution = this.execute(run).finally(() => {
-          this.inFlight.delete(execution);
-          this.executing.delete(run.id);
-          if (group) increment(this.perGroup, group, -1);
-          // Claim again once a batch's worth of slots is free (or all are): one claim query per finished run
-          // would cost as much as the runs themselves.
-          const free = this.options.concurrency - this.inFlight.size;
-          if (free >= this.claimBatch || this.inFlight.size === 0) this.signal();
-        });
-        this.inFlight.add(execution);
+        if (run.group_key) increment(this.heldPerGroup, run.group_key, 1);
+        this.ready.push(run);
       }
+      this.startReady();
       // A full batch means more may be due: look again at once. Otherwise wait for a wake-up or the poll.
-      if (claimed.length === free && free > 0) continue;
+      if (claimed.length === wanted && wanted > 0 && this.wanted() > 0) continue;
       if (this.wakePending) continue;
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, this.options.pollMs);
@@ -258,20 +302,81 @@ export class EmbeddedEngine {
     }
   }
 
+  /**
+   * Starts runs claimed ahead while slots are free, in the order they were claimed, passing over a run whose group
+   * already executes its share here (it waits for one of that group's runs to end).
+   */
+  private startReady(): void {
+    for (let i = 0; i < this.ready.length && this.slots < this.options.concurrency; ) {
+      const run = this.ready[i]!;
+      if (run.group_key && (this.perGroup.get(run.group_key) ?? 0) >= this.concurrencyPerGroup) {
+        i += 1;
+        continue;
+      }
+      this.ready.splice(i, 1);
+      this.begin(run);
+    }
+  }
+
+  private begin(run: ClaimedRun): void {
+    const group = run.group_key;
+    if (group) increment(this.perGroup, group, 1);
+    this.slots += 1;
+    let released = false;
+    const release = () => {
+      if (released) return;
+      released = true;
+      this.slots -= 1;
+      if (group) {
+        increment(this.perGroup, group, -1);
+        increment(this.heldPerGroup, group, -1);
+      }
+      // The freed slot takes the next run claimed ahead at once; the claim that refills the list goes out once a
+      // batch's worth is missing (or nothing runs): one claim query per finished run would cost as much as the runs.
+      if (this.running) this.startReady();
+      if (this.wanted() >= this.claimBatch || this.slots === 0) this.signal();
+    };
+    let settlingEarly = false;
+    const execution = this.execute(run, () => {
+      // The run's code returned: its slot goes to the next run while its settle is on its way, so the next run starts
+      // now instead of behind this bookkeeping. At most a slot's worth of runs settle this way at once; past that a
+      // run keeps its slot until it is settled.
+      if (settlingEarly || this.settlingCount >= this.options.concurrency) return;
+      settlingEarly = true;
+      this.settlingCount += 1;
+      // An unordered run no longer counts towards its key's limit either (it sends nothing more). An ordered run
+      // does until it is settled: the next run of its key must not start before this one's outcome is stored.
+      if (!run.ordered) this.settling.add(run.id);
+      release();
+    }).finally(() => {
+      if (settlingEarly) this.settlingCount -= 1;
+      this.inFlight.delete(execution);
+      this.settling.delete(run.id);
+      this.executing.delete(run.id);
+      release();
+    });
+    this.inFlight.add(execution);
+  }
+
   private async claim(limit: number): Promise<ClaimedRun[]> {
     const { db, leaseMs, concurrencyPerKey } = this.options;
     const perGroup = this.concurrencyPerGroup;
     // Groups this process already runs to its limit are left out of the scan itself (keys every process together
     // runs to their limit are left out by the function): a saturated tenant's backlog (its runs the oldest) must not
     // fill the candidates and hide another tenant's run.
-    const fullGroups = JSON.stringify([...this.perGroup].filter(([, n]) => n >= perGroup).map(([g]) => g));
-    const busyGroups = JSON.stringify(Object.fromEntries(this.perGroup));
-    // One round trip: herald_claim_runs (migration 0024) scans and try-locks the candidates' keys, then claims in a
+    // A group may hold its share of the slots plus the runs claimed ahead: runs executing and ready count.
+    const groupLimit = perGroup + this.ahead;
+    const fullGroups = JSON.stringify([...this.heldPerGroup].filter(([, n]) => n >= groupLimit).map(([g]) => g));
+    const busyGroups = JSON.stringify(Object.fromEntries(this.heldPerGroup));
+    // Runs of this process that only wait for their settle send nothing more: they do not count towards their key's
+    // limit (migration 0027).
+    const settling = JSON.stringify([...this.settling]);
+    // One round trip: herald_claim_runs (migrations 0024 and 0027) scans and try-locks the candidates' keys, then claims in a
     // second statement with its own snapshot, so the per-key limit holds across processes (see the class comment).
     const rows = rowsOf<Omit<ClaimedRun, "id"> & { id: string | null; skipped: number | null }>(
       await db.execute(sql`
-        select * from herald_claim_runs(${this.owner}, ${leaseMs}, ${limit}, ${concurrencyPerKey}, ${perGroup},
-          ${fullGroups}::jsonb, ${busyGroups}::jsonb, ${ORDERED_PARK_MS}, ${KEY_LOCK_NAMESPACE})
+        select * from herald_claim_runs(${this.owner}, ${leaseMs}, ${limit}, ${concurrencyPerKey}, ${groupLimit},
+          ${fullGroups}::jsonb, ${busyGroups}::jsonb, ${ORDERED_PARK_MS}, ${KEY_LOCK_NAMESPACE}, ${settling}::jsonb)
       `),
     );
     // Rows of a key locked by another process's claim were left alone (counted for the contention figures).
@@ -279,10 +384,15 @@ export class EmbeddedEngine {
     return rows.filter((r) => r.id !== null).map(({ skipped: _, ...run }) => run as ClaimedRun);
   }
 
-  private async execute(run: ClaimedRun): Promise<void> {
+  /**
+   * Replays a run and settles it. `workDone` is called once its workflow code has returned (finished, suspended or
+   * failed), before the settle that stores the outcome is sent.
+   */
+  private async execute(run: ClaimedRun, workDone: () => void): Promise<void> {
     const { db } = this.options;
     const fn = this.options.workflows[run.workflow];
     if (!fn) {
+      workDone();
       await this.settle(run, [], { status: "failed", lastError: `unknown workflow ${run.workflow}` });
       return;
     }
@@ -319,9 +429,11 @@ export class EmbeddedEngine {
 
     try {
       await fn(run.input, steps);
+      workDone();
       // A completed run is never replayed: its steps need no storing.
       await this.settle(run, [], { status: "completed" });
     } catch (error) {
+      workDone();
       if (error instanceof Suspend) {
         await this.settle(run, fresh, { status: "sleeping", wakeAt: new Date(Date.now() + error.ms) });
         return;

@@ -1,0 +1,175 @@
+import { sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { openDatabase, rowsOf, type Db } from "@/db";
+import { EmbeddedEngine, type WorkflowFn } from "./embedded-engine";
+
+/**
+ * The engine's claim-ahead and the claim function's per-key count, on a database of their own (embedded PGlite, in
+ * memory, migrated): the integration suite's other files run delivery engines on the shared database, and those would
+ * claim this file's runs of a workflow they do not know.
+ */
+let db: Db;
+let close: () => Promise<void>;
+
+beforeAll(async () => {
+  const handle = await openDatabase({ migrate: true, databaseUrl: "", pgliteDataDir: "memory://" });
+  db = handle.db;
+  close = handle.close;
+}, 60_000);
+
+afterAll(async () => {
+  await close?.();
+});
+
+interface RunRow {
+  id: string;
+  lease_owner: string | null;
+  executions: number;
+}
+
+async function insertRuns(prefix: string, count: number, options: { workflow: string; key: string; ordered?: boolean }) {
+  for (let i = 0; i < count; i += 1) {
+    // Due one after another, so the claim takes them in this order.
+    await db.execute(sql`
+      insert into workflow_runs (id, workflow, input, concurrency_key, group_key, ordered, wake_at)
+      values (${`${prefix}-${i}`}, ${options.workflow}, ${JSON.stringify({ n: i })}::jsonb, ${options.key}, 'group',
+        ${options.ordered ?? false}, now() - interval '1 hour' + ${i} * interval '1 second')
+    `);
+  }
+}
+
+async function runsOf(prefix: string): Promise<RunRow[]> {
+  return rowsOf<RunRow>(
+    await db.execute(sql`select id, lease_owner, executions from workflow_runs where id like ${`${prefix}-%`} order by id`),
+  );
+}
+
+/** A workflow whose single step waits until the test opens its run's gate. */
+function gatedWorkflow() {
+  const started = new Set<number>();
+  const gates = new Map<number, () => void>();
+  const fn: WorkflowFn = async (input, steps) => {
+    const n = (input as { n: number }).n;
+    await steps.run("wait", async () => {
+      started.add(n);
+      await new Promise<void>((resolve) => gates.set(n, resolve));
+      return { n };
+    });
+  };
+  return { fn, started, open: () => [...gates.values()].forEach((open) => open()) };
+}
+
+describe("runs claimed ahead", () => {
+  it("wait in the process for a slot, count towards their key's limit, and are handed back at stop", async () => {
+    const workflow = gatedWorkflow();
+    await insertRuns("ahead", 8, { workflow: "gated", key: "ahead-key" });
+    const engine = new EmbeddedEngine({
+      db,
+      workflows: { gated: workflow.fn },
+      concurrency: 2,
+      claimAhead: 2,
+      concurrencyPerKey: 3,
+      stepTimeoutMs: 60_000,
+      pollMs: 20,
+      leaseMs: 60_000,
+    });
+    engine.start();
+    try {
+      await vi.waitFor(() => expect(workflow.started.size).toBe(2), { timeout: 10_000, interval: 10 });
+      // Two runs execute; one more is claimed ahead. The key's limit is 3, so the fourth the engine would like to
+      // hold ahead stays unclaimed: a run held ahead is leased, and counts like one executing.
+      await vi.waitFor(async () => expect((await runsOf("ahead")).filter((r) => r.lease_owner === engine.owner)).toHaveLength(3), {
+        timeout: 10_000,
+        interval: 20,
+      });
+      await new Promise((r) => setTimeout(r, 200));
+      expect((await runsOf("ahead")).filter((r) => r.lease_owner !== null)).toHaveLength(3);
+      expect(engine.busy().executing).toBe(2);
+      expect(workflow.started).toEqual(new Set([0, 1]));
+
+      // Stopping hands the run held ahead back at once, as if it had never been claimed, while the two executing
+      // runs finish their step.
+      const stopping = engine.stop();
+      await vi.waitFor(async () => expect((await runsOf("ahead")).filter((r) => r.lease_owner !== null)).toHaveLength(2), {
+        timeout: 10_000,
+        interval: 20,
+      });
+      const handedBack = (await runsOf("ahead")).find((r) => r.id === "ahead-2")!;
+      expect(handedBack).toEqual({ id: "ahead-2", lease_owner: null, executions: 0 });
+      workflow.open();
+      await stopping;
+    } finally {
+      workflow.open();
+      await engine.stop();
+    }
+    // The two that ran completed (a completed run is deleted); the other six wait, never started.
+    const left = await runsOf("ahead");
+    expect(left.map((r) => r.id)).toEqual(["ahead-2", "ahead-3", "ahead-4", "ahead-5", "ahead-6", "ahead-7"]);
+    expect(left.every((r) => r.lease_owner === null && r.executions === 0)).toBe(true);
+    expect(workflow.started).toEqual(new Set([0, 1]));
+  });
+
+  it("a freed slot starts the run held ahead, and every run is executed once", async () => {
+    const ran: number[] = [];
+    const engine = new EmbeddedEngine({
+      db,
+      workflows: {
+        quick: async (input, steps) => {
+          await steps.run("only", async () => {
+            ran.push((input as { n: number }).n);
+            await new Promise((r) => setTimeout(r, 5));
+            return null;
+          });
+        },
+      },
+      concurrency: 4,
+      claimAhead: 4,
+      concurrencyPerKey: 8,
+      stepTimeoutMs: 60_000,
+      pollMs: 20,
+      leaseMs: 60_000,
+    });
+    await insertRuns("quick", 60, { workflow: "quick", key: "quick-key" });
+    engine.start();
+    try {
+      await vi.waitFor(async () => expect(await runsOf("quick")).toHaveLength(0), { timeout: 20_000, interval: 20 });
+    } finally {
+      await engine.stop();
+    }
+    expect([...ran].sort((a, b) => a - b)).toEqual(Array.from({ length: 60 }, (_, i) => i));
+  });
+});
+
+describe("the claim function's count of a key's runs", () => {
+  const claim = async (owner: string, settling: string[]) =>
+    rowsOf<{ id: string | null }>(
+      await db.execute(sql`
+        select id from herald_claim_runs(${owner}, 60000, 5, 2, 100, '[]'::jsonb, '{}'::jsonb, 300000, 4242, ${JSON.stringify(settling)}::jsonb)
+      `),
+    ).filter((r) => r.id !== null);
+
+  it("leaves out the caller's runs that only wait for their settle, and no one else's", async () => {
+    await insertRuns("settle", 3, { workflow: "none", key: "settle-key" });
+    // Two runs of the key are leased (limit 2): the key is full.
+    await db.execute(sql`
+      update workflow_runs set lease_owner = 'other', lease_expires_at = now() + interval '1 minute', executions = 1
+      where id in ('settle-0', 'settle-1')
+    `);
+    expect(await claim("me", [])).toEqual([]);
+    // The same runs named as settling: they send nothing more, so the key has room for one.
+    expect(await claim("me", ["settle-0"])).toEqual([{ id: "settle-2" }]);
+    // A run of another key named as settling changes nothing for this one.
+    await db.execute(sql`update workflow_runs set lease_owner = null, lease_expires_at = null where id = 'settle-2'`);
+    expect(await claim("me", ["not-this-key"])).toEqual([]);
+    await db.execute(sql`delete from workflow_runs where id like 'settle-%'`);
+  });
+
+  it("keeps the previous signature for a process of the previous version during a rolling deploy", async () => {
+    await insertRuns("old", 1, { workflow: "none", key: "old-key" });
+    const rows = rowsOf<{ id: string | null }>(
+      await db.execute(sql`select id from herald_claim_runs('old-owner', 60000, 5, 2, 100, '[]'::jsonb, '{}'::jsonb, 300000, 4242)`),
+    );
+    expect(rows).toEqual([{ id: "old-0" }]);
+    await db.execute(sql`delete from workflow_runs where id like 'old-%'`);
+  });
+});
