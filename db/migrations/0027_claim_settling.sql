@@ -3,6 +3,11 @@
 -- count towards their key's limit; every other leased run still does (a run settling in another process counts
 -- until it is settled, which only errs on the safe side). Otherwise as 0024, with 0026's index-only settings in the
 -- definition, and the scan hands its candidates to the claim as a list of ids instead of JSON.
+-- Its plans are now made once per connection and kept (force_generic_plan): planning was about a third of a claim's
+-- time. A kept plan must not depend on how big workflow_runs was when it was made (a kept claim plan once walked the
+-- whole due index as the outer side of a join, 726 ms a claim), so every table here is read by key (= ANY of the ids
+-- or keys at hand) or by walking workflow_runs_due_idx in wake-up order up to the limit, and only index scans and
+-- nested loops are allowed (JIT off: a plan that can only take a disabled path is costed at 10^10).
 CREATE OR REPLACE FUNCTION herald_claim_runs(
   p_owner text, p_lease_ms integer, p_limit integer, p_per_key integer, p_per_group integer,
   p_full_groups jsonb, p_busy_groups jsonb, p_park_ms integer, p_lock_namespace integer, p_settling jsonb
@@ -10,6 +15,10 @@ CREATE OR REPLACE FUNCTION herald_claim_runs(
 LANGUAGE plpgsql VOLATILE
 SET enable_seqscan = off
 SET enable_bitmapscan = off
+SET enable_hashjoin = off
+SET enable_mergejoin = off
+SET jit = off
+SET plan_cache_mode = force_generic_plan
 AS $fn$
 #variable_conflict use_column
 DECLARE
@@ -61,7 +70,8 @@ BEGIN
   running AS (
     SELECT w.concurrency_key AS k, count(*)::int AS n FROM workflow_runs w
     WHERE w.lease_owner IS NOT NULL AND w.status IN ('queued', 'sleeping') AND w.lease_expires_at > now()
-      AND w.concurrency_key IN (SELECT c.concurrency_key FROM c) AND w.id NOT IN (SELECT jsonb_array_elements_text(p_settling))
+      AND w.concurrency_key = ANY(ARRAY(SELECT DISTINCT c.concurrency_key FROM c))
+      AND w.id NOT IN (SELECT jsonb_array_elements_text(p_settling))
     GROUP BY w.concurrency_key
   ),
   -- An ordered key's runs go in (started first, then seq) order: a run that already started (retrying, or crashed)
@@ -77,7 +87,7 @@ BEGIN
   ),
   parked AS (
     UPDATE workflow_runs r SET status = 'queued', wake_at = now() + p_park_ms * interval '1 millisecond', updated_at = now()
-    FROM blocked WHERE r.id = blocked.id
+    WHERE r.id = ANY(ARRAY(SELECT b.id FROM blocked b))
     RETURNING r.id
   ),
   by_key AS (
@@ -99,7 +109,7 @@ BEGIN
   UPDATE workflow_runs r
   SET lease_owner = p_owner, lease_expires_at = now() + (p_lease_ms * interval '1 millisecond'),
       executions = r.executions + 1, updated_at = now()
-  FROM chosen WHERE r.id = chosen.id
+  WHERE r.id = ANY(ARRAY(SELECT ch.id FROM chosen ch))
   RETURNING r.id, r.workflow, r.input, r.executions, r.concurrency_key, r.group_key, r.ordered, v_skipped;
 END
 $fn$;
