@@ -173,3 +173,64 @@ describe("the claim function's count of a key's runs", () => {
     await db.execute(sql`delete from workflow_runs where id like 'old-%'`);
   });
 });
+
+// auto_explain is PostgreSQL's; PGlite has no such module. CI always runs with PostgreSQL.
+describe.skipIf(!process.env.DATABASE_URL)("the claim's kept plans", () => {
+  it("made on an empty table, stay key lookups and an index walk once thousands of runs are due", async () => {
+    const { default: postgres } = await import("postgres");
+    const base = process.env.DATABASE_URL!;
+    const name = `herald_claim_plans_${Date.now().toString(36)}_${process.pid}`;
+    const admin = postgres(base, { max: 1, onnotice: () => undefined });
+    await admin.unsafe(`create database "${name}"`);
+    const url = new URL(base);
+    url.pathname = `/${name}`;
+    const notices: string[] = [];
+    const conn = postgres(url.toString(), { max: 1, onnotice: (n) => notices.push(String(n.message)) });
+    try {
+      const handle = await openDatabase({ migrate: true, databaseUrl: url.toString() });
+      await handle.close();
+      // Every plan the claim's statements run is sent to this connection as a notice.
+      await conn.unsafe("load 'auto_explain'");
+      await conn.unsafe(
+        "set auto_explain.log_min_duration = 0; set auto_explain.log_nested_statements = on; set auto_explain.log_analyze = on; " +
+          "set auto_explain.log_level = notice; set client_min_messages = notice",
+      );
+      const claim = (limit: number) =>
+        conn.unsafe(
+          `select id from herald_claim_runs('plans', 60000, ${limit}, 8, 1000, '[]'::jsonb, '{}'::jsonb, 300000, 4242, '[]'::jsonb)`,
+        );
+      // The plans are made now, on an empty table, and on a handful of runs (the connection keeps them).
+      for (let i = 0; i < 6; i += 1) await claim(16);
+      await conn.unsafe(`
+        insert into workflow_runs (id, workflow, input, concurrency_key, group_key, wake_at)
+        select 'few-' || g, 'w', '{}', 'key-' || (g % 4), 'group', now() - interval '1 hour' from generate_series(1, 20) g`);
+      for (let i = 0; i < 6; i += 1) await claim(16);
+      // Now thousands: 20,000 due runs over 50 keys, 200 of them (4 a key, the limit is 8) leased by another process.
+      await conn.unsafe(`
+        insert into workflow_runs (id, workflow, input, concurrency_key, group_key, wake_at, lease_owner, lease_expires_at, executions)
+        select 'many-' || g, 'w', '{}', 'key-' || (g % 50), 'group', now() - interval '1 hour' + g * interval '1 millisecond',
+          case when g <= 200 then 'other' end, case when g <= 200 then now() + interval '1 hour' end, case when g <= 200 then 1 else 0 end
+        from generate_series(1, 20000) g`);
+      notices.length = 0;
+      const taken = await claim(32);
+      expect(taken.length).toBe(32);
+      const plans = notices.join("\n");
+      // The function's own statements were explained (not only the outer select).
+      expect(plans).toContain("workflow_runs_due_idx");
+      expect(plans).toContain("workflow_runs_pkey");
+      // Nothing reads workflow_runs whole: no sequential or bitmap scan, no hash or merge join.
+      expect(plans).not.toMatch(/Seq Scan on workflow_runs|Bitmap Heap Scan|Hash Join|Merge Join|Hash Anti Join|Hash Semi Join/);
+      // The due index is walked in wake-up order, not read to its end: no scan node returned more than a few hundred
+      // rows, whereas the table holds 20,000 due runs.
+      const scanned = [...plans.matchAll(/Index (?:Only )?Scan[^\n]*on workflow_runs[^\n]*actual time=[\d.]+\.\.[\d.]+ rows=(\d+) loops=(\d+)/g)].map(
+        (m) => Number(m[1]) * Number(m[2]),
+      );
+      expect(scanned.length).toBeGreaterThan(0);
+      expect(Math.max(...scanned)).toBeLessThan(2_000);
+    } finally {
+      await conn.end();
+      await admin.unsafe(`drop database if exists "${name}" with (force)`);
+      await admin.end();
+    }
+  }, 60_000);
+});
