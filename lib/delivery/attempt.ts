@@ -142,7 +142,8 @@ const loadForAttempt = createBatcher(
       join events ev on ev.id = d.event_id and ev.id = any(array(select event_id from d))
       join organizations o on o.id = d.organization_id and o.id = any(array(select organization_id from d))
       left join organization_billing b on b.organization_id = d.organization_id
-      left join endpoint_throttles th on th.endpoint_id = d.endpoint_id
+        and b.organization_id = any(array(select organization_id from d))
+      left join endpoint_throttles th on th.endpoint_id = d.endpoint_id and th.endpoint_id = any(array(select endpoint_id from d))
     `);
     const byKey = new Map(rowsOf<LoadedRow & { attempt_number: number }>(result).map((r) => [`${r.id}:${r.attempt_number}`, r]));
     return items.map((i) => byKey.get(`${i.deliveryId}:${i.attemptNumber}`));
@@ -411,9 +412,13 @@ const recordAttempts = createBatcher(
           'errorClass', x.error_class, 'gone', x.gone, 'at', now())
         from x join recorded r on r.delivery_id = x.delivery_id and r.attempt_number = x.attempt_number
         where x.final_status = 'failed' and not x.succeeded
-          and exists (select 1 from webhook_endpoints oe join organizations po on po.id = oe.organization_id and po.is_platform
-            where oe.active and oe.deleted_at is null and (oe.event_types is null or 'delivery.exhausted' = any(oe.event_types)))
-          and not exists (select 1 from organizations o where o.id = x.organization_id and o.is_platform)
+          -- The platform's endpoints only, through its organization's id (one row, a partial unique index): these
+          -- plans are kept, and a join from every endpoint to its organization once read all of them at each recording.
+          and exists (select 1 from webhook_endpoints oe
+            where oe.organization_id = any(array(select po.id from organizations po where po.is_platform))
+              and oe.active and oe.deleted_at is null and (oe.event_types is null or 'delivery.exhausted' = any(oe.event_types)))
+          and not exists (select 1 from organizations o where o.id = x.organization_id and o.is_platform
+            and o.id = any(array(select organization_id from x)))
         returning id
       )
       -- A retry ends as cancelled when the delivery was cancelled meanwhile or its endpoint is off, deleted, or
