@@ -6,7 +6,8 @@ import { EmbeddedEngine, type WorkflowFn } from "./embedded-engine";
 /**
  * The engine's claim-ahead and the claim function's per-key count, on a database of their own (embedded PGlite, in
  * memory, migrated): the integration suite's other files run delivery engines on the shared database, and those would
- * claim this file's runs of a workflow they do not know.
+ * claim this file's runs of a workflow they do not know. Each test removes the runs it leaves, so the next test's
+ * engine finds only its own.
  */
 let db: Db;
 let close: () => Promise<void>;
@@ -32,7 +33,7 @@ async function insertRuns(prefix: string, count: number, options: { workflow: st
     // Due one after another, so the claim takes them in this order.
     await db.execute(sql`
       insert into workflow_runs (id, workflow, input, concurrency_key, group_key, ordered, wake_at)
-      values (${`${prefix}-${i}`}, ${options.workflow}, ${JSON.stringify({ n: i })}::jsonb, ${options.key}, 'group',
+      values (${`${prefix}-${i}`}, ${options.workflow}, ${JSON.stringify({ n: i })}::jsonb, ${options.key}, ${`${prefix}-group`},
         ${options.ordered ?? false}, now() - interval '1 hour' + ${i} * interval '1 second')
     `);
   }
@@ -107,6 +108,36 @@ describe("runs claimed ahead", () => {
     expect(left.map((r) => r.id)).toEqual(["ahead-2", "ahead-3", "ahead-4", "ahead-5", "ahead-6", "ahead-7"]);
     expect(left.every((r) => r.lease_owner === null && r.executions === 0)).toBe(true);
     expect(workflow.started).toEqual(new Set([0, 1]));
+    // This file's tests share the database: a run left due here would be claimed by the next test's engine.
+    await db.execute(sql`delete from workflow_runs where id like 'ahead-%'`);
+  });
+
+  it("hold none beyond a group's share when the share is less than the engine: they would wait for that group", async () => {
+    const workflow = gatedWorkflow();
+    await insertRuns("share", 8, { workflow: "gated", key: "share-key" });
+    const engine = new EmbeddedEngine({
+      db,
+      workflows: { gated: workflow.fn },
+      concurrency: 4,
+      claimAhead: 2,
+      concurrencyPerKey: 10,
+      concurrencyPerGroup: 2,
+      stepTimeoutMs: 60_000,
+      pollMs: 20,
+      leaseMs: 60_000,
+    });
+    engine.start();
+    try {
+      await vi.waitFor(() => expect(workflow.started.size).toBe(2), { timeout: 10_000, interval: 10 });
+      await new Promise((r) => setTimeout(r, 300));
+      // The group executes its share (2) and holds nothing more: another process may take its other runs.
+      expect((await runsOf("share")).filter((r) => r.lease_owner !== null)).toHaveLength(2);
+      expect(workflow.started.size).toBe(2);
+    } finally {
+      workflow.open();
+      await engine.stop();
+    }
+    await db.execute(sql`delete from workflow_runs where id like 'share-%'`);
   });
 
   it("a freed slot starts the run held ahead, and every run is executed once", async () => {

@@ -364,8 +364,11 @@ export class EmbeddedEngine {
     // Groups this process already runs to its limit are left out of the scan itself (keys every process together
     // runs to their limit are left out by the function): a saturated tenant's backlog (its runs the oldest) must not
     // fill the candidates and hide another tenant's run.
-    // A group may hold its share of the slots plus the runs claimed ahead: runs executing and ready count.
-    const groupLimit = perGroup + this.ahead;
+    // Runs executing and claimed ahead count towards a group's share. A run claimed ahead must be one that starts the
+    // moment any slot frees: beyond its share a group's run would wait for that group's own runs to end (up to an
+    // endpoint timeout for a tenant whose receivers hang), holding a lease another process could use. So only a group
+    // whose share is the whole engine (one tenant, or no share set) holds the runs claimed ahead on top of it.
+    const groupLimit = perGroup >= this.options.concurrency ? perGroup + this.ahead : perGroup;
     const fullGroups = JSON.stringify([...this.heldPerGroup].filter(([, n]) => n >= groupLimit).map(([g]) => g));
     const busyGroups = JSON.stringify(Object.fromEntries(this.heldPerGroup));
     // Runs of this process that only wait for their settle send nothing more: they do not count towards their key's
