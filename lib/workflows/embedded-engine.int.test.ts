@@ -140,6 +140,36 @@ describe("runs claimed ahead", () => {
     await db.execute(sql`delete from workflow_runs where id like 'share-%'`);
   });
 
+  it("a tenant at its share, with slots idle beside it, is claimed for in batches, not once per finished run", async () => {
+    const engine = new EmbeddedEngine({
+      db,
+      workflows: {
+        brief: async (_input, steps) => {
+          await steps.run("only", () => new Promise((r) => setTimeout(() => r(null), 5)));
+        },
+      },
+      concurrency: 16,
+      concurrencyPerKey: 100,
+      // Half the engine: while this one tenant runs at its share, 8 slots stay idle (no other tenant has runs).
+      concurrencyPerGroup: 8,
+      stepTimeoutMs: 60_000,
+      pollMs: 60_000,
+      leaseMs: 60_000,
+    });
+    await insertRuns("brief", 120, { workflow: "brief", key: "brief-key" });
+    engine.start();
+    try {
+      await vi.waitFor(async () => expect(await runsOf("brief")).toHaveLength(0), { timeout: 20_000, interval: 20 });
+    } finally {
+      await engine.stop();
+    }
+    const { claims, claimed } = engine.claimCounts();
+    expect(claimed).toBe(120);
+    // A claim goes out once a quarter of the slots (4) has freed since the last one: about 120 / 4 claims. Claiming
+    // whenever slots are idle would claim after every finished run (about 120).
+    expect(claims).toBeLessThanOrEqual(50);
+  });
+
   it("a freed slot starts the run held ahead, and every run is executed once", async () => {
     const ran: number[] = [];
     const engine = new EmbeddedEngine({

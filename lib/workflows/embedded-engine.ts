@@ -143,6 +143,8 @@ export class EmbeddedEngine {
   private readonly claimBatch: number;
   private readonly concurrencyPerGroup: number;
   private readonly ahead: number;
+  /** Slots freed since the last claim went out (see `begin`). */
+  private freedSinceClaim = 0;
 
   constructor(private readonly options: EngineOptions) {
     this.concurrencyPerGroup = Math.min(options.concurrencyPerGroup ?? options.concurrency, options.concurrency);
@@ -271,6 +273,7 @@ export class EmbeddedEngine {
       let claimed: ClaimedRun[] = [];
       this.wakePending = false;
       const wanted = this.wanted();
+      this.freedSinceClaim = 0;
       if (wanted > 0) {
         this.counts.claims += 1;
         try {
@@ -331,10 +334,13 @@ export class EmbeddedEngine {
         increment(this.perGroup, group, -1);
         increment(this.heldPerGroup, group, -1);
       }
-      // The freed slot takes the next run claimed ahead at once; the claim that refills the list goes out once a
-      // batch's worth is missing (or nothing runs): one claim query per finished run would cost as much as the runs.
+      // The freed slot takes the next run claimed ahead at once; the next claim goes out once a batch's worth of
+      // slots has freed since the last one (or nothing runs): one claim query per finished run would cost as much as
+      // the runs. Counted since the last claim, not as slots idle now: slots a tenant at its share leaves idle stay
+      // idle until another tenant has runs, and must not make every finished run claim again.
       if (this.running) this.startReady();
-      if (this.wanted() >= this.claimBatch || this.slots === 0) this.signal();
+      this.freedSinceClaim += 1;
+      if (this.freedSinceClaim >= this.claimBatch || this.slots === 0) this.signal();
     };
     let settlingEarly = false;
     const execution = this.execute(run, () => {
