@@ -6,6 +6,8 @@ export interface EndpointInput {
   header?: { name: string; value: string };
   /** Subscribe to only these types (default: all events). */
   events?: string[];
+  /** Retries after the first attempt (default: the form's, 3). */
+  retries?: number;
 }
 
 /** The Webhooks list, the Create Webhook form and an endpoint's page. */
@@ -34,6 +36,7 @@ export class WebhooksPage {
       await this.page.getByLabel("Only the events I choose").check();
       for (const type of input.events) await this.page.getByRole("checkbox", { name: new RegExp(`^${type.replace(".", "\\.")}`) }).check();
     }
+    if (input.retries !== undefined) await this.page.getByLabel("Retries").fill(String(input.retries));
     if (input.header) {
       await this.page.getByRole("button", { name: "Add header" }).click();
       await this.page.getByLabel("Header name").last().fill(input.header.name);
