@@ -41,9 +41,10 @@ export const deliveries = pgTable(
   "deliveries",
   {
     id: text("id").primaryKey(),
-    organizationId: text("organization_id")
-      .notNull()
-      .references(() => organizations.id, { onDelete: "cascade" }),
+    // Its event's organization, always. No foreign key of its own (migration 0028): the event's (events ->
+    // organizations, on delete cascade, then event -> its deliveries) already ties it and removes it, and a key
+    // here was checked, and the organization's row share-locked, once per delivery a publish stores.
+    organizationId: text("organization_id").notNull(),
     eventId: text("event_id")
       .notNull()
       .references(() => events.id, { onDelete: "cascade" }),

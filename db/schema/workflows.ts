@@ -61,9 +61,9 @@ export const workflowRuns = pgTable(
 export const workflowSteps = pgTable(
   "workflow_steps",
   {
-    runId: text("run_id")
-      .notNull()
-      .references(() => workflowRuns.id, { onDelete: "cascade" }),
+    // The run's id. No foreign key (migration 0028): whatever deletes runs deletes their steps in the same statement
+    // (the engine's settle, the retention purge). A cascading key fired one planned DELETE per finished run.
+    runId: text("run_id").notNull(),
     stepId: text("step_id").notNull(),
     result: jsonb("result"),
     completedAt: timestamp("completed_at", { withTimezone: true }).notNull().defaultNow(),

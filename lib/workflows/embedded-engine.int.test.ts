@@ -201,6 +201,42 @@ describe("runs claimed ahead", () => {
   });
 });
 
+describe("a run's steps", () => {
+  it("are stored while it sleeps and deleted with it when it completes, and no other run's steps are", async () => {
+    const engine = new EmbeddedEngine({
+      db,
+      workflows: {
+        napper: async (input, steps) => {
+          await steps.run("before", async () => ({ n: (input as { n: number }).n }));
+          // The first run naps briefly and completes; the second naps for an hour and stays asleep.
+          await steps.sleep("nap", (input as { n: number }).n === 0 ? "50ms" : "1h");
+          await steps.run("after", async () => null);
+        },
+      },
+      concurrency: 2,
+      concurrencyPerKey: 2,
+      stepTimeoutMs: 60_000,
+      pollMs: 20,
+      leaseMs: 60_000,
+    });
+    await insertRuns("napper", 2, { workflow: "napper", key: "napper-key" });
+    const stepsOf = async (runId: string) =>
+      rowsOf<{ step_id: string }>(await db.execute(sql`select step_id from workflow_steps where run_id = ${runId} order by step_id`)).map(
+        (r) => r.step_id,
+      );
+    engine.start();
+    try {
+      await vi.waitFor(async () => expect((await runsOf("napper")).map((r) => r.id)).toEqual(["napper-1"]), { timeout: 20_000, interval: 20 });
+      await vi.waitFor(async () => expect(await stepsOf("napper-1")).toEqual(["before", "nap"]), { timeout: 20_000, interval: 20 });
+    } finally {
+      await engine.stop();
+    }
+    expect(await stepsOf("napper-0")).toEqual([]);
+    await db.execute(sql`delete from workflow_steps where run_id like 'napper-%'`);
+    await db.execute(sql`delete from workflow_runs where id like 'napper-%'`);
+  });
+});
+
 describe("the claim function's count of a key's runs", () => {
   const claim = async (owner: string, settling: string[]) =>
     rowsOf<{ id: string | null }>(
@@ -254,7 +290,7 @@ describe.skipIf(!process.env.DATABASE_URL)("the claim's kept plans", () => {
       await conn.unsafe("load 'auto_explain'");
       await conn.unsafe(
         "set auto_explain.log_min_duration = 0; set auto_explain.log_nested_statements = on; set auto_explain.log_analyze = on; " +
-          "set auto_explain.log_level = notice; set client_min_messages = notice",
+          "set auto_explain.log_level = notice; set auto_explain.sample_rate = 1; set client_min_messages = notice",
       );
       const claim = (limit: number) =>
         conn.unsafe(

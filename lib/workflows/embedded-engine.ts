@@ -195,7 +195,8 @@ export class EmbeddedEngine {
     this.executing.clear();
     await this.options.db
       .execute(
-        sql`update workflow_runs set lease_owner = null, lease_expires_at = null, updated_at = now()
+        // Due again at once (the claim had moved wake_at to the lease's end, migration 0029).
+        sql`update workflow_runs set lease_owner = null, lease_expires_at = null, wake_at = now(), updated_at = now()
           where lease_owner = ${this.owner} and id in (select jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb))`,
       )
       .catch((error: unknown) => logger.error("embedded engine: could not release leases at shutdown", { error }));
@@ -216,7 +217,8 @@ export class EmbeddedEngine {
     }
     await this.options.db
       .execute(
-        sql`update workflow_runs set lease_owner = null, lease_expires_at = null, executions = greatest(executions - 1, 0), updated_at = now()
+        sql`update workflow_runs set lease_owner = null, lease_expires_at = null, executions = greatest(executions - 1, 0), wake_at = now(),
+          updated_at = now()
           where lease_owner = ${this.owner} and id in (select jsonb_array_elements_text(${JSON.stringify(runs.map((r) => r.id))}::jsonb))`,
       )
       .catch((error: unknown) => logger.error("embedded engine: could not hand back the runs claimed ahead", { error }));
@@ -238,7 +240,9 @@ export class EmbeddedEngine {
     const ids = JSON.stringify([...this.executing]);
     try {
       await this.options.db.execute(sql`
-        update workflow_runs set lease_expires_at = now() + (${this.options.leaseMs} * interval '1 millisecond')
+        -- wake_at moves with the lease (migration 0029): the run is not due while it is leased.
+        update workflow_runs set lease_expires_at = now() + (${this.options.leaseMs} * interval '1 millisecond'),
+          wake_at = now() + (${this.options.leaseMs} * interval '1 millisecond')
         where lease_owner = ${this.owner} and id in (select jsonb_array_elements_text(${ids}::jsonb))
       `);
     } catch (error) {
@@ -509,11 +513,16 @@ export class EmbeddedEngine {
           where x.status <> 'completed'
           on conflict do nothing
         ),
-        -- A completed run is never read again: it is deleted (its steps with it), not kept as a row to update, scan
-        -- past and purge later. What it did is in the rows it wrote (a delivery's attempts and status).
+        -- A completed run is never read again: it is deleted, not kept as a row to update, scan past and purge later.
+        -- What it did is in the rows it wrote (a delivery's attempts and status).
         finished as (
           delete from workflow_runs r using x
           where r.id = x.run_id and x.status = 'completed' and r.lease_owner = ${this.owner} and r.status <> 'cancelled'
+          returning r.id
+        ),
+        -- Its steps go with it, here (no cascading key: that fired a DELETE of its own per run, migration 0028).
+        finished_steps as (
+          delete from workflow_steps s where s.run_id = any(array(select f.id from finished f))
         )
         update workflow_runs r set status = x.status::workflow_run_status, wake_at = coalesce(x.wake_at, r.wake_at),
           last_error = coalesce(x.last_error, r.last_error), lease_owner = null, lease_expires_at = null, updated_at = now()
