@@ -85,6 +85,13 @@ describe("runs claimed ahead", () => {
       });
       await new Promise((r) => setTimeout(r, 200));
       expect((await runsOf("ahead")).filter((r) => r.lease_owner !== null)).toHaveLength(3);
+      // A leased run is not due before its lease's end (the claim moves wake_at with it): the next claims' walk of the
+      // due index starts past it.
+      const leased = rowsOf<{ id: string; due_with_lease: boolean }>(
+        await db.execute(sql`select id, wake_at = lease_expires_at and wake_at > now() as due_with_lease from workflow_runs
+          where id like 'ahead-%' and lease_owner is not null order by id`),
+      );
+      expect(leased).toEqual(["ahead-0", "ahead-1", "ahead-2"].map((id) => ({ id, due_with_lease: true })));
       expect(engine.busy().executing).toBe(2);
       expect(workflow.started).toEqual(new Set([0, 1]));
 
@@ -97,6 +104,9 @@ describe("runs claimed ahead", () => {
       });
       const handedBack = (await runsOf("ahead")).find((r) => r.id === "ahead-2")!;
       expect(handedBack).toEqual({ id: "ahead-2", lease_owner: null, executions: 0 });
+      // ... and due at once, not at the end of the lease it no longer holds.
+      const [due] = rowsOf<{ due: boolean }>(await db.execute(sql`select wake_at <= now() as due from workflow_runs where id = 'ahead-2'`));
+      expect(due).toEqual({ due: true });
       workflow.open();
       await stopping;
     } finally {
