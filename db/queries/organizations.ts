@@ -1,5 +1,5 @@
 import { and, asc, count, eq, ilike, isNotNull, isNull, max, ne, or, sql } from "drizzle-orm";
-import { getDb } from "@/db";
+import { getDb, type Db } from "@/db";
 import { invitations, memberships, organizations, users, type Plan, type Role } from "@/db/schema";
 
 export interface OrganizationMember {
@@ -189,8 +189,12 @@ export async function findOrganizationClashes({ slug, externalId, exceptId }: { 
   return { slug: rows.some((r) => r.slug === slug), externalId: Boolean(externalId) && rows.some((r) => r.externalId === externalId) };
 }
 
-export async function insertOrganization(values: { id: string; name: string; slug: string; plan: Plan; externalId: string | null }): Promise<OrganizationRecord> {
-  const db = await getDb();
+/** Inserts an organization, in `tx` when given (a transaction that records something with it). */
+export async function insertOrganization(
+  values: { id: string; name: string; slug: string; plan: Plan; externalId: string | null },
+  tx?: Pick<Db, "insert">,
+): Promise<OrganizationRecord> {
+  const db = tx ?? (await getDb());
   const [row] = await db.insert(organizations).values(values).returning(RECORD_COLUMNS);
   return row!;
 }

@@ -5,6 +5,7 @@ import type {
   setOrganizationActiveSchema,
   updateOrganizationSchema,
 } from "@/app/(portal)/admin/organizations/schemas";
+import { getDb, type Db } from "@/db";
 import { endOrganizationSessions } from "@/db/queries/auth-sessions";
 import {
   findOrganizationClashes,
@@ -55,24 +56,40 @@ export async function createOrganization(input: z.output<typeof createOrganizati
  * Creates an organization for an actor already allowed to (a platform admin through `createOrganization`, a platform
  * key through the platform API): a slug or external id in use is a conflict with a message, never a 500.
  */
-export async function createOrganizationAs(input: z.output<typeof createOrganizationSchema>, by: OrganizationActor): Promise<OrganizationRecord> {
+export async function createOrganizationAs(
+  input: z.output<typeof createOrganizationSchema>,
+  by: OrganizationActor,
+  options: {
+    /**
+     * Runs in the transaction that inserts the organization and its audit event, before it commits: what it writes
+     * is stored with them or not at all, and when it throws, the organization is not created either.
+     */
+    alsoInTransaction?: (tx: Pick<Db, "insert">, created: OrganizationRecord) => Promise<void>;
+  } = {},
+): Promise<OrganizationRecord> {
   await assertNoClash(input);
-  let created: OrganizationRecord;
+  const db = await getDb();
   try {
-    created = await insertOrganization({ id: newId("org"), ...input });
+    return await db.transaction(async (tx) => {
+      const created = await insertOrganization({ id: newId("org"), ...input }, tx);
+      await recordAudit(
+        {
+          organizationId: created.id,
+          actor: by.actor,
+          action: "organization.created",
+          target: { type: "organization", id: created.id },
+          ip: by.ip,
+          changes: { name: created.name, slug: created.slug, plan: created.plan, externalId: created.externalId },
+        },
+        { tx },
+      );
+      await options.alsoInTransaction?.(tx, created);
+      return created;
+    });
   } catch (error) {
     if (isUniqueViolation(error)) throw TAKEN;
     throw error;
   }
-  await recordAudit({
-    organizationId: created.id,
-    actor: by.actor,
-    action: "organization.created",
-    target: { type: "organization", id: created.id },
-    ip: by.ip,
-    changes: { name: created.name, slug: created.slug, plan: created.plan, externalId: created.externalId },
-  });
-  return created;
 }
 
 /** Admin: renames an organization, changes its slug or external id (the plan has its own dialog, with billing). */

@@ -134,7 +134,11 @@ export async function createPlatformOrganization(input: CreatePlatformOrganizati
 
 const inFlight = new Map<string, Promise<unknown>>();
 
-async function createOnce(input: CreatePlatformOrganization, idempotencyKey: string | undefined, by: OrganizationActor): Promise<CreateOutcome> {
+/**
+ * One request's work, without the in-process queue above: what a request in another process does. Exported for the
+ * test of two processes racing with one key.
+ */
+export async function createOnce(input: CreatePlatformOrganization, idempotencyKey: string | undefined, by: OrganizationActor): Promise<CreateOutcome> {
   const requestHash = requestHashOf(input);
   if (idempotencyKey) {
     const replay = await replayOf(idempotencyKey, requestHash);
@@ -143,14 +147,9 @@ async function createOnce(input: CreatePlatformOrganization, idempotencyKey: str
   if (input.externalId) {
     const existing = await findByExternalId(input.externalId);
     if (existing) {
-      // Another process may be finishing the same request: give its idempotency record a moment to land.
-      if (idempotencyKey) {
-        for (let i = 0; i < 3; i += 1) {
-          await new Promise((resolve) => setTimeout(resolve, 100));
-          const replay = await replayOf(idempotencyKey, requestHash);
-          if (replay) return replay;
-        }
-      }
+      // The same request may have committed since the look above (its key and organization commit together).
+      const replay = idempotencyKey ? await replayOf(idempotencyKey, requestHash) : undefined;
+      if (replay) return replay;
       throw new ExternalIdTaken(existing, input.externalId);
     }
   }
@@ -159,6 +158,17 @@ async function createOnce(input: CreatePlatformOrganization, idempotencyKey: str
     created = await createOrganizationAs(
       { name: input.name, slug: input.slug ?? (await freeSlug(input.name)), plan: input.plan, externalId: input.externalId ?? null },
       by,
+      {
+        // The key is recorded in the organization's own transaction, by a plain insert: when a request with the same
+        // key in another process recorded it first, this insert waits for that commit and fails, and this
+        // organization is rolled back with it (the catch below then answers with the first one). Recorded after
+        // the commit instead, both requests created an organization.
+        alsoInTransaction: idempotencyKey
+          ? async (tx, org) => {
+              await tx.insert(platformIdempotencyKeys).values({ key: idempotencyKey, requestHash, organizationId: org.id });
+            }
+          : undefined,
+      },
     );
   } catch (error) {
     // A concurrent request with the same key or external id won the race: answer as if it had come first.
@@ -171,10 +181,6 @@ async function createOnce(input: CreatePlatformOrganization, idempotencyKey: str
       if (existing) throw new ExternalIdTaken(existing, input.externalId);
     }
     throw error;
-  }
-  if (idempotencyKey) {
-    const db = await getDb();
-    await db.insert(platformIdempotencyKeys).values({ key: idempotencyKey, requestHash, organizationId: created.id }).onConflictDoNothing();
   }
   const organization = await getOrganizationResource(created.id);
   return { status: 201, organization: organization! };

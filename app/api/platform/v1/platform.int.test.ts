@@ -1,6 +1,6 @@
 import { existsSync, readdirSync } from "node:fs";
 import path from "node:path";
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, inArray, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 // Before any app module loads: endpoints on 127.0.0.1 are allowed (this test's endpoint is never reachable).
@@ -150,6 +150,30 @@ describe("POST /organizations", () => {
     const [a, b] = await Promise.all([create(body), create(body)]);
     expect([a.status, b.status].sort()).toEqual([200, 201]);
     expect(a.body.id).toBe(b.body.id);
+  });
+
+  it("requests with one idempotency key in several processes make one organization, also when its slug is taken", async () => {
+    // The name's slug belongs to another organization, so each request picks a slug of its own (a random suffix):
+    // nothing but the idempotency key can tell them apart. createOnce is one process's part (no in-process queue).
+    const { createOnce } = await import("@/lib/platform/organizations");
+    const name = `Rival ${suffix}`;
+    const first = await create({ name });
+    expect(first.status).toBe(201);
+    const input = { name, plan: "free" as const };
+    const outcomes = await Promise.all(
+      Array.from({ length: 4 }, () => createOnce(input, `rival-${suffix}`, { actor: { type: "system" }, ip: null })),
+    );
+    expect(outcomes.map((o) => o.status).sort()).toEqual([200, 200, 200, 201]);
+    expect(new Set(outcomes.map((o) => o.organization.id)).size).toBe(1);
+    const db = await getDb();
+    const named = await db.select({ id: organizations.id }).from(organizations).where(eq(organizations.name, name));
+    // The first organization, and one more: the three that lost were rolled back with their audit events.
+    expect(named).toHaveLength(2);
+    const created = await db
+      .select({ target: auditEvents.targetId })
+      .from(auditEvents)
+      .where(and(eq(auditEvents.action, "organization.created"), inArray(auditEvents.targetId, named.map((o) => o.id))));
+    expect(created).toHaveLength(2);
   });
 
   it("400 with a message for bad bodies; a taken slug is 409", async () => {
