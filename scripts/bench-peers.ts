@@ -14,6 +14,7 @@
  * sets NODE_EXTRA_CA_CERTS to the test CA, as a deployment trusts a private CA.
  */
 import { fork, type ChildProcess } from "node:child_process";
+import { readFileSync } from "node:fs";
 import os from "node:os";
 import { startReceiverProcess, waitForCountOnly, type ReceiverProcess } from "./bench-receiver-client";
 import { lsnDiff, type DbCounters } from "./bench-peers/counters";
@@ -48,8 +49,27 @@ interface Measurement {
   peakRssMb: number;
   rowsPerDelivery: number;
   walBytesPerDelivery: number;
+  /** CPU time the whole machine spent per 1,000 deliveries while the run was timed (NaN where /proc/stat is missing). */
+  cpuMsPer1000: number;
   /** Rows written (inserted + updated + deleted) per delivery, per table. */
   tables: Record<string, number>;
+}
+
+/**
+ * CPU time the whole machine has spent since boot (all cores, user + system + interrupts), in milliseconds, from
+ * /proc/stat (Linux; its clock ticks are USER_HZ, 100 a second); undefined elsewhere. Over a run it is what the system,
+ * PostgreSQL (or Redis), the receiver and this harness spent together: what a delivery costs the machine, beside how
+ * fast deliveries go.
+ */
+function machineCpuMs(): number | undefined {
+  try {
+    const fields = readFileSync("/proc/stat", "utf8").split("\n")[0]!.trim().split(/\s+/).slice(1).map(Number);
+    // user, nice, system, (idle), (iowait), irq, softirq, steal
+    const busy = [0, 1, 2, 5, 6, 7].reduce((sum, i) => sum + (fields[i] ?? 0), 0);
+    return Number.isFinite(busy) ? busy * 10 : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function once<T>(child: ChildProcess, type: string): Promise<T> {
@@ -126,6 +146,7 @@ async function runOne(system: string, round: number, receiver: ReceiverProcess):
   const deliveries = EVENTS * ENDPOINTS;
   await receiver.ask("reset");
   let publishMs: number;
+  const cpuBefore = machineCpuMs();
   const started = performance.now();
   if (system === "herald" || system === "herald-batch") {
     child.send({ type: "before" });
@@ -139,6 +160,7 @@ async function runOne(system: string, round: number, receiver: ReceiverProcess):
   }
   await waitForCountOnly(receiver.ask, deliveries, 1_800_000, undefined, 25);
   const seconds = (performance.now() - started) / 1000;
+  const cpuAfter = machineCpuMs();
   child.send({ type: "finish" });
   const { peakRss, before, after } = await once<{ peakRss: number; before: DbCounters; after: DbCounters }>(child, "finished");
   const rows = before && after ? after.inserted + after.updated + after.deleted - (before.inserted + before.updated + before.deleted) : NaN;
@@ -161,10 +183,12 @@ async function runOne(system: string, round: number, receiver: ReceiverProcess):
     peakRssMb: peakRss / 1024 / 1024,
     rowsPerDelivery: system === "bare" ? 0 : rows / deliveries,
     walBytesPerDelivery: system === "bare" ? 0 : wal / deliveries,
+    cpuMsPer1000: cpuBefore !== undefined && cpuAfter !== undefined ? ((cpuAfter - cpuBefore) * 1000) / deliveries : NaN,
   };
   console.error(
     `round ${round} ${system}: ${m.rate.toFixed(0)} deliveries/s (${seconds.toFixed(1)} s, publish ${m.publishSeconds.toFixed(1)} s), ` +
-      `peak RSS ${m.peakRssMb.toFixed(0)} MB, ${m.rowsPerDelivery.toFixed(1)} rows and ${m.walBytesPerDelivery.toFixed(0)} WAL bytes per delivery`,
+      `peak RSS ${m.peakRssMb.toFixed(0)} MB, ${m.rowsPerDelivery.toFixed(1)} rows and ${m.walBytesPerDelivery.toFixed(0)} WAL bytes per delivery, ` +
+      `machine CPU ${Number.isNaN(m.cpuMsPer1000) ? "-" : m.cpuMsPer1000.toFixed(0)} ms per 1,000 deliveries`,
   );
   return m;
 }
@@ -189,7 +213,10 @@ async function main() {
     receiver.child.send({ type: "close" });
   }
 
-  const stats = new Map<string, { rate: number; min: number; max: number; rss: number; rows: number; wal: number; publish: number }>();
+  const stats = new Map<
+    string,
+    { rate: number; min: number; max: number; rss: number; rows: number; wal: number; publish: number; cpu: number; cpuMin: number; cpuMax: number }
+  >();
   for (const system of SYSTEMS) {
     const mine = results.filter((r) => r.system === system);
     const rates = mine.map((r) => r.rate);
@@ -201,6 +228,9 @@ async function main() {
       rows: median(mine.map((r) => r.rowsPerDelivery)),
       wal: median(mine.map((r) => r.walBytesPerDelivery)),
       publish: median(mine.map((r) => r.publishSeconds)),
+      cpu: median(mine.map((r) => r.cpuMsPer1000)),
+      cpuMin: Math.min(...mine.map((r) => r.cpuMsPer1000)),
+      cpuMax: Math.max(...mine.map((r) => r.cpuMsPer1000)),
     });
   }
 
@@ -209,13 +239,19 @@ async function main() {
     `\nbench:peers: ${EVENTS} events x ${ENDPOINTS} endpoints = ${deliveries} deliveries per run, concurrency ${CONCURRENCY}, pool ${POOL}, ` +
       `${ROUNDS} round(s) interleaved; ${os.cpus().length} CPUs, Node ${process.version}\n`,
   );
-  console.log("| System | Deliveries/s (median) | min-max | Publish s | Peak RSS MB | Rows/delivery | WAL bytes/delivery |");
-  console.log("|---|---|---|---|---|---|---|");
+  console.log(
+    "| System | Deliveries/s (median) | min-max | Publish s | Peak RSS MB | Rows/delivery | WAL bytes/delivery | Machine CPU ms / 1,000 deliveries (median, min-max) |",
+  );
+  console.log("|---|---|---|---|---|---|---|---|");
   for (const [system, s] of stats) {
     const db = system === "bare" ? ["-", "-"] : [s.rows.toFixed(1), s.wal.toFixed(0)];
-    console.log(`| ${LABELS[system]} | ${s.rate.toFixed(0)} | ${s.min.toFixed(0)}-${s.max.toFixed(0)} | ${s.publish.toFixed(1)} | ${s.rss.toFixed(0)} | ${db.join(" | ")} |`);
+    const cpu = Number.isNaN(s.cpu) ? "-" : `${s.cpu.toFixed(0)} (${s.cpuMin.toFixed(0)}-${s.cpuMax.toFixed(0)})`;
+    console.log(
+      `| ${LABELS[system]} | ${s.rate.toFixed(0)} | ${s.min.toFixed(0)}-${s.max.toFixed(0)} | ${s.publish.toFixed(1)} | ${s.rss.toFixed(0)} | ${db.join(" | ")} | ${cpu} |`,
+    );
   }
-  console.log("\n(WAL bytes are the server's WAL position moved during the run: on a shared server other databases' writes count too.)");
+  console.log("\n(WAL bytes are the server's WAL position moved during the run: on a shared server other databases' writes count too.");
+  console.log("Machine CPU is every process's, read from /proc/stat over the timed run: the system, its database, the receiver and this harness.)");
   console.log("\nRows written per delivery by table (inserted + updated + deleted, pg_stat_user_tables, last round):");
   for (const system of SYSTEMS) {
     if (system === "bare") continue;

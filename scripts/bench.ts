@@ -91,11 +91,18 @@ async function main() {
   const peers = await run("bench:peers", quick ? { EVENTS: process.env.EVENTS ?? "200", ROUNDS: process.env.ROUNDS ?? "1" } : {});
   for (const line of peers.output.split("\n")) {
     const cells = line.startsWith("| ") ? line.slice(2, -2).split(" | ").map((c) => c.trim()) : [];
-    // The peers table (7 columns): one row per system, its median rate with the spread of the rounds.
-    if (cells.length === 7 && cells[0] !== "System") {
-      const [system, rate, spread, , rss, rowsPer, walPer] = cells;
+    // The peers table (8 columns): one row per system, its median rate with the spread of the rounds.
+    if (cells.length === 8 && cells[0] !== "System") {
+      const [system, rate, spread, , rss, rowsPer, walPer, cpu] = cells;
       const db = rowsPer === "-" ? "" : `, ${rowsPer} rows and ${walPer} WAL bytes per delivery`;
-      rows.push({ benchmark: "peers", measure: `${system} deliveries/s (min-max ${spread}, peak RSS ${rss} MB${db})`, value: rate!, target: "", result: "" });
+      const machineCpu = cpu === "-" ? "" : `, machine CPU ${cpu} ms per 1,000 deliveries`;
+      rows.push({
+        benchmark: "peers",
+        measure: `${system} deliveries/s (min-max ${spread}, peak RSS ${rss} MB${db}${machineCpu})`,
+        value: rate!,
+        target: "",
+        result: "",
+      });
     }
   }
   for (const [measure, value, target, result] of tableRows(peers.output).filter((cells) => cells.length === 4)) {
