@@ -123,6 +123,38 @@ describe("database start-up", () => {
     },
   );
 
+  // PostgreSQL only: PGlite runs one transaction at a time in this process.
+  it.runIf(Boolean(process.env.DATABASE_URL))(
+    "runs hundreds of transactions at once beside busy connections: each on its own connection, none left open",
+    async () => {
+      // Large statements queued on every connection, with transactions among them: postgres.js's own begin() could
+      // write a BEGIN onto such a connection without reserving it (UNSAFE_TRANSACTION, and the transaction left open
+      // on a pooled connection). The wrapper in db/index.ts takes an idle connection for each transaction instead.
+      const db = await getDb();
+      const padding = "x".repeat(4_000);
+      const marker = `tx_probe_${Date.now().toString(36)}`;
+      const work = Array.from({ length: 400 }, async (_, i) => {
+        if (i % 2 === 0) return db.execute(sql`select length(${padding}) as n, ${i}::int as i`);
+        return db.transaction(async (tx) => {
+          const [own] = rowsOf<{ pid: number }>(await tx.execute(sql`select pg_backend_pid() as pid, ${padding}::text as p`));
+          await tx.execute(sql`select pg_sleep(0.002)`);
+          // The same backend to the end.
+          const [after] = rowsOf<{ pid: number }>(await tx.execute(sql`select pg_backend_pid() as pid /* ${sql.raw(marker)} */`));
+          expect(after?.pid).toBe(own?.pid);
+          return after;
+        });
+      });
+      const results = await Promise.allSettled(work);
+      expect(results.filter((r) => r.status === "rejected").map((r) => String((r as PromiseRejectedResult).reason))).toEqual([]);
+      // No connection of this process is left inside a transaction.
+      const open = rowsOf<{ n: number }>(
+        await db.execute(sql`select count(*)::int as n from pg_stat_activity
+          where datname = current_database() and state like 'idle in transaction%' and pid <> pg_backend_pid()`),
+      );
+      expect(open[0]?.n).toBe(0);
+    },
+  );
+
   // PostgreSQL only: PGlite runs in this process and has no connection to prepare on.
   it.runIf(Boolean(process.env.DATABASE_URL))(
     "prepares a statement with parameters once per connection and reuses it, in transactions too",

@@ -89,8 +89,9 @@ async function openPostgres(url: string): Promise<Handle> {
     // turn them off) may refuse startup parameters it does not know.
     ...(prepare ? { connection: { ...DELIVERY_PATH_SETTINGS, plan_cache_mode: "force_generic_plan" } } : {}),
   });
-  const db = drizzle(prepare ? preparing(client) : client, { schema }) as unknown as Db;
-  const deliveryDb = drizzle(prepare ? preparing(deliveryClient) : deliveryClient, { schema }) as unknown as Db;
+  const wrap = (c: Sql) => (prepare ? preparing(reservedTransactions(c)) : reservedTransactions(c));
+  const db = drizzle(wrap(client), { schema }) as unknown as Db;
+  const deliveryDb = drizzle(wrap(deliveryClient), { schema }) as unknown as Db;
   return {
     db,
     deliveryDb,
@@ -99,6 +100,69 @@ async function openPostgres(url: string): Promise<Handle> {
       await Promise.all([client.end({ timeout: 5 }), deliveryClient.end({ timeout: 5 })]);
     },
   };
+}
+
+/**
+ * Transactions run on a connection taken idle from the pool (`reserve()`), with BEGIN, COMMIT or ROLLBACK and
+ * savepoints sent on it, instead of through postgres.js's `begin()`. Under load, postgres.js 3.4.9 (the latest) can
+ * write a transaction's BEGIN onto a busy connection without reserving it, when that write fills the connection's
+ * pipeline or meets back-pressure: the call fails with UNSAFE_TRANSACTION although the server has opened the
+ * transaction, and the connection goes back to the pool with it open, so that other requests' statements run
+ * inside it. Seen here as one of 120 Send test event clicks at once failing so (each takes a rate-limit slot in a
+ * transaction). A reserved connection is idle when taken and no one else's statement is queued on it.
+ */
+function reservedTransactions(client: Sql): Sql {
+  return new Proxy(client, {
+    get(target, property, receiver) {
+      if (property !== "begin") return Reflect.get(target, property, receiver);
+      return async (...params: unknown[]) => {
+        const callback = params.pop() as (sql: Sql) => unknown;
+        const options = typeof params[0] === "string" ? params[0].replace(/[^a-z ]/gi, "") : "";
+        const connection = await target.reserve();
+        let open = false;
+        try {
+          await connection.unsafe(`begin ${options}`);
+          open = true;
+          const result = await callback(withSavepoints(connection));
+          open = false;
+          await connection.unsafe("commit");
+          return result;
+        } catch (error) {
+          // A failed statement leaves the transaction aborted: end it before the connection goes back to the pool.
+          // (A failed COMMIT has ended it already; a broken connection is closed by postgres.js.)
+          if (open) await connection.unsafe("rollback").catch(() => undefined);
+          throw error;
+        } finally {
+          connection.release();
+        }
+      };
+    },
+  });
+}
+
+/** A reserved connection in a transaction, with `savepoint(callback)` for nested transactions, as `begin()` gives. */
+function withSavepoints(connection: Sql): Sql {
+  let count = 0;
+  const scoped: Sql = new Proxy(connection, {
+    get(target, property, receiver) {
+      if (property !== "savepoint") return Reflect.get(target, property, receiver);
+      return async (...params: unknown[]) => {
+        const callback = params.pop() as (sql: Sql) => unknown;
+        count += 1;
+        const name = `s${count}`;
+        await target.unsafe(`savepoint ${name}`);
+        try {
+          const result = await callback(scoped);
+          await target.unsafe(`release savepoint ${name}`);
+          return result;
+        } catch (error) {
+          await target.unsafe(`rollback to savepoint ${name}`).catch(() => undefined);
+          throw error;
+        }
+      };
+    },
+  });
+  return scoped;
 }
 
 /**
