@@ -109,9 +109,10 @@ async function openPostgres(url: string): Promise<Handle> {
  * pipeline or meets back-pressure: the call fails with UNSAFE_TRANSACTION although the server has opened the
  * transaction, and the connection goes back to the pool with it open, so that other requests' statements run
  * inside it. Seen here as one of 120 Send test event clicks at once failing so (each takes a rate-limit slot in a
- * transaction). A reserved connection is idle when taken and no one else's statement is queued on it.
+ * transaction). A reserved connection is idle when taken and no one else's statement is queued on it. Exported for
+ * its test (db/transactions.int.test.ts), which reproduces the driver's fault and shows this way free of it.
  */
-function reservedTransactions(client: Sql): Sql {
+export function reservedTransactions(client: Sql): Sql {
   return new Proxy(client, {
     get(target, property, receiver) {
       if (property !== "begin") return Reflect.get(target, property, receiver);
