@@ -1,4 +1,4 @@
-import { getDb } from "@/db";
+import { getDb, getDeliveryDb } from "@/db";
 import { scheduleResumeSweep, stopResumeSweep } from "@/lib/delivery/pause";
 import { SEND_EMAIL_WORKFLOW } from "@/lib/email/constants";
 import { runSendEmailWorkflow } from "@/lib/email/workflow";
@@ -35,6 +35,7 @@ export async function startDeliveryEngine(
   if (existing) return existing;
   const engine = new EmbeddedEngine({
     db: await getDb(),
+    settleDb: await getDeliveryDb(),
     workflows: {
       [DELIVERY_WORKFLOW]: runDeliveryWorkflow,
       [BULK_ISSUANCE_WORKFLOW]: runBulkIssuanceWorkflow,

@@ -1,7 +1,9 @@
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { openDatabase, rowsOf, type Db } from "@/db";
-import { EmbeddedEngine, type WorkflowFn } from "./embedded-engine";
+import { DELIVERY_PATH_SETTINGS, openDatabase, rowsOf, type Db } from "@/db";
+import { PgDialect } from "drizzle-orm/pg-core";
+import { drizzle } from "drizzle-orm/postgres-js";
+import { EmbeddedEngine, settleStatement, type SettleItem, type WorkflowFn } from "./embedded-engine";
 
 /**
  * The engine's claim-ahead and the claim function's per-key count, on a database of their own (embedded PGlite, in
@@ -282,8 +284,8 @@ describe("the claim function's count of a key's runs", () => {
 });
 
 // auto_explain is PostgreSQL's; PGlite has no such module. CI always runs with PostgreSQL.
-describe.skipIf(!process.env.DATABASE_URL)("the claim's kept plans", () => {
-  it("made on an empty table, stay key lookups and an index walk once thousands of runs are due", async () => {
+describe.skipIf(!process.env.DATABASE_URL)("the engine's kept plans", () => {
+  it("of the claim, made on an empty table, stay key lookups and an index walk once thousands of runs are due", async () => {
     const { default: postgres } = await import("postgres");
     const base = process.env.DATABASE_URL!;
     const name = `herald_claim_plans_${Date.now().toString(36)}_${process.pid}`;
@@ -334,6 +336,83 @@ describe.skipIf(!process.env.DATABASE_URL)("the claim's kept plans", () => {
       );
       expect(scanned.length).toBeGreaterThan(0);
       expect(Math.max(...scanned)).toBeLessThan(2_000);
+    } finally {
+      await conn.end();
+      await admin.unsafe(`drop database if exists "${name}" with (force)`);
+      await admin.end();
+    }
+  }, 60_000);
+
+  it("of the settle, made on an empty table on the delivery path's connections, look up only the runs at hand", async () => {
+    const { default: postgres } = await import("postgres");
+    const base = process.env.DATABASE_URL!;
+    const name = `herald_settle_plans_${Date.now().toString(36)}_${process.pid}`;
+    const admin = postgres(base, { max: 1, onnotice: () => undefined });
+    await admin.unsafe(`create database "${name}"`);
+    const url = new URL(base);
+    url.pathname = `/${name}`;
+    const notices: string[] = [];
+    // As the app's delivery path connects (db/index.ts): plans made once and kept, index paths only.
+    const conn = postgres(url.toString(), {
+      max: 1,
+      onnotice: (n) => notices.push(String(n.message)),
+      connection: { ...DELIVERY_PATH_SETTINGS, plan_cache_mode: "force_generic_plan" },
+    });
+    // drizzle's driver sets the connection's serializers (JSON and timestamps go as the text drizzle made), as on the
+    // app's connections; the statement is then prepared and bound the way the app's wrapper does it (db/index.ts).
+    drizzle(conn);
+    const dialect = new PgDialect();
+    const settle = (items: SettleItem[]) => {
+      const query = dialect.sqlToQuery(settleStatement("plans", items));
+      return conn.unsafe(query.sql, query.params as never[], { prepare: true });
+    };
+    const item = (id: string, status: SettleItem["status"]): SettleItem => ({
+      run_id: id,
+      wakes_key: null,
+      status,
+      wake_at: status === "completed" ? null : new Date(Date.now() + 60_000).toISOString(),
+      last_error: null,
+      steps: status === "completed" ? [] : [{ step_id: "attempt-1", result: { outcome: "retry" } }],
+    });
+    try {
+      const handle = await openDatabase({ migrate: true, databaseUrl: url.toString() });
+      await handle.close();
+      await conn.unsafe("load 'auto_explain'");
+      await conn.unsafe(
+        "set auto_explain.log_min_duration = 0; set auto_explain.log_nested_statements = on; set auto_explain.log_analyze = on; " +
+          "set auto_explain.log_level = notice; set auto_explain.sample_rate = 1; set client_min_messages = notice",
+      );
+      // The plan is made now, on an empty table, and kept.
+      for (let i = 0; i < 6; i += 1) await settle([item(`none-${i}`, "completed"), item(`none-s-${i}`, "sleeping")]);
+      // Now 20,000 runs this process holds (with a step each), and 32 of them finish: 16 complete, 16 sleep.
+      await conn.unsafe(`
+        insert into workflow_runs (id, workflow, input, concurrency_key, group_key, lease_owner, lease_expires_at, executions)
+        select 'held-' || g, 'w', '{}', 'key-' || (g % 50), 'group', 'plans', now() + interval '1 hour', 1
+        from generate_series(1, 20000) g`);
+      // (The warm-up's steps, stored for runs that do not exist, go first.)
+      await conn.unsafe("delete from workflow_steps");
+      await conn.unsafe(`insert into workflow_steps (run_id, step_id, result) select 'held-' || g, 'attempt-0', '{}' from generate_series(1, 20000) g`);
+      notices.length = 0;
+      await settle([
+        ...Array.from({ length: 16 }, (_, i) => item(`held-${i + 1}`, "completed")),
+        ...Array.from({ length: 16 }, (_, i) => item(`held-${i + 101}`, "sleeping")),
+      ]);
+      // The settle's plan only (the counts below are explained too).
+      const plans = notices.join("\n");
+      const [counts] = await conn.unsafe<{ runs: number; sleeping: number; steps: number }[]>(`
+        select (select count(*) from workflow_runs)::int as runs,
+          (select count(*) from workflow_runs where status = 'sleeping' and lease_owner is null)::int as sleeping,
+          (select count(*) from workflow_steps)::int as steps`);
+      // The completed runs are gone with their steps; the sleeping ones are released, each with its new step.
+      expect(counts).toEqual({ runs: 19_984, sleeping: 16, steps: 20_000 - 16 + 16 });
+      expect(plans).toContain("workflow_runs_pkey");
+      expect(plans).not.toMatch(/Seq Scan on workflow_|Bitmap Heap Scan|Hash Join|Merge Join|Hash Anti Join|Hash Semi Join/);
+      // Each table is read by the keys at hand: no scan node returned more than a few dozen rows of 20,000.
+      const scanned = [...plans.matchAll(/Index (?:Only )?Scan[^\n]*on workflow_\w+[^\n]*actual time=[\d.]+\.\.[\d.]+ rows=(\d+) loops=(\d+)/g)].map(
+        (m) => Number(m[1]) * Number(m[2]),
+      );
+      expect(scanned.length).toBeGreaterThan(0);
+      expect(Math.max(...scanned)).toBeLessThan(200);
     } finally {
       await conn.end();
       await admin.unsafe(`drop database if exists "${name}" with (force)`);
