@@ -175,7 +175,7 @@ test.describe("the embedded portal", () => {
   // Both tests serve the platform's page on the one port PORTAL_EMBED_ORIGINS names.
   test.describe.configure({ mode: "serial" });
 
-  test("a platform page on another site frames the portal through a magic link, with third-party cookies blocked, and a partner creates an endpoint inside the frame", async ({ request, browser, launchOptions }) => {
+  test("a platform page on another site frames the portal through a magic link, with third-party cookies blocked, and a partner creates an endpoint inside the frame", async ({ request, browser, launchOptions, playwright }) => {
     const platform = await platformOrganization(request, browser);
     const server = await startPlatformSite();
     const profile = mkdtempSync(path.join(os.tmpdir(), "herald-embed-"));
@@ -234,8 +234,15 @@ test.describe("the embedded portal", () => {
 
       // The endpoint is the organization's: the platform API lists it.
       const key = await platformKey(browser, EMBED_URL);
-      const listed = await request.get(`${EMBED_URL}/api/platform/v1/organizations/${platform.org.id}/endpoints`, { headers: { authorization: `Bearer ${key}` } });
-      expect(JSON.stringify(await listed.json())).toContain(endpointUrl);
+      // On a connection of its own: the test's request context sat idle through the browser's work above, longer than
+      // the server keeps an idle connection open, and reusing it as the server closed it failed once (ECONNRESET).
+      const api = await playwright.request.newContext();
+      try {
+        const listed = await api.get(`${EMBED_URL}/api/platform/v1/organizations/${platform.org.id}/endpoints`, { headers: { authorization: `Bearer ${key}` } });
+        expect(JSON.stringify(await listed.json())).toContain(endpointUrl);
+      } finally {
+        await api.dispose();
+      }
     } finally {
       await context.close();
       rmSync(profile, { recursive: true, force: true });

@@ -1,4 +1,4 @@
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, sql, type SQL } from "drizzle-orm";
 import { getDb, getDeliveryDb, rowsOf } from "@/db";
 import { retryOnDeadlock } from "@/db/deadlock";
 import { createBatcher } from "@/lib/batcher";
@@ -186,7 +186,8 @@ function markDeliveringAfter(deliveryId: string): { settled: () => Promise<void>
 /** Postgres text cannot hold NUL; a receiver's answer may contain it. */
 const noNul = (value: string | null) => (value === null ? null : value.replace(/\u0000/g, ""));
 
-interface RecordRow {
+/** One attempt as the recording stores it (see `recordStatement`). */
+export interface RecordRow {
   delivery_id: string;
   organization_id: string;
   endpoint_id: string;
@@ -228,6 +229,216 @@ interface Recorded {
 
 const DISABLE_AFTER_FAILING_SECONDS = Math.round(DISABLE_AFTER_FAILING_MS / 1000);
 
+/**
+ * The recording's statement for a batch of attempts (one row per delivery): see `recordAttempts`. Exported for the
+ * test of its kept plan (it runs on the delivery path's connections, db/index.ts).
+ */
+export function recordStatement(rows: RecordRow[]): SQL {
+  return sql`
+    with x as (
+      select * from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(
+        delivery_id text, organization_id text, endpoint_id text, attempt_number int, started_at timestamptz,
+        duration_ms int, request_url text, request_headers jsonb, response_status int, response_headers jsonb,
+        response_body text, response_body_truncated boolean, error_class text, error_message text, succeeded boolean,
+        dns_ms real, connect_ms real, tls_ms real, ttfb_ms real, final_status text, counts_failure boolean, gone boolean, next_attempt_at timestamptz, completed_at timestamptz)
+      limit ${rows.length}
+    ),
+    -- The deliveries whose attempt is new, locked: an attempt is stored only while its delivery's attempt_count is
+    -- below its number, and this statement raises the count (the update at the end), so the same attempt recorded
+    -- again (a replayed step, a duplicate run) is refused. Under the lock, a recording of the same attempt that
+    -- committed meanwhile is seen (PostgreSQL re-reads a row it waited for), so two can never both store it.
+    -- delivery_attempts is partitioned by started_at (migration 0025), so its own unique key cannot say this.
+    fresh_deliveries as materialized (
+      select d.id from deliveries d join x on x.delivery_id = d.id
+      where d.attempt_count < x.attempt_number and d.id = any(array(select delivery_id from x))
+      order by d.id
+      for no key update of d
+    ),
+    recorded as (
+      insert into delivery_attempts (delivery_id, organization_id, endpoint_id, attempt_number, started_at, duration_ms,
+        request_url, request_headers, response_status, response_headers, response_body, response_body_truncated,
+        error_class, error_message, succeeded, dns_ms, connect_ms, tls_ms, ttfb_ms)
+      select delivery_id, organization_id, endpoint_id, attempt_number, started_at, duration_ms, request_url,
+        request_headers, response_status, response_headers, response_body, response_body_truncated, error_class,
+        error_message, succeeded, dns_ms, connect_ms, tls_ms, ttfb_ms
+      from x join fresh_deliveries f on f.id = x.delivery_id
+      returning delivery_id, attempt_number
+    ),
+    -- Only attempts stored now count: a replay of a recorded attempt counts nothing twice.
+    fresh as (
+      select x.delivery_id, x.endpoint_id, x.succeeded, x.counts_failure, x.gone, x.response_status, x.error_class,
+        x.started_at + x.duration_ms * interval '1 millisecond' as finished_at
+      from x join recorded r on r.delivery_id = x.delivery_id and r.attempt_number = x.attempt_number
+    ),
+    last_ok as (
+      select endpoint_id, max(finished_at) as at from fresh where succeeded group by endpoint_id
+    ),
+    -- Per endpoint: its last success in this batch (if any), the failures that came after it, and the latest one.
+    ep as (
+      select f.endpoint_id, l.at as last_success,
+        (count(*) filter (where not f.succeeded and f.counts_failure and (l.at is null or f.finished_at > l.at)))::int as failed,
+        (count(*) filter (where not f.succeeded and (l.at is null or f.finished_at > l.at)))::int as failed_attempts,
+        coalesce(bool_or(not f.succeeded and (l.at is null or f.finished_at > l.at)), false) as failing,
+        coalesce(bool_or(f.gone), false) as gone,
+        (array_agg(jsonb_build_object('at', f.finished_at, 'status', f.response_status, 'errorClass', f.error_class,
+          'deliveryId', f.delivery_id) order by f.finished_at desc) filter (where not f.succeeded))[1] as last_failure
+      from fresh f left join last_ok l on l.endpoint_id = f.endpoint_id
+      group by f.endpoint_id, l.at
+    ),
+    -- The endpoints this batch may change, locked, so that the values read here are the latest committed ones and
+    -- stay so until this statement commits: concurrent attempts of one endpoint, in this process or another, each
+    -- build on the other's counters (a stale read once lost 119 of 150). A healthy endpoint's successes lock and
+    -- write nothing. FOR NO KEY UPDATE, the lock the update itself takes: it excludes other recordings but not a
+    -- publish's foreign-key checks on these endpoints (KEY SHARE), which FOR UPDATE blocked, so that a publish
+    -- and a recording that met two endpoints in opposite orders deadlocked and the publish failed.
+    cur as materialized (
+      select e.id, e.organization_id, e.active, e.health, e.health_changed_at, e.consecutive_failures, e.failing_since,
+        e.failed_attempts, e.last_failure, e.failing_alerted_at, e.disable_warned_at, e.disabled_reason,
+        e.disabled_cause, e.disabled_at
+      from webhook_endpoints e join ep on ep.endpoint_id = e.id
+      where e.id = any(array(select endpoint_id from ep)) and (ep.failing or ep.gone or e.consecutive_failures > 0 or e.failing_since is not null or e.health <> 'healthy')
+      for no key update of e
+    ),
+    -- The new counters: failing since the first failure after a success; a failed delivery counts towards 50.
+    n1 as (
+      select cur.*, ep.last_success, ep.failing, ep.gone, ep.last_failure as batch_last_failure,
+        (case when ep.last_success is null then cur.consecutive_failures else 0 end) + ep.failed as new_consecutive,
+        (case when ep.last_success is null then cur.failed_attempts else 0 end) + ep.failed_attempts as new_failed_attempts,
+        case when not ep.failing then null
+          when ep.last_success is null then coalesce(cur.failing_since, now()) else now() end as new_failing_since
+      from cur join ep on ep.endpoint_id = cur.id
+    ),
+    -- Whether this batch disables the endpoint, and why: 410 Gone, 50 failed deliveries in a row, 3 days failing.
+    n2 as (
+      select n1.*, (case when not n1.active then null
+          when n1.gone then 'gone'
+          when n1.new_consecutive >= ${DISABLE_AFTER_CONSECUTIVE_FAILURES} then 'consecutive_failures'
+          when n1.failing and n1.last_success is null
+            and coalesce(n1.failing_since, now()) <= now() - ${DISABLE_AFTER_FAILING_SECONDS} * interval '1 second'
+            then 'failing_too_long' end)::endpoint_disabled_cause as disable_now
+      from n1
+    ),
+    n3 as (
+      select n2.*, (case when not n2.active or n2.disable_now is not null then 'disabled'
+          when n2.new_failing_since is not null then 'failing' else 'healthy' end)::endpoint_health as new_health,
+        -- A success in this batch ends the failing spell, and its warning with it.
+        case when n2.last_success is null then n2.disable_warned_at end as spell_warned_at
+      from n2
+    ),
+    -- The alerts this batch sends: "failing" when a healthy endpoint starts failing (at most once in 6 hours),
+    -- "about to be disabled" once per failing spell (40 failed deliveries in a row, or 12 hours before the 3-day
+    -- limit), "recovered" when a failing endpoint whose owners were told it was failing succeeds again.
+    n as (
+      select n3.*, n3.new_health <> n3.health as changed,
+        (n3.new_health = 'failing' and n3.health = 'healthy' and (n3.failing_alerted_at is null
+          or n3.failing_alerted_at <= now() - ${FAILING_ALERT_INTERVAL_SECONDS} * interval '1 second')) as failing_alert,
+        (n3.new_health = 'failing' and n3.spell_warned_at is null
+          and (n3.new_consecutive >= ${WARN_AFTER_CONSECUTIVE_FAILURES}
+            or n3.new_failing_since <= now() - ${WARN_AFTER_FAILING_SECONDS} * interval '1 second')) as warn_now,
+        (n3.new_health = 'healthy' and n3.health = 'failing'
+          and (n3.disable_warned_at is not null or n3.failing_alerted_at >= n3.failing_since)) as recovered_alert,
+        case n3.disable_now
+          when 'gone' then ${DISABLED_REASONS.gone}
+          when 'consecutive_failures' then ${DISABLED_REASONS.consecutive_failures}
+          when 'failing_too_long' then ${DISABLED_REASONS.failing_too_long} end as new_reason
+      from n3
+    ),
+    counted as (
+      update webhook_endpoints e set
+        consecutive_failures = n.new_consecutive,
+        failed_attempts = case when n.new_failing_since is null then 0 else n.new_failed_attempts end,
+        failing_since = n.new_failing_since,
+        last_failure = case when n.new_failing_since is null then null else coalesce(n.batch_last_failure, n.last_failure) end,
+        active = n.active and n.disable_now is null,
+        health = n.new_health,
+        health_changed_at = case when n.changed then now() else n.health_changed_at end,
+        disabled_cause = coalesce(n.disable_now, n.disabled_cause),
+        disabled_reason = coalesce(n.new_reason, n.disabled_reason),
+        disabled_at = case when n.disable_now is not null then now() else n.disabled_at end,
+        failing_alerted_at = case when n.failing_alert then now() else n.failing_alerted_at end,
+        disable_warned_at = case when n.warn_now then now() when n.new_health = 'failing' then n.spell_warned_at end
+      from n
+      where e.id = n.id and e.id = any(array(select id from n))
+      returning e.id, (n.disable_now is not null) as disabled_now, e.disabled_reason
+    ),
+    -- Each health change is an audit event (by the system), in this same statement.
+    audited as (
+      insert into audit_events (id, organization_id, actor_type, action, target_type, target_id, changes)
+      select 'aud_' || substr(replace(gen_random_uuid()::text, '-', ''), 1, 20), n.organization_id, 'system'::audit_actor_type,
+        case n.new_health when 'disabled' then 'endpoint.disabled' when 'failing' then 'endpoint.failing' else 'endpoint.recovered' end,
+        'endpoint', n.id, jsonb_strip_nulls(jsonb_build_object(
+          'health', jsonb_build_object('from', n.health, 'to', n.new_health),
+          'reason', case when n.new_reason is not null then jsonb_build_object('to', n.new_reason) end,
+          'failingSince', jsonb_build_object('to', coalesce(n.new_failing_since, n.failing_since)),
+          'failedDeliveries', jsonb_build_object('to', n.new_consecutive),
+          'lastFailure', case when n.new_health <> 'healthy' then jsonb_build_object('to', coalesce(n.batch_last_failure, n.last_failure)) end))
+      from n join counted c on c.id = n.id
+      where n.changed
+    ),
+    -- What the owners and the platform are told (lib/alerts turns these into emails and operational events).
+    noticed as (
+      insert into endpoint_notices (organization_id, endpoint_id, alert, event_type, data)
+      select n.organization_id, n.id, t.alert, t.event_type, jsonb_build_object(
+        'health', n.new_health, 'previousHealth', n.health, 'cause', n.disable_now, 'reason', n.new_reason,
+        'failingSince', coalesce(n.new_failing_since, n.failing_since),
+        'failedAttempts', case when n.new_health = 'healthy' then n.failed_attempts else n.new_failed_attempts end,
+        'failedDeliveries', case when n.new_health = 'healthy' then n.consecutive_failures else n.new_consecutive end,
+        'lastFailure', coalesce(n.batch_last_failure, n.last_failure),
+        'disablesAt', coalesce(n.new_failing_since, n.failing_since) + ${DISABLE_AFTER_FAILING_SECONDS} * interval '1 second',
+        'at', now())
+      from n join counted c on c.id = n.id
+      cross join lateral (
+        select 'disabled' as alert, 'endpoint.disabled' as event_type where n.disable_now is not null
+        union all
+        select case when n.failing_alert then 'failing' end, 'endpoint.failing' where n.new_health = 'failing' and n.health = 'healthy'
+        union all
+        select 'disabling_soon', null where n.warn_now
+        union all
+        select case when n.recovered_alert then 'recovered' end, 'endpoint.recovered' where n.new_health = 'healthy' and n.health = 'failing'
+      ) t
+      returning id
+    ),
+    -- A delivery that failed for good (retries spent, or 410) is an operational event, when the platform listens.
+    exhausted as (
+      insert into endpoint_notices (organization_id, endpoint_id, alert, event_type, data)
+      select x.organization_id, x.endpoint_id, null, 'delivery.exhausted', jsonb_build_object(
+        'deliveryId', x.delivery_id, 'attempts', x.attempt_number, 'status', x.response_status,
+        'errorClass', x.error_class, 'gone', x.gone, 'at', now())
+      from x join recorded r on r.delivery_id = x.delivery_id and r.attempt_number = x.attempt_number
+      where x.final_status = 'failed' and not x.succeeded
+        -- The platform's endpoints only, through its organization's id (one row, a partial unique index): these
+        -- plans are kept, and a join from every endpoint to its organization once read all of them at each recording.
+        and exists (select 1 from webhook_endpoints oe
+          where oe.organization_id = any(array(select po.id from organizations po where po.is_platform))
+            and oe.active and oe.deleted_at is null and (oe.event_types is null or 'delivery.exhausted' = any(oe.event_types)))
+        and not exists (select 1 from organizations o where o.id = x.organization_id and o.is_platform
+          and o.id = any(array(select organization_id from x)))
+      returning id
+    )
+    -- A retry ends as cancelled when the delivery was cancelled meanwhile or its endpoint is off, deleted, or
+    -- being switched off by this very statement: nothing would ever continue it. A definite answer (success, or
+    -- the last failure) is recorded as it is, also for a delivery cancelled while its attempt was in flight.
+    update deliveries d set status = (case
+        when x.final_status <> 'pending' then x.final_status
+        when d.status = 'cancelled' or not en.active or en.deleted_at is not null or c.disabled_now then 'cancelled'
+        else 'pending' end)::delivery_status,
+      attempt_count = greatest(d.attempt_count, x.attempt_number), last_status_code = x.response_status,
+      last_error_class = x.error_class, last_duration_ms = x.duration_ms,
+      next_attempt_at = case when x.final_status = 'pending' and d.status <> 'cancelled' and en.active
+        and en.deleted_at is null and not coalesce(c.disabled_now, false) then x.next_attempt_at end,
+      completed_at = case when x.final_status = 'pending' and d.status <> 'cancelled' and en.active
+        and en.deleted_at is null and not coalesce(c.disabled_now, false) then null else coalesce(x.completed_at, now()) end,
+      updated_at = now()
+    from x
+    join recorded r on r.delivery_id = x.delivery_id and r.attempt_number = x.attempt_number
+    join webhook_endpoints en on en.id = x.endpoint_id and en.id = any(array(select endpoint_id from x))
+    left join counted c on c.id = x.endpoint_id
+    where d.id = x.delivery_id and d.id = any(array(select delivery_id from recorded))
+    returning d.id, d.status, case when c.disabled_now then c.disabled_reason end as disabled_reason,
+      (select count(*) from noticed)::int + (select count(*) from exhausted)::int as notices
+  `;
+}
+
 // Attempts that finish together are recorded together, in one statement: each attempt row, its delivery's new state,
 // its endpoint's failure counters and health state, the audit event of a health change and the notices that alert the
 // owners and the platform, so all are stored or none. Within one statement, an endpoint's attempts are taken in the
@@ -240,209 +451,7 @@ const recordAttempts = createBatcher(
     const rows = batch.filter((row) => !seen.has(row.delivery_id) && seen.add(row.delivery_id));
     // Two statements touching the same endpoints or deliveries in another order can deadlock; PostgreSQL aborts one,
     // which stored nothing, so it is simply run again.
-    const result = await retryOnDeadlock(() => db.execute(sql`
-      with x as (
-        select * from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(
-          delivery_id text, organization_id text, endpoint_id text, attempt_number int, started_at timestamptz,
-          duration_ms int, request_url text, request_headers jsonb, response_status int, response_headers jsonb,
-          response_body text, response_body_truncated boolean, error_class text, error_message text, succeeded boolean,
-          dns_ms real, connect_ms real, tls_ms real, ttfb_ms real, final_status text, counts_failure boolean, gone boolean, next_attempt_at timestamptz, completed_at timestamptz)
-        limit ${rows.length}
-      ),
-      -- The deliveries whose attempt is new, locked: an attempt is stored only while its delivery's attempt_count is
-      -- below its number, and this statement raises the count (the update at the end), so the same attempt recorded
-      -- again (a replayed step, a duplicate run) is refused. Under the lock, a recording of the same attempt that
-      -- committed meanwhile is seen (PostgreSQL re-reads a row it waited for), so two can never both store it.
-      -- delivery_attempts is partitioned by started_at (migration 0025), so its own unique key cannot say this.
-      fresh_deliveries as materialized (
-        select d.id from deliveries d join x on x.delivery_id = d.id
-        where d.attempt_count < x.attempt_number and d.id = any(array(select delivery_id from x))
-        order by d.id
-        for no key update of d
-      ),
-      recorded as (
-        insert into delivery_attempts (delivery_id, organization_id, endpoint_id, attempt_number, started_at, duration_ms,
-          request_url, request_headers, response_status, response_headers, response_body, response_body_truncated,
-          error_class, error_message, succeeded, dns_ms, connect_ms, tls_ms, ttfb_ms)
-        select delivery_id, organization_id, endpoint_id, attempt_number, started_at, duration_ms, request_url,
-          request_headers, response_status, response_headers, response_body, response_body_truncated, error_class,
-          error_message, succeeded, dns_ms, connect_ms, tls_ms, ttfb_ms
-        from x join fresh_deliveries f on f.id = x.delivery_id
-        returning delivery_id, attempt_number
-      ),
-      -- Only attempts stored now count: a replay of a recorded attempt counts nothing twice.
-      fresh as (
-        select x.delivery_id, x.endpoint_id, x.succeeded, x.counts_failure, x.gone, x.response_status, x.error_class,
-          x.started_at + x.duration_ms * interval '1 millisecond' as finished_at
-        from x join recorded r on r.delivery_id = x.delivery_id and r.attempt_number = x.attempt_number
-      ),
-      last_ok as (
-        select endpoint_id, max(finished_at) as at from fresh where succeeded group by endpoint_id
-      ),
-      -- Per endpoint: its last success in this batch (if any), the failures that came after it, and the latest one.
-      ep as (
-        select f.endpoint_id, l.at as last_success,
-          (count(*) filter (where not f.succeeded and f.counts_failure and (l.at is null or f.finished_at > l.at)))::int as failed,
-          (count(*) filter (where not f.succeeded and (l.at is null or f.finished_at > l.at)))::int as failed_attempts,
-          coalesce(bool_or(not f.succeeded and (l.at is null or f.finished_at > l.at)), false) as failing,
-          coalesce(bool_or(f.gone), false) as gone,
-          (array_agg(jsonb_build_object('at', f.finished_at, 'status', f.response_status, 'errorClass', f.error_class,
-            'deliveryId', f.delivery_id) order by f.finished_at desc) filter (where not f.succeeded))[1] as last_failure
-        from fresh f left join last_ok l on l.endpoint_id = f.endpoint_id
-        group by f.endpoint_id, l.at
-      ),
-      -- The endpoints this batch may change, locked, so that the values read here are the latest committed ones and
-      -- stay so until this statement commits: concurrent attempts of one endpoint, in this process or another, each
-      -- build on the other's counters (a stale read once lost 119 of 150). A healthy endpoint's successes lock and
-      -- write nothing. FOR NO KEY UPDATE, the lock the update itself takes: it excludes other recordings but not a
-      -- publish's foreign-key checks on these endpoints (KEY SHARE), which FOR UPDATE blocked, so that a publish
-      -- and a recording that met two endpoints in opposite orders deadlocked and the publish failed.
-      cur as materialized (
-        select e.id, e.organization_id, e.active, e.health, e.health_changed_at, e.consecutive_failures, e.failing_since,
-          e.failed_attempts, e.last_failure, e.failing_alerted_at, e.disable_warned_at, e.disabled_reason,
-          e.disabled_cause, e.disabled_at
-        from webhook_endpoints e join ep on ep.endpoint_id = e.id
-        where e.id = any(array(select endpoint_id from ep)) and (ep.failing or ep.gone or e.consecutive_failures > 0 or e.failing_since is not null or e.health <> 'healthy')
-        for no key update of e
-      ),
-      -- The new counters: failing since the first failure after a success; a failed delivery counts towards 50.
-      n1 as (
-        select cur.*, ep.last_success, ep.failing, ep.gone, ep.last_failure as batch_last_failure,
-          (case when ep.last_success is null then cur.consecutive_failures else 0 end) + ep.failed as new_consecutive,
-          (case when ep.last_success is null then cur.failed_attempts else 0 end) + ep.failed_attempts as new_failed_attempts,
-          case when not ep.failing then null
-            when ep.last_success is null then coalesce(cur.failing_since, now()) else now() end as new_failing_since
-        from cur join ep on ep.endpoint_id = cur.id
-      ),
-      -- Whether this batch disables the endpoint, and why: 410 Gone, 50 failed deliveries in a row, 3 days failing.
-      n2 as (
-        select n1.*, (case when not n1.active then null
-            when n1.gone then 'gone'
-            when n1.new_consecutive >= ${DISABLE_AFTER_CONSECUTIVE_FAILURES} then 'consecutive_failures'
-            when n1.failing and n1.last_success is null
-              and coalesce(n1.failing_since, now()) <= now() - ${DISABLE_AFTER_FAILING_SECONDS} * interval '1 second'
-              then 'failing_too_long' end)::endpoint_disabled_cause as disable_now
-        from n1
-      ),
-      n3 as (
-        select n2.*, (case when not n2.active or n2.disable_now is not null then 'disabled'
-            when n2.new_failing_since is not null then 'failing' else 'healthy' end)::endpoint_health as new_health,
-          -- A success in this batch ends the failing spell, and its warning with it.
-          case when n2.last_success is null then n2.disable_warned_at end as spell_warned_at
-        from n2
-      ),
-      -- The alerts this batch sends: "failing" when a healthy endpoint starts failing (at most once in 6 hours),
-      -- "about to be disabled" once per failing spell (40 failed deliveries in a row, or 12 hours before the 3-day
-      -- limit), "recovered" when a failing endpoint whose owners were told it was failing succeeds again.
-      n as (
-        select n3.*, n3.new_health <> n3.health as changed,
-          (n3.new_health = 'failing' and n3.health = 'healthy' and (n3.failing_alerted_at is null
-            or n3.failing_alerted_at <= now() - ${FAILING_ALERT_INTERVAL_SECONDS} * interval '1 second')) as failing_alert,
-          (n3.new_health = 'failing' and n3.spell_warned_at is null
-            and (n3.new_consecutive >= ${WARN_AFTER_CONSECUTIVE_FAILURES}
-              or n3.new_failing_since <= now() - ${WARN_AFTER_FAILING_SECONDS} * interval '1 second')) as warn_now,
-          (n3.new_health = 'healthy' and n3.health = 'failing'
-            and (n3.disable_warned_at is not null or n3.failing_alerted_at >= n3.failing_since)) as recovered_alert,
-          case n3.disable_now
-            when 'gone' then ${DISABLED_REASONS.gone}
-            when 'consecutive_failures' then ${DISABLED_REASONS.consecutive_failures}
-            when 'failing_too_long' then ${DISABLED_REASONS.failing_too_long} end as new_reason
-        from n3
-      ),
-      counted as (
-        update webhook_endpoints e set
-          consecutive_failures = n.new_consecutive,
-          failed_attempts = case when n.new_failing_since is null then 0 else n.new_failed_attempts end,
-          failing_since = n.new_failing_since,
-          last_failure = case when n.new_failing_since is null then null else coalesce(n.batch_last_failure, n.last_failure) end,
-          active = n.active and n.disable_now is null,
-          health = n.new_health,
-          health_changed_at = case when n.changed then now() else n.health_changed_at end,
-          disabled_cause = coalesce(n.disable_now, n.disabled_cause),
-          disabled_reason = coalesce(n.new_reason, n.disabled_reason),
-          disabled_at = case when n.disable_now is not null then now() else n.disabled_at end,
-          failing_alerted_at = case when n.failing_alert then now() else n.failing_alerted_at end,
-          disable_warned_at = case when n.warn_now then now() when n.new_health = 'failing' then n.spell_warned_at end
-        from n
-        where e.id = n.id and e.id = any(array(select id from n))
-        returning e.id, (n.disable_now is not null) as disabled_now, e.disabled_reason
-      ),
-      -- Each health change is an audit event (by the system), in this same statement.
-      audited as (
-        insert into audit_events (id, organization_id, actor_type, action, target_type, target_id, changes)
-        select 'aud_' || substr(replace(gen_random_uuid()::text, '-', ''), 1, 20), n.organization_id, 'system'::audit_actor_type,
-          case n.new_health when 'disabled' then 'endpoint.disabled' when 'failing' then 'endpoint.failing' else 'endpoint.recovered' end,
-          'endpoint', n.id, jsonb_strip_nulls(jsonb_build_object(
-            'health', jsonb_build_object('from', n.health, 'to', n.new_health),
-            'reason', case when n.new_reason is not null then jsonb_build_object('to', n.new_reason) end,
-            'failingSince', jsonb_build_object('to', coalesce(n.new_failing_since, n.failing_since)),
-            'failedDeliveries', jsonb_build_object('to', n.new_consecutive),
-            'lastFailure', case when n.new_health <> 'healthy' then jsonb_build_object('to', coalesce(n.batch_last_failure, n.last_failure)) end))
-        from n join counted c on c.id = n.id
-        where n.changed
-      ),
-      -- What the owners and the platform are told (lib/alerts turns these into emails and operational events).
-      noticed as (
-        insert into endpoint_notices (organization_id, endpoint_id, alert, event_type, data)
-        select n.organization_id, n.id, t.alert, t.event_type, jsonb_build_object(
-          'health', n.new_health, 'previousHealth', n.health, 'cause', n.disable_now, 'reason', n.new_reason,
-          'failingSince', coalesce(n.new_failing_since, n.failing_since),
-          'failedAttempts', case when n.new_health = 'healthy' then n.failed_attempts else n.new_failed_attempts end,
-          'failedDeliveries', case when n.new_health = 'healthy' then n.consecutive_failures else n.new_consecutive end,
-          'lastFailure', coalesce(n.batch_last_failure, n.last_failure),
-          'disablesAt', coalesce(n.new_failing_since, n.failing_since) + ${DISABLE_AFTER_FAILING_SECONDS} * interval '1 second',
-          'at', now())
-        from n join counted c on c.id = n.id
-        cross join lateral (
-          select 'disabled' as alert, 'endpoint.disabled' as event_type where n.disable_now is not null
-          union all
-          select case when n.failing_alert then 'failing' end, 'endpoint.failing' where n.new_health = 'failing' and n.health = 'healthy'
-          union all
-          select 'disabling_soon', null where n.warn_now
-          union all
-          select case when n.recovered_alert then 'recovered' end, 'endpoint.recovered' where n.new_health = 'healthy' and n.health = 'failing'
-        ) t
-        returning id
-      ),
-      -- A delivery that failed for good (retries spent, or 410) is an operational event, when the platform listens.
-      exhausted as (
-        insert into endpoint_notices (organization_id, endpoint_id, alert, event_type, data)
-        select x.organization_id, x.endpoint_id, null, 'delivery.exhausted', jsonb_build_object(
-          'deliveryId', x.delivery_id, 'attempts', x.attempt_number, 'status', x.response_status,
-          'errorClass', x.error_class, 'gone', x.gone, 'at', now())
-        from x join recorded r on r.delivery_id = x.delivery_id and r.attempt_number = x.attempt_number
-        where x.final_status = 'failed' and not x.succeeded
-          -- The platform's endpoints only, through its organization's id (one row, a partial unique index): these
-          -- plans are kept, and a join from every endpoint to its organization once read all of them at each recording.
-          and exists (select 1 from webhook_endpoints oe
-            where oe.organization_id = any(array(select po.id from organizations po where po.is_platform))
-              and oe.active and oe.deleted_at is null and (oe.event_types is null or 'delivery.exhausted' = any(oe.event_types)))
-          and not exists (select 1 from organizations o where o.id = x.organization_id and o.is_platform
-            and o.id = any(array(select organization_id from x)))
-        returning id
-      )
-      -- A retry ends as cancelled when the delivery was cancelled meanwhile or its endpoint is off, deleted, or
-      -- being switched off by this very statement: nothing would ever continue it. A definite answer (success, or
-      -- the last failure) is recorded as it is, also for a delivery cancelled while its attempt was in flight.
-      update deliveries d set status = (case
-          when x.final_status <> 'pending' then x.final_status
-          when d.status = 'cancelled' or not en.active or en.deleted_at is not null or c.disabled_now then 'cancelled'
-          else 'pending' end)::delivery_status,
-        attempt_count = greatest(d.attempt_count, x.attempt_number), last_status_code = x.response_status,
-        last_error_class = x.error_class, last_duration_ms = x.duration_ms,
-        next_attempt_at = case when x.final_status = 'pending' and d.status <> 'cancelled' and en.active
-          and en.deleted_at is null and not coalesce(c.disabled_now, false) then x.next_attempt_at end,
-        completed_at = case when x.final_status = 'pending' and d.status <> 'cancelled' and en.active
-          and en.deleted_at is null and not coalesce(c.disabled_now, false) then null else coalesce(x.completed_at, now()) end,
-        updated_at = now()
-      from x
-      join recorded r on r.delivery_id = x.delivery_id and r.attempt_number = x.attempt_number
-      join webhook_endpoints en on en.id = x.endpoint_id and en.id = any(array(select endpoint_id from x))
-      left join counted c on c.id = x.endpoint_id
-      where d.id = x.delivery_id and d.id = any(array(select delivery_id from recorded))
-      returning d.id, d.status, case when c.disabled_now then c.disabled_reason end as disabled_reason,
-        (select count(*) from noticed)::int + (select count(*) from exhausted)::int as notices
-    `));
+    const result = await retryOnDeadlock(() => db.execute(recordStatement(rows)));
     const returned = rowsOf<{ id: string; status: DeliveryStatus; disabled_reason: string | null; notices: number }>(result);
     const byId = new Map(returned.map((r) => [r.id, r]));
     if (returned.some((r) => Number(r.notices) > 0)) noticesWritten();
