@@ -1,11 +1,16 @@
 import { eq } from "drizzle-orm";
-import { afterAll, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { createIsolatedDatabase } from "@/testing/isolated-database";
 import type { RecordRow } from "./attempt";
 
 // Before any app module loads: endpoints on loopback are allowed (nothing is sent in this file).
 vi.hoisted(() => {
   process.env.WEBHOOK_ALLOW_PRIVATE_TARGETS = "1";
 });
+
+// A database of its own: this file runs no engine, and the runs it publishes (to a port nothing listens on) must not
+// be taken by another file's.
+const database = await createIsolatedDatabase("publishrecordlocks");
 
 const { createEndpointSchema } = await import("@/app/(portal)/webhooks/schemas");
 const { closeDb, getDb } = await import("@/db");
@@ -16,9 +21,15 @@ const { EVENT_CATALOG } = await import("@/lib/events/catalog");
 const { createTestOrganization } = await import("@/testing/organization");
 const { recordStatement } = await import("./attempt");
 const { publishEvent } = await import("./publish");
+const { prepareDatabase } = await import("@/lib/startup");
+
+beforeAll(async () => {
+  await prepareDatabase();
+});
 
 afterAll(async () => {
   await closeDb();
+  await database.drop();
 });
 
 const example = EVENT_CATALOG.find((e) => e.type === "credential.issued")!.example;
