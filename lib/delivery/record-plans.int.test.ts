@@ -1,7 +1,5 @@
-import { drizzle } from "drizzle-orm/postgres-js";
-import { PgDialect } from "drizzle-orm/pg-core";
 import { describe, expect, it } from "vitest";
-import { DELIVERY_PATH_SETTINGS, openDatabase } from "@/db";
+import { scannedRows, withExplainedDatabase } from "@/testing/kept-plans";
 import { recordStatement, type RecordRow } from "./attempt";
 
 /**
@@ -12,27 +10,6 @@ import { recordStatement, type RecordRow } from "./attempt";
  */
 describe.skipIf(!process.env.DATABASE_URL)("the recording's kept plan", () => {
   it("made on an empty database, reads only the attempts' own rows once thousands of tenants are stored", async () => {
-    const { default: postgres } = await import("postgres");
-    const base = process.env.DATABASE_URL!;
-    const name = `herald_record_plans_${Date.now().toString(36)}_${process.pid}`;
-    const admin = postgres(base, { max: 1, onnotice: () => undefined });
-    await admin.unsafe(`create database "${name}"`);
-    const url = new URL(base);
-    url.pathname = `/${name}`;
-    const notices: string[] = [];
-    // As the app's delivery path connects: plans made once and kept, index paths only; drizzle's serializers (JSON and
-    // timestamps go as the text drizzle made), and the statement prepared and bound as the app's wrapper does.
-    const conn = postgres(url.toString(), {
-      max: 1,
-      onnotice: (n) => notices.push(String(n.message)),
-      connection: { ...DELIVERY_PATH_SETTINGS, plan_cache_mode: "force_generic_plan" },
-    });
-    drizzle(conn);
-    const dialect = new PgDialect();
-    const record = (rows: RecordRow[]) => {
-      const query = dialect.sqlToQuery(recordStatement(rows));
-      return conn.unsafe(query.sql, query.params as never[], { prepare: true });
-    };
     const attempt = (delivery: string, org: string, endpoint: string, outcome: "succeeded" | "retry" | "failed"): RecordRow => ({
       delivery_id: delivery,
       organization_id: org,
@@ -59,14 +36,9 @@ describe.skipIf(!process.env.DATABASE_URL)("the recording's kept plan", () => {
       next_attempt_at: outcome === "retry" ? new Date(Date.now() + 60_000).toISOString() : null,
       completed_at: outcome === "retry" ? null : new Date().toISOString(),
     });
-    try {
-      const handle = await openDatabase({ migrate: true, databaseUrl: url.toString() });
-      await handle.close();
-      await conn.unsafe("load 'auto_explain'");
-      await conn.unsafe(
-        "set auto_explain.log_min_duration = 0; set auto_explain.log_nested_statements = on; set auto_explain.log_analyze = on; " +
-          "set auto_explain.log_level = notice; set auto_explain.sample_rate = 1; set client_min_messages = notice",
-      );
+    // On a connection set up as the app's delivery path's: the plan is made at the first execution and kept.
+    await withExplainedDatabase("record_plans", { deliveryPath: true }, async ({ conn, notices, runPrepared }) => {
+      const record = (rows: RecordRow[]) => runPrepared(recordStatement(rows));
       // The plan is made now, with one organization, one endpoint and six deliveries, and kept.
       await conn.unsafe(`
         insert into organizations (id, slug, name) values ('org_first', 'first', 'First');
@@ -119,15 +91,9 @@ describe.skipIf(!process.env.DATABASE_URL)("the recording's kept plan", () => {
       expect(plans).not.toMatch(/Seq Scan on (webhook_endpoints|organizations|deliveries|events|delivery_attempts)|Bitmap Heap Scan|Hash Join|Merge Join|Hash Anti Join|Hash Semi Join/);
       // No scan node returned more than a few dozen rows, whereas the tables hold 2,000 organizations, 10,000
       // endpoints and 100,000 deliveries.
-      const scanned = [...plans.matchAll(/(?:Index (?:Only )?Scan|Seq Scan)[^\n]* on (\w+)[^\n]*actual time=[\d.]+\.\.[\d.]+ rows=(\d+) loops=(\d+)/g)].map(
-        (m) => ({ table: m[1], rows: Number(m[2]) * Number(m[3]) }),
-      );
+      const scanned = scannedRows(plans);
       expect(scanned.length).toBeGreaterThan(0);
       expect(scanned.filter((s) => s.rows >= 200)).toEqual([]);
-    } finally {
-      await conn.end();
-      await admin.unsafe(`drop database if exists "${name}" with (force)`);
-      await admin.end();
-    }
+    });
   }, 120_000);
 });

@@ -1,8 +1,7 @@
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { DELIVERY_PATH_SETTINGS, openDatabase, rowsOf, type Db } from "@/db";
-import { PgDialect } from "drizzle-orm/pg-core";
-import { drizzle } from "drizzle-orm/postgres-js";
+import { openDatabase, rowsOf, type Db } from "@/db";
+import { scannedRows, withExplainedDatabase } from "@/testing/kept-plans";
 import { EmbeddedEngine, settleStatement, type SettleItem, type WorkflowFn } from "./embedded-engine";
 
 /**
@@ -286,24 +285,8 @@ describe("the claim function's count of a key's runs", () => {
 // auto_explain is PostgreSQL's; PGlite has no such module. CI always runs with PostgreSQL.
 describe.skipIf(!process.env.DATABASE_URL)("the engine's kept plans", () => {
   it("of the claim, made on an empty table, stay key lookups and an index walk once thousands of runs are due", async () => {
-    const { default: postgres } = await import("postgres");
-    const base = process.env.DATABASE_URL!;
-    const name = `herald_claim_plans_${Date.now().toString(36)}_${process.pid}`;
-    const admin = postgres(base, { max: 1, onnotice: () => undefined });
-    await admin.unsafe(`create database "${name}"`);
-    const url = new URL(base);
-    url.pathname = `/${name}`;
-    const notices: string[] = [];
-    const conn = postgres(url.toString(), { max: 1, onnotice: (n) => notices.push(String(n.message)) });
-    try {
-      const handle = await openDatabase({ migrate: true, databaseUrl: url.toString() });
-      await handle.close();
+    await withExplainedDatabase("claim_plans", { deliveryPath: false }, async ({ conn, notices }) => {
       // Every plan the claim's statements run is sent to this connection as a notice.
-      await conn.unsafe("load 'auto_explain'");
-      await conn.unsafe(
-        "set auto_explain.log_min_duration = 0; set auto_explain.log_nested_statements = on; set auto_explain.log_analyze = on; " +
-          "set auto_explain.log_level = notice; set auto_explain.sample_rate = 1; set client_min_messages = notice",
-      );
       const claim = (limit: number) =>
         conn.unsafe(
           `select id from herald_claim_runs('plans', 60000, ${limit}, 8, 1000, '[]'::jsonb, '{}'::jsonb, 300000, 4242, '[]'::jsonb)`,
@@ -331,41 +314,13 @@ describe.skipIf(!process.env.DATABASE_URL)("the engine's kept plans", () => {
       expect(plans).not.toMatch(/Seq Scan on workflow_runs|Bitmap Heap Scan|Hash Join|Merge Join|Hash Anti Join|Hash Semi Join/);
       // The due index is walked in wake-up order, not read to its end: no scan node returned more than a few hundred
       // rows, whereas the table holds 20,000 due runs.
-      const scanned = [...plans.matchAll(/Index (?:Only )?Scan[^\n]*on workflow_runs[^\n]*actual time=[\d.]+\.\.[\d.]+ rows=(\d+) loops=(\d+)/g)].map(
-        (m) => Number(m[1]) * Number(m[2]),
-      );
+      const scanned = scannedRows(plans).filter((s) => s.table === "workflow_runs");
       expect(scanned.length).toBeGreaterThan(0);
-      expect(Math.max(...scanned)).toBeLessThan(2_000);
-    } finally {
-      await conn.end();
-      await admin.unsafe(`drop database if exists "${name}" with (force)`);
-      await admin.end();
-    }
+      expect(Math.max(...scanned.map((s) => s.rows))).toBeLessThan(2_000);
+    });
   }, 60_000);
 
   it("of the settle, made on an empty table on the delivery path's connections, look up only the runs at hand", async () => {
-    const { default: postgres } = await import("postgres");
-    const base = process.env.DATABASE_URL!;
-    const name = `herald_settle_plans_${Date.now().toString(36)}_${process.pid}`;
-    const admin = postgres(base, { max: 1, onnotice: () => undefined });
-    await admin.unsafe(`create database "${name}"`);
-    const url = new URL(base);
-    url.pathname = `/${name}`;
-    const notices: string[] = [];
-    // As the app's delivery path connects (db/index.ts): plans made once and kept, index paths only.
-    const conn = postgres(url.toString(), {
-      max: 1,
-      onnotice: (n) => notices.push(String(n.message)),
-      connection: { ...DELIVERY_PATH_SETTINGS, plan_cache_mode: "force_generic_plan" },
-    });
-    // drizzle's driver sets the connection's serializers (JSON and timestamps go as the text drizzle made), as on the
-    // app's connections; the statement is then prepared and bound the way the app's wrapper does it (db/index.ts).
-    drizzle(conn);
-    const dialect = new PgDialect();
-    const settle = (items: SettleItem[]) => {
-      const query = dialect.sqlToQuery(settleStatement("plans", items));
-      return conn.unsafe(query.sql, query.params as never[], { prepare: true });
-    };
     const item = (id: string, status: SettleItem["status"]): SettleItem => ({
       run_id: id,
       wakes_key: null,
@@ -374,14 +329,8 @@ describe.skipIf(!process.env.DATABASE_URL)("the engine's kept plans", () => {
       last_error: null,
       steps: status === "completed" ? [] : [{ step_id: "attempt-1", result: { outcome: "retry" } }],
     });
-    try {
-      const handle = await openDatabase({ migrate: true, databaseUrl: url.toString() });
-      await handle.close();
-      await conn.unsafe("load 'auto_explain'");
-      await conn.unsafe(
-        "set auto_explain.log_min_duration = 0; set auto_explain.log_nested_statements = on; set auto_explain.log_analyze = on; " +
-          "set auto_explain.log_level = notice; set auto_explain.sample_rate = 1; set client_min_messages = notice",
-      );
+    await withExplainedDatabase("settle_plans", { deliveryPath: true }, async ({ conn, notices, runPrepared }) => {
+      const settle = (items: SettleItem[]) => runPrepared(settleStatement("plans", items));
       // The plan is made now, on an empty table, and kept.
       for (let i = 0; i < 6; i += 1) await settle([item(`none-${i}`, "completed"), item(`none-s-${i}`, "sleeping")]);
       // Now 20,000 runs this process holds (with a step each), and 32 of them finish: 16 complete, 16 sleep.
@@ -408,15 +357,9 @@ describe.skipIf(!process.env.DATABASE_URL)("the engine's kept plans", () => {
       expect(plans).toContain("workflow_runs_pkey");
       expect(plans).not.toMatch(/Seq Scan on workflow_|Bitmap Heap Scan|Hash Join|Merge Join|Hash Anti Join|Hash Semi Join/);
       // Each table is read by the keys at hand: no scan node returned more than a few dozen rows of 20,000.
-      const scanned = [...plans.matchAll(/Index (?:Only )?Scan[^\n]*on workflow_\w+[^\n]*actual time=[\d.]+\.\.[\d.]+ rows=(\d+) loops=(\d+)/g)].map(
-        (m) => Number(m[1]) * Number(m[2]),
-      );
+      const scanned = scannedRows(plans).filter((s) => s.table.startsWith("workflow_"));
       expect(scanned.length).toBeGreaterThan(0);
-      expect(Math.max(...scanned)).toBeLessThan(200);
-    } finally {
-      await conn.end();
-      await admin.unsafe(`drop database if exists "${name}" with (force)`);
-      await admin.end();
-    }
+      expect(Math.max(...scanned.map((s) => s.rows))).toBeLessThan(200);
+    });
   }, 60_000);
 });
