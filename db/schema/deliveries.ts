@@ -27,8 +27,8 @@ export const events = pgTable(
       "gin",
       sql`(array[${t.id}, ${t.data} ->> 'sessionId', ${t.data} ->> 'referenceId', ${t.data} ->> 'credentialId', ${t.data} ->> 'credentialUuid', ${t.data} ->> 'previousCredentialId', ${t.data} ->> 'badgeId', ${t.data} ->> 'bulkIssuanceId', lower(${t.data} ->> 'recipientEmail')])`,
     ),
-    // Prefix search on event ids (`evt_r1rgh`): a pattern index serves `like 'evt\_r1rgh%'` under any collation.
-    index("events_id_pattern_idx").on(t.id.op("text_pattern_ops")),
+    // Prefix search on event ids (`evt_r1rgh`, as `like 'evt\_r1rgh%'`) is served by the primary key: ids compare
+    // bytewise (COLLATE "C", migration 0030), and a btree in that order serves a LIKE prefix.
   ],
 );
 
@@ -66,8 +66,7 @@ export const deliveries = pgTable(
     index("deliveries_org_created_idx").on(t.organizationId, t.createdAt, t.id),
     index("deliveries_endpoint_created_idx").on(t.endpointId, t.createdAt, t.id),
     index("deliveries_status_idx").on(t.organizationId, t.status, t.createdAt),
-    // Prefix search on delivery ids (`dlv_7k2`), as events_id_pattern_idx for events.
-    index("deliveries_id_pattern_idx").on(t.id.op("text_pattern_ops")),
+    // Prefix search on delivery ids (`dlv_7k2`): the primary key, as for events.
   ],
 );
 
