@@ -37,7 +37,7 @@ export const SEARCHED_FIELDS = [
 ] as const;
 
 /**
- * A search term as the query runs it: an id prefix (events or deliveries, `like` through a pattern index), or an
+ * A search term as the query runs it: an id prefix (events or deliveries, `like` as a range of the primary key: ids are COLLATE "C"), or an
  * exact identifying field of the payload through the GIN index (emails compared lowercased).
  */
 export type DeliverySearch =
