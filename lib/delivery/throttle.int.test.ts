@@ -134,7 +134,10 @@ describe("throttling across two engines", () => {
       expect(maxPerSecond(receiver.hits)).toBeLessThanOrEqual(26);
       expect(receiver.hits.length / seconds).toBeLessThanOrEqual(21);
       expect(seconds).toBeGreaterThan(3.5);
-      expect(seconds).toBeLessThan(8);
+      // The ideal is 4 s, and alone it takes 5-6 s. Runs whose slot is far off suspend and ask again after a jittered
+      // wait, so on a loaded machine (2 cores, other test files running beside this one) the last of them arrive late:
+      // 8.8 s was seen there. The bound catches a schedule that stalls, not that tail.
+      expect(seconds).toBeLessThan(12);
     } finally {
       await receiver.close();
     }
