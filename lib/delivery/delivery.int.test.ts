@@ -145,10 +145,12 @@ describe("delivery end to end (embedded engine, real HTTPS receiver)", () => {
       const attempts = await attemptsOf(deliveryId);
       expect(attempts).toHaveLength(4);
       const gaps = attempts.slice(1).map((a, i) => a.startedAt.getTime() - attempts[i]!.startedAt.getTime());
-      // Base 40 ms x 4^(n-1) with +/-20% jitter: ~40, ~160, ~640 ms.
+      // Base 40 ms x 4^(n-1) with +/-20% jitter: ~40, ~160, ~640 ms. Each wait is at least its delay, so the waits
+      // grow (a schedule that did not grow fails the second or the third bound; backoff.test.ts pins the schedule).
+      // No upper bound: a wait can run long when other test files load the machine (1.2 s was seen for the first).
       expect(gaps[0]).toBeGreaterThanOrEqual(30);
+      expect(gaps[1]).toBeGreaterThanOrEqual(125);
       expect(gaps[2]).toBeGreaterThanOrEqual(500);
-      expect(gaps[2]!).toBeGreaterThan(gaps[0]!);
     } finally {
       receiver.setFallback({ kind: "status", status: 200, body: "ok" });
     }
