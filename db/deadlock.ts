@@ -1,10 +1,13 @@
-/** PostgreSQL's "deadlock detected" (40P01), on the error itself or on the one a driver wrapped (drizzle's cause). */
-function isDeadlock(error: unknown): boolean {
+/** Whether PostgreSQL's error `code` is on the error itself or on one a driver wrapped (drizzle's cause). */
+export function hasPgCode(error: unknown, code: string): boolean {
   for (let e: unknown = error, depth = 0; e && depth < 3; e = (e as { cause?: unknown }).cause, depth += 1) {
-    if ((e as { code?: unknown }).code === "40P01") return true;
+    if ((e as { code?: unknown }).code === code) return true;
   }
   return false;
 }
+
+/** PostgreSQL's "deadlock detected". */
+const isDeadlock = (error: unknown) => hasPgCode(error, "40P01");
 
 /**
  * Runs an all-or-nothing statement again when PostgreSQL aborted it to break a deadlock (it stored nothing), up to

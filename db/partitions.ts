@@ -1,5 +1,7 @@
 import { sql } from "drizzle-orm";
 import type { Db } from "./index";
+import { logger } from "@/lib/logger";
+import { hasPgCode } from "./deadlock";
 import { rowsOf } from "./rows";
 
 /**
@@ -13,6 +15,13 @@ export const ATTEMPTS_TABLE = "delivery_attempts";
 const DEFAULT_PARTITION = `${ATTEMPTS_TABLE}_default`;
 /** Days created ahead of today: a week of margin if maintenance stops running (the DEFAULT partition is the last). */
 export const DAYS_AHEAD = 7;
+/**
+ * How long creating or dropping a partition waits for its lock on delivery_attempts. Both take an ACCESS EXCLUSIVE
+ * lock on the table, and while one waits (behind a long Logs query, say), every recording of an attempt queues
+ * behind it: delivery would stall for as long as that query runs. Past this wait the change gives up and is tried
+ * again at the next hourly run (partitions are made days ahead; until one exists, its day's attempts go to DEFAULT).
+ */
+export const PARTITION_LOCK_TIMEOUT_MS = 500;
 // Any fixed number works: every process that creates or drops partitions takes this lock for it.
 const PARTITION_LOCK_KEY = 727_025;
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -62,6 +71,14 @@ export async function listAttemptPartitions(db: Db): Promise<AttemptPartition[]>
   }));
 }
 
+/** PostgreSQL's lock_not_available: a lock_timeout ran out. */
+const LOCK_NOT_AVAILABLE = "55P03";
+
+/** The partition change's lock waits end after PARTITION_LOCK_TIMEOUT_MS (after the advisory lock, which may wait). */
+async function limitLockWait(t: Db): Promise<void> {
+  await t.execute(sql.raw(`set local lock_timeout = ${PARTITION_LOCK_TIMEOUT_MS}`));
+}
+
 const overlaps = (p: AttemptPartition, from: Date, to: Date) =>
   !p.isDefault && (p.from === null || p.from < to) && (p.to === null || p.to > from);
 
@@ -87,9 +104,22 @@ export async function ensureAttemptPartitions(db: Db, options: { now?: Date; fro
   if (!(await isPartitioned(db))) return [];
   // Nothing missing (the usual case, every hour): no lock, no transaction.
   if (wanted(await listAttemptPartitions(db)).length === 0) return [];
+  try {
+    return await createMissingPartitions(db, wanted);
+  } catch (error) {
+    if (!hasPgCode(error, LOCK_NOT_AVAILABLE)) throw error;
+    logger.warn("attempt partitions not created: delivery_attempts is in use; trying again at the next hourly run", {
+      lockTimeoutMs: PARTITION_LOCK_TIMEOUT_MS,
+    });
+    return [];
+  }
+}
+
+async function createMissingPartitions(db: Db, wanted: (existing: AttemptPartition[]) => Date[]): Promise<string[]> {
   return db.transaction(async (tx) => {
     const t = tx as unknown as Db;
     await t.execute(sql`select pg_advisory_xact_lock(${PARTITION_LOCK_KEY})`);
+    await limitLockWait(t);
     const created: string[] = [];
     for (const day of wanted(await listAttemptPartitions(t))) {
       const end = new Date(day.getTime() + DAY_MS);
@@ -140,6 +170,7 @@ export async function purgeAttemptPartitions(db: Db, cutoff: Date): Promise<{ ro
     const gone = await db.transaction(async (tx) => {
       const t = tx as unknown as Db;
       await t.execute(sql`select pg_advisory_xact_lock(${PARTITION_LOCK_KEY})`);
+      await limitLockWait(t);
       // Another process may have dropped it while this one waited for the lock.
       const still = rowsOf(await t.execute(sql`select 1 from pg_class where oid = to_regclass(${partition.name})`));
       if (still.length === 0) return undefined;
@@ -147,7 +178,18 @@ export async function purgeAttemptPartitions(db: Db, cutoff: Date): Promise<{ ro
       // DROP TABLE on a partition detaches it and removes its files in one short ACCESS EXCLUSIVE lock.
       await t.execute(sql`drop table if exists ${sql.identifier(partition.name)}`);
       return counted?.n ?? 0;
+    }).catch((error: unknown) => {
+      if (!hasPgCode(error, LOCK_NOT_AVAILABLE)) throw error;
+      return null;
     });
+    if (gone === null) {
+      // The table is in use: the rest waits for the next hourly run too (their days are kept a little longer).
+      logger.warn("attempt partition not dropped: delivery_attempts is in use; trying again at the next hourly run", {
+        partition: partition.name,
+        lockTimeoutMs: PARTITION_LOCK_TIMEOUT_MS,
+      });
+      break;
+    }
     if (gone === undefined) continue;
     rows += gone;
     dropped.push(partition.name);
