@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import type { Db } from "./index";
+import { env } from "@/lib/env";
 import { logger } from "@/lib/logger";
 import { hasPgCode } from "./deadlock";
 import { rowsOf } from "./rows";
@@ -15,13 +16,7 @@ export const ATTEMPTS_TABLE = "delivery_attempts";
 const DEFAULT_PARTITION = `${ATTEMPTS_TABLE}_default`;
 /** Days created ahead of today: a week of margin if maintenance stops running (the DEFAULT partition is the last). */
 export const DAYS_AHEAD = 7;
-/**
- * How long creating or dropping a partition waits for its lock on delivery_attempts. Both take an ACCESS EXCLUSIVE
- * lock on the table, and while one waits (behind a long Logs query, say), every recording of an attempt queues
- * behind it: delivery would stall for as long as that query runs. Past this wait the change gives up and is tried
- * again at the next hourly run (partitions are made days ahead; until one exists, its day's attempts go to DEFAULT).
- */
-export const PARTITION_LOCK_TIMEOUT_MS = 500;
+
 // Any fixed number works: every process that creates or drops partitions takes this lock for it.
 const PARTITION_LOCK_KEY = 727_025;
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -74,9 +69,15 @@ export async function listAttemptPartitions(db: Db): Promise<AttemptPartition[]>
 /** PostgreSQL's lock_not_available: a lock_timeout ran out. */
 const LOCK_NOT_AVAILABLE = "55P03";
 
-/** The partition change's lock waits end after PARTITION_LOCK_TIMEOUT_MS (after the advisory lock, which may wait). */
+/**
+ * Creating or dropping a partition takes an ACCESS EXCLUSIVE lock on delivery_attempts, and while it waits for it
+ * (behind a long Logs query, say), every recording of an attempt queues behind it: delivery would stall for as long as
+ * that query runs. So its lock waits end after PARTITION_LOCK_TIMEOUT_MS (500 ms; set after the advisory lock, which
+ * may wait): the change gives up and is tried again at the next hourly run (partitions are made days ahead; until one
+ * exists, its day's attempts go to DEFAULT).
+ */
 async function limitLockWait(t: Db): Promise<void> {
-  await t.execute(sql.raw(`set local lock_timeout = ${PARTITION_LOCK_TIMEOUT_MS}`));
+  await t.execute(sql.raw(`set local lock_timeout = ${Math.round(env.partitionLockTimeoutMs)}`));
 }
 
 const overlaps = (p: AttemptPartition, from: Date, to: Date) =>
@@ -109,7 +110,7 @@ export async function ensureAttemptPartitions(db: Db, options: { now?: Date; fro
   } catch (error) {
     if (!hasPgCode(error, LOCK_NOT_AVAILABLE)) throw error;
     logger.warn("attempt partitions not created: delivery_attempts is in use; trying again at the next hourly run", {
-      lockTimeoutMs: PARTITION_LOCK_TIMEOUT_MS,
+      lockTimeoutMs: env.partitionLockTimeoutMs,
     });
     return [];
   }
@@ -186,7 +187,7 @@ export async function purgeAttemptPartitions(db: Db, cutoff: Date): Promise<{ ro
       // The table is in use: the rest waits for the next hourly run too (their days are kept a little longer).
       logger.warn("attempt partition not dropped: delivery_attempts is in use; trying again at the next hourly run", {
         partition: partition.name,
-        lockTimeoutMs: PARTITION_LOCK_TIMEOUT_MS,
+        lockTimeoutMs: env.partitionLockTimeoutMs,
       });
       break;
     }

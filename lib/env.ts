@@ -109,6 +109,7 @@ const schema = z.object({
   DELIVERY_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(500),
   DELIVERY_LEASE_MS: z.coerce.number().int().min(500).max(3_600_000).default(120_000),
   LOG_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+  PARTITION_LOCK_TIMEOUT_MS: z.coerce.number().int().min(10).max(600_000).default(500),
   API_RATE_LIMIT_PER_SECOND: z.coerce.number().int().min(0).max(100_000).default(100),
   CREDENTIAL_EXPIRY_INTERVAL_MS: z.coerce.number().int().min(100).max(86_400_000).default(60_000),
   POLL_SETTLE_MS: z.coerce.number().int().min(0).max(60_000).default(2000),
@@ -301,6 +302,7 @@ export const env = {
   },
   /** Delivery attempts older than this many days are purged (hourly). */
   logRetentionDays: raw.LOG_RETENTION_DAYS,
+  partitionLockTimeoutMs: raw.PARTITION_LOCK_TIMEOUT_MS,
   /** Requests per second per API key (per app process); 0 turns the limit off. */
   apiRateLimitPerSecond: raw.API_RATE_LIMIT_PER_SECOND,
   /** How often the embedded scheduler looks for credentials past their expiration date. */
