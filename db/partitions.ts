@@ -2,7 +2,7 @@ import { sql } from "drizzle-orm";
 import type { Db } from "./index";
 import { env } from "@/lib/env";
 import { logger } from "@/lib/logger";
-import { hasPgCode } from "./deadlock";
+import { hasPgCode } from "./pg-errors";
 import { rowsOf } from "./rows";
 
 /**

@@ -1,5 +1,6 @@
 import { and, eq, inArray } from "drizzle-orm";
 import { getDb } from "@/db";
+import { hasPgCode } from "@/db/pg-errors";
 import { ALERT_KINDS, notificationOptOuts, users, type AlertKind } from "@/db/schema";
 import { newId } from "@/lib/ids";
 
@@ -46,7 +47,7 @@ export async function addOptOut(target: { userId: string } | { organizationId: s
     return true;
   } catch (error) {
     // A foreign key violation: the person or organization was deleted since the email went out.
-    if ((error as { code?: string }).code === "23503" || (error as { cause?: { code?: string } }).cause?.code === "23503") return false;
+    if (hasPgCode(error, "23503")) return false;
     throw error;
   }
 }
